@@ -1,0 +1,97 @@
+//! Rules every batch action shares: 1 to 10 entries, ids of `[A-Za-z0-9_-]{1,80}`, each
+//! distinct; and the shape of a batch answer.
+
+use serde_json::{json, Map, Value};
+
+use crate::error::{ErrorCode, SqsError};
+use crate::protocol::params::Params;
+use crate::protocol::Outcome;
+
+/// The most entries a batch may have.
+pub(crate) const MAX_ENTRIES: usize = 10;
+
+/// Checks the entries of a batch and returns them with their ids. `entry_name` is the
+/// Query name of one entry, e.g. `SendMessageBatchRequestEntry`.
+pub(crate) fn entries(p: &Params, entry_name: &str) -> Result<Vec<(String, Params)>, SqsError> {
+    let entries = p.entries("Entries")?.unwrap_or_default();
+    if entries.is_empty() {
+        return Err(SqsError::new(
+            ErrorCode::EmptyBatchRequest,
+            format!("There should be at least one {entry_name} in the request."),
+        ));
+    }
+    if entries.len() > MAX_ENTRIES {
+        return Err(SqsError::new(
+            ErrorCode::TooManyEntriesInBatchRequest,
+            format!(
+                "Maximum number of entries per request are {MAX_ENTRIES}. You have sent {}.",
+                entries.len()
+            ),
+        ));
+    }
+    let mut out: Vec<(String, Params)> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let id = entry.opt_str("Id")?.unwrap_or_default();
+        let valid = !id.is_empty()
+            && id.len() <= 80
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(SqsError::new(
+                ErrorCode::InvalidBatchEntryId,
+                "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.",
+            ));
+        }
+        if out.iter().any(|(seen, _)| *seen == id) {
+            return Err(SqsError::new(
+                ErrorCode::BatchEntryIdsNotDistinct,
+                format!("Id {id} repeated."),
+            ));
+        }
+        out.push((id, entry));
+    }
+    Ok(out)
+}
+
+/// A batch answer: `Successful` always, `Failed` only when something failed.
+pub(crate) struct BatchResult {
+    successful: Vec<Value>,
+    failed: Vec<Value>,
+}
+
+impl BatchResult {
+    pub(crate) fn new() -> Self {
+        BatchResult {
+            successful: Vec::new(),
+            failed: Vec::new(),
+        }
+    }
+
+    /// Records a success; `fields` are added after the entry's `Id`.
+    pub(crate) fn ok(&mut self, id: &str, fields: Map<String, Value>) {
+        let mut entry = Map::new();
+        entry.insert("Id".into(), json!(id));
+        entry.extend(fields);
+        self.successful.push(Value::Object(entry));
+    }
+
+    pub(crate) fn failed(&mut self, id: &str, err: &SqsError) {
+        let wire = err.code.wire();
+        self.failed.push(json!({
+            "Id": id,
+            "SenderFault": wire.fault == crate::error::Fault::Sender,
+            "Code": wire.query_code,
+            "Message": err.message,
+        }));
+    }
+
+    pub(crate) fn into_outcome(self) -> Outcome {
+        let mut out = Map::new();
+        out.insert("Successful".into(), Value::Array(self.successful));
+        if !self.failed.is_empty() {
+            out.insert("Failed".into(), Value::Array(self.failed));
+        }
+        Outcome::Result(out)
+    }
+}

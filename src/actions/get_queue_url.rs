@@ -1,0 +1,36 @@
+//! GetQueueUrl: the URL of a queue by name, optionally in another account.
+
+use serde_json::json;
+
+use super::Ctx;
+use crate::engine::{Caller, Engine};
+use crate::error::SqsError;
+use crate::protocol::params::Params;
+use crate::protocol::Outcome;
+
+pub(crate) struct GetQueueUrl {
+    name: String,
+    owner: Option<String>,
+}
+
+impl GetQueueUrl {
+    pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
+        Ok(GetQueueUrl {
+            name: p.str("QueueName")?,
+            owner: p.opt_str("QueueOwnerAWSAccountId")?.filter(|s| !s.is_empty()),
+        })
+    }
+
+    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+        let owner = Caller {
+            account: self.owner.unwrap_or_else(|| ctx.caller.account.clone()),
+            region: ctx.caller.region.clone(),
+        };
+        let state = engine.lock();
+        let queue = state
+            .region(&owner)
+            .and_then(|r| r.queues.get(&self.name))
+            .ok_or_else(SqsError::queue_does_not_exist)?;
+        Ok(Outcome::from_json(json!({ "QueueUrl": queue.url })))
+    }
+}

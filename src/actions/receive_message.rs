@@ -1,0 +1,227 @@
+//! ReceiveMessage, with long polling.
+//!
+//! A long poll is the one request that waits. It waits on three things at once, and
+//! re-tries the receive whenever one fires: a send to (or deletion of) its queue, a move
+//! of the fake's clock, and a real timer for the earliest moment something could change
+//! by itself (the deadline, or a delayed or in-flight message falling due). With a
+//! paused clock the real timer is off: only sends and `advance` move anything.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use super::Ctx;
+use crate::engine::digest::md5_of_attributes;
+use crate::engine::message::Message;
+use crate::engine::receipt::Receipt;
+use crate::engine::Engine;
+use crate::error::SqsError;
+use crate::protocol::params::Params;
+use crate::protocol::Outcome;
+
+pub(crate) struct ReceiveMessage {
+    url: String,
+    max: usize,
+    visibility_timeout: Option<u64>,
+    wait_seconds: Option<u64>,
+    system_names: BTreeSet<String>,
+    attribute_names: Vec<String>,
+}
+
+impl ReceiveMessage {
+    pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
+        let url = p.str("QueueUrl")?;
+        let max = match p.opt_int("MaxNumberOfMessages")? {
+            None => 1,
+            Some(n @ 1..=10) => n as usize,
+            Some(n) => {
+                return Err(SqsError::invalid_value(
+                    "MaxNumberOfMessages",
+                    n,
+                    "Must be between 1 and 10, if provided.",
+                ))
+            }
+        };
+        let visibility_timeout = match p.opt_int("VisibilityTimeout")? {
+            None => None,
+            Some(n @ 0..=43_200) => Some(n as u64),
+            Some(n) => {
+                return Err(SqsError::invalid_value(
+                    "VisibilityTimeout",
+                    n,
+                    "Must be >= 0 and <= 43200, if provided.",
+                ))
+            }
+        };
+        let wait_seconds = match p.opt_int("WaitTimeSeconds")? {
+            None => None,
+            Some(n @ 0..=20) => Some(n as u64),
+            Some(n) => {
+                return Err(SqsError::invalid_value(
+                    "WaitTimeSeconds",
+                    n,
+                    "Must be >= 0 and <= 20, if provided.",
+                ))
+            }
+        };
+        let mut system_names: BTreeSet<String> = p.str_list("AttributeNames")?.into_iter().collect();
+        system_names.extend(p.str_list("MessageSystemAttributeNames")?);
+        Ok(ReceiveMessage {
+            url,
+            max,
+            visibility_timeout,
+            wait_seconds,
+            system_names,
+            attribute_names: p.str_list("MessageAttributeNames")?,
+        })
+    }
+
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+        let target = engine.queue_ref(&ctx.caller, &self.url);
+        let clock = engine.clock().clone();
+        let mut clock_changes = clock.subscribe();
+        let (queue_id, waiters, deadline) = {
+            let now = engine.now();
+            let mut state = engine.lock();
+            let queue = state.queue_mut(&target, now)?;
+            let wait = self
+                .wait_seconds
+                .unwrap_or(u64::from(queue.attributes.receive_message_wait_time_seconds));
+            (queue.id, queue.waiters.clone(), now + wait * 1000)
+        };
+        loop {
+            // Register for wake-ups before looking, so that nothing that happens between
+            // the look and the wait is missed.
+            let woken = waiters.notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
+            clock_changes.borrow_and_update();
+
+            let now = engine.now();
+            let next_due = {
+                let mut state = engine.lock();
+                let queue = state.queue_mut(&target, now)?;
+                if queue.id != queue_id {
+                    return Err(SqsError::queue_does_not_exist());
+                }
+                let visibility = self
+                    .visibility_timeout
+                    .unwrap_or(u64::from(queue.attributes.visibility_timeout));
+                let mut ids = engine.ids();
+                let received = queue.store.receive(now, self.max, visibility * 1000, || {
+                    // 0 marks "never received"; skip it.
+                    loop {
+                        let n = ids.next_u64();
+                        if n != 0 {
+                            break n;
+                        }
+                    }
+                });
+                drop(ids);
+                if !received.is_empty() || now >= deadline {
+                    let messages: Vec<Value> = received
+                        .into_iter()
+                        .map(|r| {
+                            let handle = Receipt {
+                                queue_id,
+                                key: r.key,
+                                nonce: r.nonce,
+                            }
+                            .encode();
+                            self.render(&r.message, &handle)
+                        })
+                        .collect();
+                    let mut out = Map::new();
+                    if !messages.is_empty() {
+                        out.insert("Messages".into(), Value::Array(messages));
+                    }
+                    return Ok(Outcome::Result(out));
+                }
+                queue.store.next_due()
+            };
+            let wake_at = next_due.map_or(deadline, |due| due.min(deadline));
+            let real_wait = async {
+                if clock.is_paused() {
+                    std::future::pending::<()>().await
+                } else {
+                    let ms = wake_at.saturating_sub(clock.now_millis());
+                    tokio::time::sleep(Duration::from_millis(ms)).await
+                }
+            };
+            tokio::select! {
+                _ = &mut woken => {}
+                _ = clock_changes.changed() => {}
+                _ = real_wait => {}
+            }
+        }
+    }
+
+    fn wants(&self, name: &str) -> bool {
+        self.system_names.contains("All") || self.system_names.contains(name)
+    }
+
+    /// One message as the receiver sees it, with the attributes it asked for.
+    fn render(&self, message: &Message, handle: &str) -> Value {
+        let c = &message.content;
+        let mut out = Map::new();
+        out.insert("MessageId".into(), json!(c.message_id));
+        out.insert("ReceiptHandle".into(), json!(handle));
+        out.insert("MD5OfBody".into(), json!(c.md5_of_body));
+        out.insert("Body".into(), json!(c.body));
+
+        let mut system = Map::new();
+        let mut put = |name: &str, value: Option<String>| {
+            if let Some(v) = value {
+                if self.wants(name) {
+                    system.insert(name.to_owned(), Value::String(v));
+                }
+            }
+        };
+        put("SenderId", Some(c.sender_id.clone()));
+        put(
+            "ApproximateFirstReceiveTimestamp",
+            message.first_receive_at.map(|t| t.to_string()),
+        );
+        put(
+            "ApproximateReceiveCount",
+            Some(message.receive_count.to_string()),
+        );
+        put("SentTimestamp", Some(c.sent_at.to_string()));
+        put("AWSTraceHeader", c.trace_header.clone());
+        put("SequenceNumber", c.sequence_number.clone());
+        put("MessageDeduplicationId", c.deduplication_id.clone());
+        put("MessageGroupId", c.group_id.clone());
+        put("DeadLetterQueueSourceArn", c.dead_letter_source_arn.clone());
+        if !system.is_empty() {
+            out.insert("Attributes".into(), Value::Object(system));
+        }
+
+        let selected: Vec<_> = c
+            .attributes
+            .iter()
+            .filter(|(name, _)| self.wants_attribute(name))
+            .collect();
+        if let Some(md5) = md5_of_attributes(selected.iter().copied()) {
+            out.insert("MD5OfMessageAttributes".into(), json!(md5));
+            let attrs = selected
+                .into_iter()
+                .map(|(k, v)| (k.clone(), v.to_json()))
+                .collect();
+            out.insert("MessageAttributes".into(), Value::Object(attrs));
+        }
+        Value::Object(out)
+    }
+
+    /// `All`, `*` and `.*` select every attribute; `prefix.*` those starting with
+    /// `prefix`; anything else only the attribute of exactly that name.
+    fn wants_attribute(&self, name: &str) -> bool {
+        self.attribute_names.iter().any(|want| match want.as_str() {
+            "All" | "*" | ".*" => true,
+            w => match w.strip_suffix(".*") {
+                Some(prefix) => name.starts_with(prefix),
+                None => w == name,
+            },
+        })
+    }
+}

@@ -1,0 +1,74 @@
+//! SendMessageBatch: up to 10 messages; each entry succeeds or fails on its own, except
+//! for the rules that fail the whole request.
+
+use super::batch::{self, BatchResult};
+use super::outgoing::{sent_fields, Mode, Outgoing};
+use super::Ctx;
+use crate::engine::Engine;
+use crate::error::{ErrorCode, SqsError};
+use crate::protocol::params::Params;
+use crate::protocol::Outcome;
+
+pub(crate) struct SendMessageBatch {
+    url: String,
+    /// Each entry's id and message, or the error that entry alone fails with.
+    entries: Vec<(String, Result<Outgoing, SqsError>)>,
+}
+
+/// The total size a batch may have, whatever the queue's MaximumMessageSize.
+const MAX_BATCH_BYTES: usize = 1_048_576;
+
+impl SendMessageBatch {
+    pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
+        let url = p.str("QueueUrl")?;
+        let entries = batch::entries(p, "SendMessageBatchRequestEntry")?
+            .into_iter()
+            .map(|(id, entry)| (id, Outgoing::parse(&entry)))
+            .collect();
+        Ok(SendMessageBatch { url, entries })
+    }
+
+    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+        let total: usize = self
+            .entries
+            .iter()
+            .filter_map(|(_, m)| m.as_ref().ok())
+            .map(Outgoing::batch_size)
+            .sum();
+        if total > MAX_BATCH_BYTES {
+            return Err(SqsError::new(
+                ErrorCode::BatchRequestTooLong,
+                format!("Batch requests cannot be longer than {MAX_BATCH_BYTES} bytes. You have sent {total} bytes."),
+            ));
+        }
+        let target = engine.queue_ref(&ctx.caller, &self.url);
+        let now = engine.now();
+        let mut state = engine.lock();
+        let queue = state.queue_mut(&target, now)?;
+        for (_, message) in &self.entries {
+            if let Ok(message) = message {
+                message.check_fifo_ids(queue, Mode::Batch)?;
+            }
+        }
+        let mut result = BatchResult::new();
+        let mut sent_any = false;
+        for (id, message) in self.entries {
+            let prepared = message
+                .and_then(|m| m.prepare(queue, ctx, now, &mut engine.ids(), Mode::Batch));
+            match prepared {
+                Ok(p) => {
+                    let content = queue.enqueue(p.message, p.ready_at);
+                    result.ok(&id, sent_fields(&content));
+                    sent_any = true;
+                }
+                Err(err) => result.failed(&id, &err),
+            }
+        }
+        let waiters = queue.waiters.clone();
+        drop(state);
+        if sent_any {
+            waiters.notify_waiters();
+        }
+        Ok(result.into_outcome())
+    }
+}

@@ -1,0 +1,34 @@
+//! UntagQueue: removes tags by key; keys that are not there are ignored, as on AWS.
+
+use super::Ctx;
+use crate::engine::Engine;
+use crate::error::SqsError;
+use crate::protocol::params::Params;
+use crate::protocol::Outcome;
+
+pub(crate) struct UntagQueue {
+    url: String,
+    keys: Vec<String>,
+}
+
+impl UntagQueue {
+    pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
+        let url = p.str("QueueUrl")?;
+        let keys = p.str_list("TagKeys")?;
+        if keys.is_empty() {
+            return Err(SqsError::missing("TagKeys"));
+        }
+        Ok(UntagQueue { url, keys })
+    }
+
+    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+        let target = engine.queue_ref(&ctx.caller, &self.url);
+        let now = engine.now();
+        let mut state = engine.lock();
+        let queue = state.queue_mut(&target, now)?;
+        for key in &self.keys {
+            queue.tags.remove(key);
+        }
+        Ok(Outcome::Empty)
+    }
+}

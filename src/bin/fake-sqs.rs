@@ -1,0 +1,57 @@
+//! The standalone fake SQS server, for tools and tests in any language.
+
+use std::net::{IpAddr, SocketAddr};
+
+use clap::Parser;
+use fake_sqs::FakeSqs;
+
+/// A faithful, fast Amazon SQS on your machine.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "FAKE_SQS_HOST", default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port to listen on (0 for any free port).
+    #[arg(long, env = "FAKE_SQS_PORT", default_value_t = 9324)]
+    port: u16,
+    /// Region of requests that do not name one.
+    #[arg(long, env = "FAKE_SQS_REGION", default_value = "us-east-1")]
+    region: String,
+    /// Account of requests whose access key is not a 12-digit account id.
+    #[arg(long, env = "FAKE_SQS_ACCOUNT_ID", default_value = "000000000000")]
+    account_id: String,
+    /// Seed for generated ids, for reproducible runs.
+    #[arg(long, env = "FAKE_SQS_SEED")]
+    seed: Option<u64>,
+    /// Server worker threads.
+    #[arg(long, env = "FAKE_SQS_THREADS", default_value_t = 2)]
+    threads: usize,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_target(false)
+        .init();
+    let args = Args::parse();
+    let mut builder = FakeSqs::builder()
+        .bind(SocketAddr::new(args.host, args.port))
+        .region(args.region)
+        .account_id(args.account_id)
+        .threads(args.threads);
+    if let Some(seed) = args.seed {
+        builder = builder.seed(seed);
+    }
+    let sqs = builder.start().await;
+    tracing::info!("fake-sqs listening on {}", sqs.endpoint_url());
+    // Machine-readable for scripts that start us on port 0.
+    println!("{}", sqs.endpoint_url());
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+    drop(sqs);
+}

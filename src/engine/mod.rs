@@ -1,0 +1,184 @@
+//! The queue engine: plain synchronous state behind one lock.
+//!
+//! Every operation is a function of (state, now, request). Before touching a queue an
+//! operation settles it to the clock's `now`, so due messages become visible and old ones
+//! expire without any background timer; that is what makes a paused clock exact.
+
+pub(crate) mod attributes;
+pub(crate) mod digest;
+pub(crate) mod message;
+pub(crate) mod queue;
+pub(crate) mod receipt;
+pub(crate) mod store;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::clock::Clock;
+use crate::error::SqsError;
+use crate::ids::Ids;
+use attributes::AttributeLimits;
+use queue::Queue;
+
+/// Settings the engine reads but never changes.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub default_account: String,
+    pub default_region: String,
+    /// `http://127.0.0.1:<port>`: queue URLs start with it.
+    pub base_url: String,
+    pub limits: AttributeLimits,
+    /// Wait 60 s before a deleted queue's name can be used again (AWS does).
+    pub deleted_queue_cooldown: bool,
+    /// Allow one PurgeQueue per queue per 60 s (AWS does).
+    pub purge_cooldown: bool,
+}
+
+/// Who is calling, as the request's credentials say.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Caller {
+    pub account: String,
+    pub region: String,
+}
+
+/// A cheap handle to the shared engine.
+#[derive(Clone)]
+pub(crate) struct Engine {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    /// A std mutex, not tokio's: no `.await` ever happens while it is held, and every
+    /// critical section is short, so blocking briefly is cheaper than an async lock.
+    state: Mutex<State>,
+    /// Kept apart from `state` so that a request id can be drawn without the state lock.
+    /// Lock order: `state` before `ids`, never the reverse.
+    ids: Mutex<Ids>,
+    clock: Clock,
+    config: Config,
+}
+
+/// All queues of all accounts and regions.
+#[derive(Default)]
+pub(crate) struct State {
+    regions: HashMap<Caller, Region>,
+    next_queue_id: u64,
+}
+
+/// The queues of one account in one region, as on AWS independent of all others.
+#[derive(Default)]
+pub(crate) struct Region {
+    /// By name, so that ListQueues answers in name order.
+    pub queues: BTreeMap<String, Queue>,
+    /// When each recently deleted name was deleted (epoch ms).
+    pub deleted_at: HashMap<String, u64>,
+}
+
+/// A queue as a request names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct QueueRef {
+    pub owner: Caller,
+    pub name: String,
+}
+
+impl Engine {
+    pub(crate) fn new(clock: Clock, seed: Option<u64>, config: Config) -> Self {
+        Engine {
+            shared: Arc::new(Shared {
+                state: Mutex::new(State::default()),
+                ids: Mutex::new(Ids::new(seed)),
+                clock,
+                config,
+            }),
+        }
+    }
+
+    /// The state, locked. A panic while it was held does not take the server down: the
+    /// state is still consistent at every step an operation can stop at.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn ids(&self) -> MutexGuard<'_, Ids> {
+        self.shared
+            .ids
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.shared.config
+    }
+
+    pub(crate) fn now(&self) -> u64 {
+        self.shared.clock.now_millis()
+    }
+
+    /// Resolves a `QueueUrl` parameter: a full URL `.../<account>/<name>`, a path, or a
+    /// bare queue name (AWS accepts that too).
+    pub(crate) fn queue_ref(&self, caller: &Caller, url: &str) -> QueueRef {
+        let path = match url.find("://") {
+            Some(i) => url[i + 3..].find('/').map_or("", |j| &url[i + 3 + j..]),
+            None => url,
+        };
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let mut segments = path.split('/').filter(|s| !s.is_empty()).rev();
+        let name = segments.next().unwrap_or("").to_owned();
+        let account = segments
+            .next()
+            .map(str::to_owned)
+            .unwrap_or_else(|| caller.account.clone());
+        QueueRef {
+            owner: Caller {
+                account,
+                region: caller.region.clone(),
+            },
+            name,
+        }
+    }
+
+    /// The URL of the queue `name` owned by `account`.
+    pub(crate) fn queue_url(&self, account: &str, name: &str) -> String {
+        format!("{}/{}/{}", self.shared.config.base_url, account, name)
+    }
+}
+
+impl State {
+    pub(crate) fn region_mut(&mut self, caller: &Caller) -> &mut Region {
+        self.regions.entry(caller.clone()).or_default()
+    }
+
+    pub(crate) fn region(&self, caller: &Caller) -> Option<&Region> {
+        self.regions.get(caller)
+    }
+
+    pub(crate) fn next_queue_id(&mut self) -> u64 {
+        self.next_queue_id += 1;
+        self.next_queue_id
+    }
+
+    /// The queue a request names, settled to `now`; `QueueDoesNotExist` if there is none.
+    pub(crate) fn queue_mut(&mut self, queue: &QueueRef, now: u64) -> Result<&mut Queue, SqsError> {
+        let q = self
+            .regions
+            .get_mut(&queue.owner)
+            .and_then(|r| r.queues.get_mut(&queue.name))
+            .ok_or_else(SqsError::queue_does_not_exist)?;
+        q.settle(now);
+        Ok(q)
+    }
+
+    /// Every queue of every account and region (for inspection).
+    pub(crate) fn all_queues(&self) -> impl Iterator<Item = (&Caller, &Queue)> {
+        self.regions
+            .iter()
+            .flat_map(|(c, r)| r.queues.values().map(move |q| (c, q)))
+    }
+}

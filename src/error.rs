@@ -1,0 +1,324 @@
+//! SQS errors as plain data: a code and a message. The codecs render them; the one table
+//! in [`ErrorCode::wire`] says how each code looks on each protocol.
+
+use std::borrow::Cow;
+
+/// Who is at fault, as the `Type` element (Query) and the `x-amzn-query-error` suffix
+/// (JSON) say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fault {
+    Sender,
+    Receiver,
+}
+
+/// Every error the fake can answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ErrorCode {
+    QueueDoesNotExist,
+    QueueNameExists,
+    QueueDeletedRecently,
+    PurgeQueueInProgress,
+    OverLimit,
+    ReceiptHandleIsInvalid,
+    ResourceNotFound,
+    MessageNotInflight,
+    TooManyEntriesInBatchRequest,
+    EmptyBatchRequest,
+    BatchEntryIdsNotDistinct,
+    BatchRequestTooLong,
+    InvalidBatchEntryId,
+    UnsupportedOperation,
+    InvalidAttributeName,
+    InvalidAttributeValue,
+    InvalidMessageContents,
+    InvalidParameterValue,
+    MissingParameter,
+    AccessDenied,
+    /// Query: an `Action` this endpoint does not know.
+    InvalidAction,
+    /// JSON: an `X-Amz-Target` this endpoint does not know; Query: no action at all.
+    UnknownOperation,
+    /// JSON: a body that is not a JSON object of the modelled types.
+    Serialization,
+    /// A request body over the fake's size cap.
+    RequestEntityTooLarge,
+    InternalFailure,
+}
+
+/// How one error code appears on the wire.
+pub(crate) struct Wire {
+    /// The JSON `__type`, fully qualified as AWS sends it.
+    pub json_type: &'static str,
+    /// The Query `<Code>`, which is also the first half of `x-amzn-query-error`.
+    pub query_code: &'static str,
+    pub status: u16,
+    pub fault: Fault,
+    /// Whether the JSON answer carries `x-amzn-query-error` (only SQS's own errors do).
+    pub query_error_header: bool,
+}
+
+impl ErrorCode {
+    /// The single table from error codes to their wire form (PROTOCOL.md §1.4).
+    pub(crate) fn wire(self) -> Wire {
+        use ErrorCode::*;
+        let (shape, query_code, status, fault, header): (&str, &str, u16, Fault, bool) =
+            match self {
+                QueueDoesNotExist => (
+                    "com.amazonaws.sqs#QueueDoesNotExist",
+                    "AWS.SimpleQueueService.NonExistentQueue",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                QueueNameExists => (
+                    "com.amazonaws.sqs#QueueNameExists",
+                    "QueueAlreadyExists",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                QueueDeletedRecently => (
+                    "com.amazonaws.sqs#QueueDeletedRecently",
+                    "AWS.SimpleQueueService.QueueDeletedRecently",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                PurgeQueueInProgress => (
+                    "com.amazonaws.sqs#PurgeQueueInProgress",
+                    "AWS.SimpleQueueService.PurgeQueueInProgress",
+                    403,
+                    Fault::Sender,
+                    true,
+                ),
+                OverLimit => ("com.amazonaws.sqs#OverLimit", "OverLimit", 403, Fault::Sender, true),
+                ReceiptHandleIsInvalid => (
+                    "com.amazonaws.sqs#ReceiptHandleIsInvalid",
+                    "ReceiptHandleIsInvalid",
+                    404,
+                    Fault::Sender,
+                    true,
+                ),
+                ResourceNotFound => (
+                    "com.amazonaws.sqs#ResourceNotFoundException",
+                    "ResourceNotFoundException",
+                    404,
+                    Fault::Sender,
+                    true,
+                ),
+                MessageNotInflight => (
+                    "com.amazonaws.sqs#MessageNotInflight",
+                    "AWS.SimpleQueueService.MessageNotInflight",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                TooManyEntriesInBatchRequest => (
+                    "com.amazonaws.sqs#TooManyEntriesInBatchRequest",
+                    "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                EmptyBatchRequest => (
+                    "com.amazonaws.sqs#EmptyBatchRequest",
+                    "AWS.SimpleQueueService.EmptyBatchRequest",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                BatchEntryIdsNotDistinct => (
+                    "com.amazonaws.sqs#BatchEntryIdsNotDistinct",
+                    "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                BatchRequestTooLong => (
+                    "com.amazonaws.sqs#BatchRequestTooLong",
+                    "AWS.SimpleQueueService.BatchRequestTooLong",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                InvalidBatchEntryId => (
+                    "com.amazonaws.sqs#InvalidBatchEntryId",
+                    "AWS.SimpleQueueService.InvalidBatchEntryId",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                UnsupportedOperation => (
+                    "com.amazonaws.sqs#UnsupportedOperation",
+                    "AWS.SimpleQueueService.UnsupportedOperation",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                InvalidAttributeName => (
+                    "com.amazonaws.sqs#InvalidAttributeName",
+                    "InvalidAttributeName",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                InvalidAttributeValue => (
+                    "com.amazonaws.sqs#InvalidAttributeValue",
+                    "InvalidAttributeValue",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                InvalidMessageContents => (
+                    "com.amazonaws.sqs#InvalidMessageContents",
+                    "InvalidMessageContents",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                InvalidParameterValue => (
+                    "com.amazon.coral.service#InvalidParameterValueException",
+                    "InvalidParameterValue",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                MissingParameter => (
+                    "com.amazon.coral.service#MissingRequiredParameterException",
+                    "MissingParameter",
+                    400,
+                    Fault::Sender,
+                    true,
+                ),
+                AccessDenied => (
+                    "com.amazon.coral.service#AccessDeniedException",
+                    "AccessDenied",
+                    403,
+                    Fault::Sender,
+                    true,
+                ),
+                InvalidAction => (
+                    "com.amazon.coral.service#UnknownOperationException",
+                    "InvalidAction",
+                    400,
+                    Fault::Sender,
+                    false,
+                ),
+                UnknownOperation => (
+                    "com.amazon.coral.service#UnknownOperationException",
+                    "UnknownOperationException",
+                    404,
+                    Fault::Sender,
+                    false,
+                ),
+                Serialization => (
+                    "com.amazon.coral.service#SerializationException",
+                    "SerializationException",
+                    400,
+                    Fault::Sender,
+                    false,
+                ),
+                RequestEntityTooLarge => (
+                    "com.amazon.coral.service#RequestEntityTooLargeException",
+                    "RequestEntityTooLarge",
+                    413,
+                    Fault::Sender,
+                    false,
+                ),
+                InternalFailure => (
+                    "com.amazon.coral.service#InternalFailure",
+                    "InternalFailure",
+                    500,
+                    Fault::Receiver,
+                    false,
+                ),
+            };
+        Wire {
+            json_type: shape,
+            query_code,
+            status,
+            fault,
+            query_error_header: header,
+        }
+    }
+}
+
+/// An SQS error answer: a code and the message AWS gives for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SqsError {
+    pub code: ErrorCode,
+    pub message: Cow<'static, str>,
+}
+
+impl SqsError {
+    pub(crate) fn new(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        SqsError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The queue is missing. AWS words this differently per protocol; the codecs pick
+    /// the wording, see [`SqsError::message_for_query`].
+    pub(crate) fn queue_does_not_exist() -> Self {
+        SqsError::new(
+            ErrorCode::QueueDoesNotExist,
+            "The specified queue does not exist.",
+        )
+    }
+
+    /// `The request must contain the parameter {name}.`
+    pub(crate) fn missing(name: &str) -> Self {
+        SqsError::new(
+            ErrorCode::MissingParameter,
+            format!("The request must contain the parameter {name}."),
+        )
+    }
+
+    /// `Value {value} for parameter {name} is invalid. Reason: {reason}`
+    pub(crate) fn invalid_value(name: &str, value: impl std::fmt::Display, reason: &str) -> Self {
+        SqsError::new(
+            ErrorCode::InvalidParameterValue,
+            format!("Value {value} for parameter {name} is invalid. Reason: {reason}"),
+        )
+    }
+
+    pub(crate) fn invalid_parameter(message: impl Into<Cow<'static, str>>) -> Self {
+        SqsError::new(ErrorCode::InvalidParameterValue, message)
+    }
+
+    /// `Unknown Attribute {name}.`
+    pub(crate) fn unknown_attribute(name: &str) -> Self {
+        SqsError::new(
+            ErrorCode::InvalidAttributeName,
+            format!("Unknown Attribute {name}."),
+        )
+    }
+
+    /// `Invalid value for the parameter {name}.`
+    pub(crate) fn invalid_attribute_value(name: &str) -> Self {
+        SqsError::new(
+            ErrorCode::InvalidAttributeValue,
+            format!("Invalid value for the parameter {name}."),
+        )
+    }
+
+    /// The text of this error in a Query (XML) answer. Real AWS still uses the old
+    /// wording for a missing queue there (AWS-RECORDED.md rows 34 and 172).
+    pub(crate) fn message_for_query(&self) -> &str {
+        match self.code {
+            ErrorCode::QueueDoesNotExist => {
+                "The specified queue does not exist for this wsdl version."
+            }
+            _ => &self.message,
+        }
+    }
+}
+
+impl std::fmt::Display for SqsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.wire().query_code, self.message)
+    }
+}
+
+impl std::error::Error for SqsError {}

@@ -1,0 +1,60 @@
+//! A faithful, fast Amazon SQS for integration tests.
+//!
+//! [`FakeSqs::start`] binds a server on an ephemeral loopback port that speaks both SQS
+//! wire protocols (AWS JSON 1.0 and AWS Query) as AWS does, with AWS's error codes,
+//! texts and statuses. Each fake has fresh state, its own server thread, and a
+//! [`Clock`] the test can move, so visibility timeouts, delays and retention need no
+//! sleeping.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use std::time::Duration;
+//! use fake_sqs::{ClockMode, FakeSqs};
+//!
+//! // A fake whose clock moves only when told to.
+//! let sqs = FakeSqs::builder().clock(ClockMode::Paused(None)).start().await;
+//! let client = sqs.client().await;
+//!
+//! let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+//! client.send_message().queue_url(&url).message_body("work").send().await.unwrap();
+//!
+//! // Receive without deleting: the message is in flight for 30 s.
+//! let first = client.receive_message().queue_url(&url).send().await.unwrap();
+//! assert_eq!(first.messages().len(), 1);
+//! assert!(client.receive_message().queue_url(&url).send().await.unwrap().messages().is_empty());
+//!
+//! // Move the clock past the visibility timeout: the message is back.
+//! sqs.clock().advance(Duration::from_secs(31));
+//! let again = client.receive_message().queue_url(&url).send().await.unwrap();
+//! assert_eq!(again.messages()[0].body(), Some("work"));
+//! # }
+//! ```
+//!
+//! # Layout
+//! - `server`: hyper on its own runtime thread; `server::route` decodes, dispatches
+//!   and encodes one request.
+//! - `protocol`: the JSON and Query codecs, both to and from one member tree.
+//! - `actions`: one file per SQS action: typed input, validation, apply.
+//! - `engine`: queues and messages behind one lock; time only from [`Clock`].
+
+#![warn(missing_docs)]
+
+mod actions;
+mod builder;
+mod clock;
+mod engine;
+mod error;
+mod fake;
+mod ids;
+mod inspect;
+mod protocol;
+#[cfg(feature = "aws-sdk")]
+mod sdk;
+mod server;
+
+pub use builder::FakeSqsBuilder;
+pub use clock::{Clock, ClockMode};
+pub use fake::FakeSqs;
+pub use inspect::{MessageInfo, MessageState, QueueInfo};
+#[cfg(feature = "aws-sdk")]
+pub use sdk::TEST_ACCESS_KEY;

@@ -1,0 +1,89 @@
+//! The two wire protocols of SQS, each a decoder into the same member tree
+//! ([`params::Params`]) and an encoder from the same outcome and [`SqsError`].
+//!
+//! The engine never sees a wire format, and neither codec ever sees queue state.
+
+pub(crate) mod json;
+pub(crate) mod params;
+pub(crate) mod query;
+
+use serde_json::{Map, Value};
+
+use crate::error::SqsError;
+
+/// Which protocol a request came in on; its answer goes out the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    Json,
+    Query,
+}
+
+/// What an action answers: nothing (the model has no output shape), or a result.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Outcome {
+    Empty,
+    Result(Map<String, Value>),
+}
+
+impl Outcome {
+    /// A result built from a `json!({...})` object.
+    pub(crate) fn from_json(value: Value) -> Self {
+        match value {
+            Value::Object(map) => Outcome::Result(map),
+            _ => Outcome::Result(Map::new()),
+        }
+    }
+
+    pub(crate) fn result(&self) -> Option<&Map<String, Value>> {
+        match self {
+            Outcome::Empty => None,
+            Outcome::Result(map) => Some(map),
+        }
+    }
+}
+
+/// An encoded answer, ready for HTTP.
+pub(crate) struct Encoded {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub query_error: Option<String>,
+}
+
+/// Writes `outcome` in `protocol`'s format.
+pub(crate) fn encode(
+    protocol: Protocol,
+    action: &str,
+    outcome: &Result<Outcome, SqsError>,
+    request_id: &str,
+) -> Encoded {
+    match (protocol, outcome) {
+        (Protocol::Json, Ok(outcome)) => Encoded {
+            status: 200,
+            content_type: "application/x-amz-json-1.0",
+            body: json::success(outcome.result()),
+            query_error: None,
+        },
+        (Protocol::Json, Err(err)) => {
+            let (body, query_error) = json::error(err);
+            Encoded {
+                status: err.code.wire().status,
+                content_type: "application/x-amz-json-1.0",
+                body,
+                query_error,
+            }
+        }
+        (Protocol::Query, Ok(outcome)) => Encoded {
+            status: 200,
+            content_type: "text/xml",
+            body: query::encode::success(action, outcome.result(), request_id).into_bytes(),
+            query_error: None,
+        },
+        (Protocol::Query, Err(err)) => Encoded {
+            status: err.code.wire().status,
+            content_type: "text/xml",
+            body: query::encode::error(err, request_id).into_bytes(),
+            query_error: None,
+        },
+    }
+}

@@ -1,0 +1,160 @@
+//! Typed access to a decoded request.
+//!
+//! Both codecs decode a request into the same tree, keyed by the JSON member names of the
+//! SQS model (`QueueUrl`, `Attributes`, `Entries`, ...). Query values are all strings;
+//! JSON values have their modelled types. `Params` hides that difference and turns a
+//! missing or ill-typed member into the exact SQS error.
+
+use serde_json::{Map, Value};
+
+use crate::error::{ErrorCode, SqsError};
+
+/// One message attribute as sent, before validation.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawAttribute {
+    pub data_type: Option<String>,
+    pub string_value: Option<String>,
+    /// Base64, as both protocols carry it.
+    pub binary_value: Option<String>,
+    pub string_list_values: Vec<String>,
+    pub binary_list_values: Vec<String>,
+}
+
+/// The members of one request (or of one batch entry).
+#[derive(Debug, Clone)]
+pub(crate) struct Params {
+    map: Map<String, Value>,
+    /// Query requests carry numbers as strings.
+    strings_only: bool,
+}
+
+impl Params {
+    pub(crate) fn new(map: Map<String, Value>, strings_only: bool) -> Self {
+        Params { map, strings_only }
+    }
+
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.map.get(name).is_some_and(|v| !v.is_null())
+    }
+
+    fn type_error(name: &str, expected: &str) -> SqsError {
+        SqsError::new(
+            ErrorCode::Serialization,
+            format!("Value for member {name} must be of type {expected}."),
+        )
+    }
+
+    /// An optional string member.
+    pub(crate) fn opt_str(&self, name: &str) -> Result<Option<String>, SqsError> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(Self::type_error(name, "string")),
+        }
+    }
+
+    /// A required string member; absent or empty is `MissingParameter`.
+    pub(crate) fn str(&self, name: &str) -> Result<String, SqsError> {
+        match self.opt_str(name)? {
+            Some(s) if !s.is_empty() => Ok(s),
+            _ => Err(SqsError::missing(name)),
+        }
+    }
+
+    /// An optional integer member.
+    pub(crate) fn opt_int(&self, name: &str) -> Result<Option<i64>, SqsError> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) if !self.strings_only => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| Self::type_error(name, "integer")),
+            Some(Value::String(s)) if self.strings_only => {
+                s.trim().parse::<i64>().map(Some).map_err(|_| {
+                    SqsError::invalid_value(name, s, "Must be an integer.")
+                })
+            }
+            Some(_) => Err(Self::type_error(name, "integer")),
+        }
+    }
+
+    /// A required integer member.
+    pub(crate) fn int(&self, name: &str) -> Result<i64, SqsError> {
+        self.opt_int(name)?.ok_or_else(|| SqsError::missing(name))
+    }
+
+    /// A list of strings; absent is empty.
+    pub(crate) fn str_list(&self, name: &str) -> Result<Vec<String>, SqsError> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.clone()),
+                    _ => Err(Self::type_error(name, "list of strings")),
+                })
+                .collect(),
+            Some(_) => Err(Self::type_error(name, "list")),
+        }
+    }
+
+    /// A map of strings to strings, in the order sent; absent is empty.
+    pub(crate) fn str_map(&self, name: &str) -> Result<Vec<(String, String)>, SqsError> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Object(m)) => m
+                .iter()
+                .map(|(k, v)| match v {
+                    Value::String(s) => Ok((k.clone(), s.clone())),
+                    Value::Number(n) if !self.strings_only => Ok((k.clone(), n.to_string())),
+                    Value::Bool(b) if !self.strings_only => Ok((k.clone(), b.to_string())),
+                    _ => Err(Self::type_error(name, "map of strings")),
+                })
+                .collect(),
+            Some(_) => Err(Self::type_error(name, "map")),
+        }
+    }
+
+    /// A map of names to message attribute values, in the order sent.
+    pub(crate) fn attribute_map(&self, name: &str) -> Result<Vec<(String, RawAttribute)>, SqsError> {
+        let map = match self.map.get(name) {
+            None | Some(Value::Null) => return Ok(Vec::new()),
+            Some(Value::Object(m)) => m,
+            Some(_) => return Err(Self::type_error(name, "map")),
+        };
+        let mut out = Vec::with_capacity(map.len());
+        for (key, value) in map {
+            let Value::Object(fields) = value else {
+                return Err(Self::type_error(name, "map of MessageAttributeValue"));
+            };
+            let inner = Params::new(fields.clone(), self.strings_only);
+            out.push((
+                key.clone(),
+                RawAttribute {
+                    data_type: inner.opt_str("DataType")?,
+                    string_value: inner.opt_str("StringValue")?,
+                    binary_value: inner.opt_str("BinaryValue")?,
+                    string_list_values: inner.str_list("StringListValues")?,
+                    binary_list_values: inner.str_list("BinaryListValues")?,
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    /// A list of structures (batch entries); `None` when the member is absent.
+    pub(crate) fn entries(&self, name: &str) -> Result<Option<Vec<Params>>, SqsError> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|v| match v {
+                    Value::Object(m) => Ok(Params::new(m.clone(), self.strings_only)),
+                    _ => Err(Self::type_error(name, "list of structures")),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(_) => Err(Self::type_error(name, "list")),
+        }
+    }
+}

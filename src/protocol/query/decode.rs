@@ -1,0 +1,212 @@
+//! AWS Query requests: `Action=...&Attribute.1.Name=...` pairs, from a form body or the
+//! query string, unflattened into the member tree that the JSON protocol sends as is.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+/// The pairs that carry signing or versioning, not request members.
+fn is_envelope(key: &str) -> bool {
+    matches!(
+        key,
+        "Action" | "Version" | "AWSAccessKeyId" | "Signature" | "SignatureMethod"
+            | "SignatureVersion" | "Timestamp" | "Expires" | "SecurityToken"
+    ) || key.starts_with("X-Amz-")
+}
+
+/// A node of dotted keys: `Attribute.1.Name` is `Attribute` → `1` → `Name`.
+#[derive(Default)]
+struct Node {
+    value: Option<String>,
+    children: BTreeMap<String, Node>,
+}
+
+impl Node {
+    fn insert(&mut self, path: &[&str], value: String) {
+        match path.split_first() {
+            None => self.value = Some(value),
+            Some((head, rest)) => self
+                .children
+                .entry((*head).to_owned())
+                .or_default()
+                .insert(rest, value),
+        }
+    }
+
+    /// Children whose keys are list positions, in numeric order.
+    fn items(&self) -> Vec<&Node> {
+        let mut numbered: Vec<(u64, &Node)> = self
+            .children
+            .iter()
+            .filter_map(|(k, n)| k.parse::<u64>().ok().map(|i| (i, n)))
+            .collect();
+        numbered.sort_by_key(|(i, _)| *i);
+        numbered.into_iter().map(|(_, n)| n).collect()
+    }
+
+    fn text(&self) -> Option<String> {
+        self.value.clone()
+    }
+
+    fn child_text(&self, key: &str) -> Option<String> {
+        self.children.get(key).and_then(Node::text)
+    }
+}
+
+/// How a flattened Query name maps onto a JSON member.
+enum Rule {
+    /// `Name.N` → a list of strings.
+    StringList(&'static str),
+    /// `Name.N.Key` / `Name.N.Value` → a map of strings.
+    StringMap(&'static str, &'static str, &'static str),
+    /// `Name.N.Name` / `Name.N.Value.*` → a map of attribute values.
+    AttributeMap(&'static str),
+    /// `Name.N.*` → a list of structures.
+    StructList(&'static str),
+}
+
+/// The Query names that differ from their JSON member (PROTOCOL.md §2.1).
+fn rule(action: &str, key: &str) -> Option<Rule> {
+    Some(match key {
+        "Attribute" => Rule::StringMap("Attributes", "Name", "Value"),
+        "Tag" if action == "CreateQueue" => Rule::StringMap("tags", "Key", "Value"),
+        "Tag" => Rule::StringMap("Tags", "Key", "Value"),
+        "AttributeName" => Rule::StringList("AttributeNames"),
+        "MessageSystemAttributeName" => Rule::StringList("MessageSystemAttributeNames"),
+        "MessageAttributeName" => Rule::StringList("MessageAttributeNames"),
+        "TagKey" => Rule::StringList("TagKeys"),
+        "AWSAccountId" => Rule::StringList("AWSAccountIds"),
+        "ActionName" => Rule::StringList("Actions"),
+        "MessageAttribute" => Rule::AttributeMap("MessageAttributes"),
+        "MessageSystemAttribute" => Rule::AttributeMap("MessageSystemAttributes"),
+        "SendMessageBatchRequestEntry"
+        | "DeleteMessageBatchRequestEntry"
+        | "ChangeMessageVisibilityBatchRequestEntry" => Rule::StructList("Entries"),
+        _ => return None,
+    })
+}
+
+/// Unflattens the pairs of one request (without `Action`) into JSON members.
+pub(crate) fn members<'a>(
+    action: &str,
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Map<String, Value> {
+    let mut root = Node::default();
+    for (key, value) in pairs {
+        if is_envelope(key) {
+            continue;
+        }
+        let path: Vec<&str> = key.split('.').collect();
+        root.insert(&path, value.to_owned());
+    }
+    convert_struct(action, &root)
+}
+
+fn convert_struct(action: &str, node: &Node) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, child) in &node.children {
+        match rule(action, key) {
+            Some(Rule::StringList(name)) => {
+                let list = child.items().into_iter().filter_map(Node::text);
+                out.insert(name.into(), Value::Array(list.map(Value::String).collect()));
+            }
+            Some(Rule::StringMap(name, k, v)) => {
+                let mut map = Map::new();
+                for item in child.items() {
+                    if let Some(key) = item.child_text(k) {
+                        let value = item.child_text(v).unwrap_or_default();
+                        map.insert(key, Value::String(value));
+                    }
+                }
+                out.insert(name.into(), Value::Object(map));
+            }
+            Some(Rule::AttributeMap(name)) => {
+                let mut map = Map::new();
+                for item in child.items() {
+                    if let Some(key) = item.child_text("Name") {
+                        let value = item
+                            .children
+                            .get("Value")
+                            .map(attribute_value)
+                            .unwrap_or_default();
+                        map.insert(key, Value::Object(value));
+                    }
+                }
+                out.insert(name.into(), Value::Object(map));
+            }
+            Some(Rule::StructList(name)) => {
+                let list = child
+                    .items()
+                    .into_iter()
+                    .map(|item| Value::Object(convert_struct(action, item)));
+                out.insert(name.into(), Value::Array(list.collect()));
+            }
+            None => {
+                if let Some(text) = child.text() {
+                    out.insert(key.clone(), Value::String(text));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn attribute_value(node: &Node) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, child) in &node.children {
+        let list = |name: &str| {
+            let items = child.items().into_iter().filter_map(Node::text);
+            (name.to_owned(), Value::Array(items.map(Value::String).collect()))
+        };
+        let (k, v) = match key.as_str() {
+            "StringListValue" => list("StringListValues"),
+            "BinaryListValue" => list("BinaryListValues"),
+            _ => match child.text() {
+                Some(t) => (key.clone(), Value::String(t)),
+                None => continue,
+            },
+        };
+        out.insert(k, v);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn flattened_lists_maps_and_entries_become_json_members() {
+        let pairs = [
+            ("QueueName", "q"),
+            ("Attribute.2.Name", "DelaySeconds"),
+            ("Attribute.2.Value", "5"),
+            ("Attribute.1.Name", "VisibilityTimeout"),
+            ("Attribute.1.Value", "40"),
+            ("Tag.1.Key", "team"),
+            ("Tag.1.Value", "core"),
+            ("Version", "2012-11-05"),
+        ];
+        let got = Value::Object(members("CreateQueue", pairs));
+        assert_eq!(
+            got,
+            json!({"Attributes": {"VisibilityTimeout": "40", "DelaySeconds": "5"},
+                   "QueueName": "q", "tags": {"team": "core"}})
+        );
+        let pairs = [
+            ("SendMessageBatchRequestEntry.1.Id", "a"),
+            ("SendMessageBatchRequestEntry.1.MessageBody", "x"),
+            ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Name", "n"),
+            ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType", "String"),
+            ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue", "v"),
+            ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringListValue.1", "l"),
+        ];
+        let got = Value::Object(members("SendMessageBatch", pairs));
+        assert_eq!(
+            got,
+            json!({"Entries": [{"Id": "a", "MessageBody": "x", "MessageAttributes":
+                {"n": {"DataType": "String", "StringListValues": ["l"], "StringValue": "v"}}}]})
+        );
+    }
+}
