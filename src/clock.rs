@@ -61,7 +61,9 @@ impl Clock {
         };
         let (origin_millis, origin) = match mode {
             ClockMode::System => (system_millis(SystemTime::now()), Some(Instant::now())),
-            ClockMode::Paused(start) => (system_millis(start.unwrap_or_else(SystemTime::now)), None),
+            ClockMode::Paused(start) => {
+                (system_millis(start.unwrap_or_else(SystemTime::now)), None)
+            }
         };
         Clock {
             inner: Arc::new(Inner {

@@ -110,7 +110,10 @@ impl FakeSqs {
         let now = self.clock.now_millis();
         let state = self.engine.lock();
         let default_region = self.region();
-        let mut candidates: Vec<_> = state.all_queues().filter(|(_, q)| q.url == queue_url).collect();
+        let mut candidates: Vec<_> = state
+            .all_queues()
+            .filter(|(_, q)| q.url == queue_url)
+            .collect();
         candidates.sort_by_key(|(owner, _)| owner.region != default_region);
         let Some((_, queue)) = candidates.first() else {
             return Vec::new();

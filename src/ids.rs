@@ -41,10 +41,6 @@ impl Ids {
     pub(crate) fn next_u64(&mut self) -> u64 {
         self.rng.next_u64()
     }
-
-    pub(crate) fn fill(&mut self, buf: &mut [u8]) {
-        self.rng.fill_bytes(buf)
-    }
 }
 
 /// Lower-case hex of `bytes`.

@@ -87,7 +87,11 @@ pub(crate) fn state_at(status: Status, now: u64) -> MessageState {
     }
 }
 
-pub(crate) fn message_info(message: &crate::engine::message::Message, status: Status, now: u64) -> MessageInfo {
+pub(crate) fn message_info(
+    message: &crate::engine::message::Message,
+    status: Status,
+    now: u64,
+) -> MessageInfo {
     use base64::Engine as _;
     let c = &message.content;
     let attributes = c

@@ -8,9 +8,12 @@ use crate::error::SqsError;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
+/// One entry: its receipt handle and new timeout, or why the entry alone fails.
+type Entry = Result<(String, i64), SqsError>;
+
 pub(crate) struct ChangeMessageVisibilityBatch {
     url: String,
-    entries: Vec<(String, Result<(String, i64), SqsError>)>,
+    entries: Vec<(String, Entry)>,
 }
 
 impl ChangeMessageVisibilityBatch {
@@ -19,7 +22,9 @@ impl ChangeMessageVisibilityBatch {
         let entries = batch::entries(p, "ChangeMessageVisibilityBatchRequestEntry")?
             .into_iter()
             .map(|(id, e)| {
-                let entry = e.str("ReceiptHandle").and_then(|h| Ok((h, parse_timeout(&e)?)));
+                let entry = e
+                    .str("ReceiptHandle")
+                    .and_then(|h| Ok((h, parse_timeout(&e)?)));
                 (id, entry)
             })
             .collect();

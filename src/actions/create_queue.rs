@@ -101,7 +101,8 @@ fn validate_name(name: &str, fifo: bool) -> Result<(), SqsError> {
     let valid = stem.is_some_and(|s| {
         !s.is_empty()
             && name.len() <= 80
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     });
     if valid {
         return Ok(());

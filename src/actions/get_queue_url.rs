@@ -17,7 +17,9 @@ impl GetQueueUrl {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         Ok(GetQueueUrl {
             name: p.str("QueueName")?,
-            owner: p.opt_str("QueueOwnerAWSAccountId")?.filter(|s| !s.is_empty()),
+            owner: p
+                .opt_str("QueueOwnerAWSAccountId")?
+                .filter(|s| !s.is_empty()),
         })
     }
 

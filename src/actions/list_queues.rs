@@ -34,9 +34,10 @@ impl ListQueues {
         };
         let after = match p.opt_str("NextToken")?.filter(|t| !t.is_empty()) {
             None => None,
-            Some(token) => Some(decode_token(&token).ok_or_else(|| {
-                SqsError::invalid_parameter("Invalid NextToken value.")
-            })?),
+            Some(token) => Some(
+                decode_token(&token)
+                    .ok_or_else(|| SqsError::invalid_parameter("Invalid NextToken value."))?,
+            ),
         };
         Ok(ListQueues {
             prefix: p.opt_str("QueueNamePrefix")?.unwrap_or_default(),
@@ -83,6 +84,11 @@ fn encode_token(after: &str) -> String {
 }
 
 fn decode_token(token: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(token).ok()?;
-    String::from_utf8(bytes).ok()?.strip_prefix("after:").map(str::to_owned)
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .ok()?;
+    String::from_utf8(bytes)
+        .ok()?
+        .strip_prefix("after:")
+        .map(str::to_owned)
 }

@@ -24,7 +24,7 @@ mod untag_queue;
 use crate::engine::{Caller, Engine};
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
-use crate::protocol::{Outcome, Protocol};
+use crate::protocol::Outcome;
 
 /// The 23 actions of the SQS API (2012-11-05).
 pub(crate) const ACTIONS: [&str; 23] = [
@@ -57,7 +57,6 @@ pub(crate) const ACTIONS: [&str; 23] = [
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
     pub caller: Caller,
-    pub protocol: Protocol,
     /// The access key the request was signed with, if any (SenderId).
     pub access_key: Option<String>,
     /// The `X-Amzn-Trace-Id` header, which SendMessage stores as AWSTraceHeader.

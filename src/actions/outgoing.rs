@@ -40,14 +40,20 @@ pub(crate) enum Mode {
 /// The 128-character id charset of MessageGroupId and MessageDeduplicationId:
 /// alphanumerics and ASCII punctuation.
 fn valid_fifo_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
 }
 
 fn invalid_fifo_id(name: &str, value: &str) -> SqsError {
     SqsError::invalid_value(
         name,
         value,
-        &format!("{name} can only include alphanumeric and punctuation characters. 1 to 128 in length."),
+        &format!(
+            "{name} can only include alphanumeric and punctuation characters. 1 to 128 in length."
+        ),
     )
 }
 
@@ -187,7 +193,9 @@ impl Outgoing {
 }
 
 /// Only `AWSTraceHeader`, of type String, may be sent as a system attribute.
-fn validate_system_attributes(raw: Vec<(String, RawAttribute)>) -> Result<MessageAttributes, SqsError> {
+fn validate_system_attributes(
+    raw: Vec<(String, RawAttribute)>,
+) -> Result<MessageAttributes, SqsError> {
     for (name, value) in &raw {
         if name != "AWSTraceHeader" {
             return Err(SqsError::invalid_parameter(format!(

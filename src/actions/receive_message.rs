@@ -65,7 +65,8 @@ impl ReceiveMessage {
                 ))
             }
         };
-        let mut system_names: BTreeSet<String> = p.str_list("AttributeNames")?.into_iter().collect();
+        let mut system_names: BTreeSet<String> =
+            p.str_list("AttributeNames")?.into_iter().collect();
         system_names.extend(p.str_list("MessageSystemAttributeNames")?);
         Ok(ReceiveMessage {
             url,
@@ -85,9 +86,9 @@ impl ReceiveMessage {
             let now = engine.now();
             let mut state = engine.lock();
             let queue = state.queue_mut(&target, now)?;
-            let wait = self
-                .wait_seconds
-                .unwrap_or(u64::from(queue.attributes.receive_message_wait_time_seconds));
+            let wait = self.wait_seconds.unwrap_or(u64::from(
+                queue.attributes.receive_message_wait_time_seconds,
+            ));
             (queue.id, queue.waiters.clone(), now + wait * 1000)
         };
         loop {

@@ -53,8 +53,8 @@ impl SendMessageBatch {
         let mut result = BatchResult::new();
         let mut sent_any = false;
         for (id, message) in self.entries {
-            let prepared = message
-                .and_then(|m| m.prepare(queue, ctx, now, &mut engine.ids(), Mode::Batch));
+            let prepared =
+                message.and_then(|m| m.prepare(queue, ctx, now, &mut engine.ids(), Mode::Batch));
             match prepared {
                 Ok(p) => {
                     let content = queue.enqueue(p.message, p.ready_at);

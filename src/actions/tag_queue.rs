@@ -18,10 +18,18 @@ const MAX_TAGS: usize = 50;
 pub(crate) fn validate_tags(tags: &[(String, String)]) -> Result<(), SqsError> {
     for (key, value) in tags {
         if key.is_empty() || key.chars().count() > 128 {
-            return Err(SqsError::invalid_value("Tag key", key, "Tag keys must be between 1 and 128 characters in length."));
+            return Err(SqsError::invalid_value(
+                "Tag key",
+                key,
+                "Tag keys must be between 1 and 128 characters in length.",
+            ));
         }
         if value.chars().count() > 256 {
-            return Err(SqsError::invalid_value("Tag value", value, "Tag values may only be up to 256 characters in length."));
+            return Err(SqsError::invalid_value(
+                "Tag value",
+                value,
+                "Tag values may only be up to 256 characters in length.",
+            ));
         }
     }
     if tags.len() > MAX_TAGS {

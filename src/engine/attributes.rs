@@ -272,17 +272,28 @@ mod tests {
     use super::*;
 
     fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        p.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
     fn kms_key_turns_sse_off_and_hides_again_when_cleared() {
         let limits = AttributeLimits::default();
         let mut a = QueueAttributes::defaults(false, limits);
-        a.apply(&pairs(&[("KmsMasterKeyId", "k"), ("KmsDataKeyReusePeriodSeconds", "6000")]), limits)
-            .unwrap();
+        a.apply(
+            &pairs(&[
+                ("KmsMasterKeyId", "k"),
+                ("KmsDataKeyReusePeriodSeconds", "6000"),
+            ]),
+            limits,
+        )
+        .unwrap();
         assert_eq!(a.settable("SqsManagedSseEnabled").as_deref(), Some("false"));
-        assert_eq!(a.settable("KmsDataKeyReusePeriodSeconds").as_deref(), Some("6000"));
+        assert_eq!(
+            a.settable("KmsDataKeyReusePeriodSeconds").as_deref(),
+            Some("6000")
+        );
         a.apply(&pairs(&[("KmsMasterKeyId", "")]), limits).unwrap();
         assert_eq!(a.settable("KmsDataKeyReusePeriodSeconds"), None);
         assert_eq!(a.settable("SqsManagedSseEnabled").as_deref(), Some("false"));
@@ -292,7 +303,12 @@ mod tests {
     fn out_of_range_values_name_the_parameter() {
         let limits = AttributeLimits::default();
         let mut a = QueueAttributes::defaults(false, limits);
-        let err = a.apply(&pairs(&[("VisibilityTimeout", "43201")]), limits).unwrap_err();
-        assert_eq!(err.message, "Invalid value for the parameter VisibilityTimeout.");
+        let err = a
+            .apply(&pairs(&[("VisibilityTimeout", "43201")]), limits)
+            .unwrap_err();
+        assert_eq!(
+            err.message,
+            "Invalid value for the parameter VisibilityTimeout."
+        );
     }
 }

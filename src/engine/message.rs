@@ -24,7 +24,11 @@ impl AttributeValue {
         self.data_type.len()
             + self.string_value.as_ref().map_or(0, String::len)
             + self.binary_value.as_ref().map_or(0, Vec::len)
-            + self.string_list_values.iter().map(String::len).sum::<usize>()
+            + self
+                .string_list_values
+                .iter()
+                .map(String::len)
+                .sum::<usize>()
             + self.binary_list_values.iter().map(Vec::len).sum::<usize>()
     }
 
@@ -39,7 +43,10 @@ impl AttributeValue {
             out.insert("BinaryValue".into(), b64(b).into());
         }
         if !self.string_list_values.is_empty() {
-            out.insert("StringListValues".into(), self.string_list_values.clone().into());
+            out.insert(
+                "StringListValues".into(),
+                self.string_list_values.clone().into(),
+            );
         }
         if !self.binary_list_values.is_empty() {
             let list: Vec<String> = self.binary_list_values.iter().map(b64).collect();
@@ -216,7 +223,9 @@ pub(crate) fn validate_attributes(
 /// SQS numbers: up to 38 significant digits, an optional sign, point and exponent.
 fn is_number(s: &str) -> bool {
     let s = s.trim();
-    !s.is_empty() && s.parse::<f64>().is_ok_and(f64::is_finite) && !s.contains(['x', 'X', 'n', 'N', 'i', 'I'])
+    !s.is_empty()
+        && s.parse::<f64>().is_ok_and(f64::is_finite)
+        && !s.contains(['x', 'X', 'n', 'N', 'i', 'I'])
 }
 
 /// Bytes the attributes count toward the message size (name + type + value each).

@@ -237,10 +237,6 @@ impl Store {
         self.delayed
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.slots.len()
-    }
-
     /// Bytes of all messages held (bodies and attributes).
     #[allow(dead_code)]
     pub(crate) fn bytes(&self) -> usize {

@@ -69,11 +69,11 @@ impl Params {
                 .as_i64()
                 .map(Some)
                 .ok_or_else(|| Self::type_error(name, "integer")),
-            Some(Value::String(s)) if self.strings_only => {
-                s.trim().parse::<i64>().map(Some).map_err(|_| {
-                    SqsError::invalid_value(name, s, "Must be an integer.")
-                })
-            }
+            Some(Value::String(s)) if self.strings_only => s
+                .trim()
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| SqsError::invalid_value(name, s, "Must be an integer.")),
             Some(_) => Err(Self::type_error(name, "integer")),
         }
     }
@@ -116,7 +116,10 @@ impl Params {
     }
 
     /// A map of names to message attribute values, in the order sent.
-    pub(crate) fn attribute_map(&self, name: &str) -> Result<Vec<(String, RawAttribute)>, SqsError> {
+    pub(crate) fn attribute_map(
+        &self,
+        name: &str,
+    ) -> Result<Vec<(String, RawAttribute)>, SqsError> {
         let map = match self.map.get(name) {
             None | Some(Value::Null) => return Ok(Vec::new()),
             Some(Value::Object(m)) => m,

@@ -28,7 +28,11 @@ pub(crate) struct Server {
 impl Server {
     /// Serves `engine` on `listener` from a new thread with `threads` runtime workers
     /// (1: a current-thread runtime, the cheapest to start).
-    pub(crate) fn spawn(listener: TcpListener, engine: Engine, threads: usize) -> std::io::Result<Self> {
+    pub(crate) fn spawn(
+        listener: TcpListener,
+        engine: Engine,
+        threads: usize,
+    ) -> std::io::Result<Self> {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel();
@@ -72,7 +76,11 @@ impl Drop for Server {
     }
 }
 
-async fn serve(listener: tokio::net::TcpListener, engine: Engine, mut shutdown: oneshot::Receiver<()>) {
+async fn serve(
+    listener: tokio::net::TcpListener,
+    engine: Engine,
+    mut shutdown: oneshot::Receiver<()>,
+) {
     let graceful = GracefulShutdown::new();
     let builder = auto::Builder::new(TokioExecutor::new());
     loop {

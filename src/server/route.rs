@@ -111,7 +111,6 @@ fn decode(
                 .clone()
                 .unwrap_or_else(|| config.default_region.clone()),
         },
-        protocol,
         access_key: credential.access_key.clone(),
         trace_header: parts
             .headers
@@ -126,7 +125,10 @@ fn decode(
                 .get("x-amz-target")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            let action = target.strip_prefix("AmazonSQS.").unwrap_or(target).to_owned();
+            let action = target
+                .strip_prefix("AmazonSQS.")
+                .unwrap_or(target)
+                .to_owned();
             if !target.starts_with("AmazonSQS.") {
                 return Err((action.clone(), invalid_action(&action)));
             }
@@ -153,8 +155,10 @@ fn decode(
             if at_queue && SERVICE_ACTIONS.contains(&action.as_str()) {
                 return Err((action.clone(), invalid_action(&action)));
             }
-            let mut members =
-                query::decode::members(&action, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let mut members = query::decode::members(
+                &action,
+                pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            );
             if at_queue && !members.contains_key("QueueUrl") {
                 let url = format!("{}{}", config.base_url, path);
                 members.insert("QueueUrl".into(), url.into());

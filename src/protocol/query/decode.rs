@@ -9,8 +9,15 @@ use serde_json::{Map, Value};
 fn is_envelope(key: &str) -> bool {
     matches!(
         key,
-        "Action" | "Version" | "AWSAccessKeyId" | "Signature" | "SignatureMethod"
-            | "SignatureVersion" | "Timestamp" | "Expires" | "SecurityToken"
+        "Action"
+            | "Version"
+            | "AWSAccessKeyId"
+            | "Signature"
+            | "SignatureMethod"
+            | "SignatureVersion"
+            | "Timestamp"
+            | "Expires"
+            | "SecurityToken"
     ) || key.starts_with("X-Amz-")
 }
 
@@ -156,7 +163,10 @@ fn attribute_value(node: &Node) -> Map<String, Value> {
     for (key, child) in &node.children {
         let list = |name: &str| {
             let items = child.items().into_iter().filter_map(Node::text);
-            (name.to_owned(), Value::Array(items.map(Value::String).collect()))
+            (
+                name.to_owned(),
+                Value::Array(items.map(Value::String).collect()),
+            )
         };
         let (k, v) = match key.as_str() {
             "StringListValue" => list("StringListValues"),
@@ -197,10 +207,22 @@ mod tests {
         let pairs = [
             ("SendMessageBatchRequestEntry.1.Id", "a"),
             ("SendMessageBatchRequestEntry.1.MessageBody", "x"),
-            ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Name", "n"),
-            ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType", "String"),
-            ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue", "v"),
-            ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringListValue.1", "l"),
+            (
+                "SendMessageBatchRequestEntry.1.MessageAttribute.1.Name",
+                "n",
+            ),
+            (
+                "SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType",
+                "String",
+            ),
+            (
+                "SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue",
+                "v",
+            ),
+            (
+                "SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringListValue.1",
+                "l",
+            ),
         ];
         let got = Value::Object(members("SendMessageBatch", pairs));
         assert_eq!(

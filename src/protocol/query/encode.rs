@@ -94,7 +94,11 @@ fn members(map: &Map<String, Value>, action: &str, out: &mut String) {
 }
 
 /// `<{Action}Response>`, with `<{Action}Result>` when the action has output.
-pub(crate) fn success(action: &str, result: Option<&Map<String, Value>>, request_id: &str) -> String {
+pub(crate) fn success(
+    action: &str,
+    result: Option<&Map<String, Value>>,
+    request_id: &str,
+) -> String {
     let mut out = String::with_capacity(256);
     out.push_str("<?xml version=\"1.0\"?><");
     out.push_str(action);

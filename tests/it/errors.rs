@@ -1,0 +1,275 @@
+//! Bad input gets the exact SQS error: code, HTTP status and message, on both protocols.
+
+use aws_sdk_sqs::types::QueueAttributeName as Q;
+
+use crate::support::{code, create_queue, fake, fake_and_client, json, message, query};
+
+/// Attribute rules at creation (AWS-RECORDED.md rows 5-10; ranges from the API model).
+#[tokio::test]
+async fn create_queue_rejects_bad_names_and_attributes() {
+    let (_sqs, client) = fake_and_client().await;
+    // (queue name, attributes, expected code, expected message)
+    type Case<'a> = (&'a str, Vec<(Q, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
+        ("std", vec![(Q::FifoQueue, "false")], "InvalidAttributeName", "Unknown Attribute FifoQueue."),
+        (
+            "std",
+            vec![(Q::ContentBasedDeduplication, "false")],
+            "InvalidAttributeName",
+            "Unknown Attribute ContentBasedDeduplication.",
+        ),
+        (
+            "std",
+            vec![(Q::DeduplicationScope, "queue")],
+            "InvalidAttributeName",
+            "You can specify the DeduplicationScope only when FifoQueue is set to true.",
+        ),
+        (
+            "std",
+            vec![(Q::FifoThroughputLimit, "perQueue")],
+            "InvalidAttributeName",
+            "You can specify the FifoThroughputLimit only when FifoQueue is set to true.",
+        ),
+        (
+            "std",
+            vec![(Q::VisibilityTimeout, "43201")],
+            "InvalidAttributeValue",
+            "Invalid value for the parameter VisibilityTimeout.",
+        ),
+        (
+            "std",
+            vec![(Q::MessageRetentionPeriod, "59")],
+            "InvalidAttributeValue",
+            "Invalid value for the parameter MessageRetentionPeriod.",
+        ),
+        (
+            "std",
+            vec![(Q::MaximumMessageSize, "1048577")],
+            "InvalidAttributeValue",
+            "Invalid value for the parameter MaximumMessageSize.",
+        ),
+        (
+            "std",
+            vec![(Q::DelaySeconds, "abc")],
+            "InvalidAttributeValue",
+            "Invalid value for the parameter DelaySeconds.",
+        ),
+        (
+            "std",
+            vec![(Q::ReceiveMessageWaitTimeSeconds, "21")],
+            "InvalidAttributeValue",
+            "Invalid value for the parameter ReceiveMessageWaitTimeSeconds.",
+        ),
+        (
+            "std",
+            vec![(Q::QueueArn, "arn:aws:sqs:us-east-1:000000000000:std")],
+            "InvalidAttributeName",
+            "Unknown Attribute QueueArn.",
+        ),
+        (
+            "no-suffix",
+            vec![(Q::FifoQueue, "true")],
+            "InvalidParameterValue",
+            "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.",
+        ),
+        (
+            "suffix.fifo",
+            vec![],
+            "InvalidParameterValue",
+            "Value suffix.fifo for parameter QueueName is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.",
+        ),
+        (
+            "has space",
+            vec![],
+            "InvalidParameterValue",
+            "Value has space for parameter QueueName is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.",
+        ),
+    ];
+    for (name, attributes, want_code, want_message) in cases {
+        let mut req = client.create_queue().queue_name(name);
+        for (k, v) in &attributes {
+            req = req.attributes(k.clone(), *v);
+        }
+        let err = req.send().await.unwrap_err();
+        assert_eq!(code(&err), want_code, "{name} {attributes:?}");
+        assert_eq!(message(&err), want_message, "{name} {attributes:?}");
+    }
+    let long = "a".repeat(81);
+    let err = client
+        .create_queue()
+        .queue_name(&long)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterValue");
+    let max = "a".repeat(80);
+    create_queue(&client, &max).await;
+    assert!(
+        client
+            .list_queues()
+            .send()
+            .await
+            .unwrap()
+            .queue_urls()
+            .len()
+            == 1
+    );
+}
+
+/// FifoQueue cannot change; setting `true` on a FIFO queue is a no-op (rows 37-40).
+#[tokio::test]
+async fn queue_type_cannot_change() {
+    let (_sqs, client) = fake_and_client().await;
+    let std = create_queue(&client, "std").await;
+    let fifo = client
+        .create_queue()
+        .queue_name("f.fifo")
+        .attributes(Q::FifoQueue, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    let set = |url: &str, v: &'static str| {
+        client
+            .set_queue_attributes()
+            .queue_url(url)
+            .attributes(Q::FifoQueue, v)
+            .send()
+    };
+    let err = set(&std, "true").await.unwrap_err();
+    assert_eq!(
+        (code(&err), message(&err)),
+        (
+            "InvalidAttributeName".into(),
+            "Unknown Attribute FifoQueue.".into()
+        )
+    );
+    set(&fifo, "true").await.unwrap();
+    let err = set(&fifo, "false").await.unwrap_err();
+    assert_eq!(code(&err), "InvalidAttributeValue");
+    assert_eq!(
+        message(&err),
+        "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported."
+    );
+}
+
+/// An unknown attribute name in GetQueueAttributes (row 35).
+#[tokio::test]
+async fn get_queue_attributes_rejects_unknown_names() {
+    let sqs = fake().await;
+    let client = sqs.client().await;
+    let url = create_queue(&client, "q").await;
+    let answer = query(
+        &sqs,
+        &[
+            ("Action", "GetQueueAttributes"),
+            ("QueueUrl", &url),
+            ("AttributeName.1", "Foobar"),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status, 400);
+    assert!(answer.body.contains("<Code>InvalidAttributeName</Code>"));
+    assert!(answer.body.contains("<Type>Sender</Type>"));
+    assert!(answer
+        .body
+        .contains("<Message>Unknown Attribute Foobar.</Message>"));
+}
+
+/// JSON errors carry the modelled `__type`, the message, the Query code in
+/// `x-amzn-query-error`, and the modelled HTTP status.
+#[tokio::test]
+async fn json_errors_have_type_message_header_and_status() {
+    let sqs = fake().await;
+    let answer = json(&sqs, "GetQueueUrl", r#"{"QueueName":"nope"}"#).await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(
+        answer.headers["x-amzn-query-error"],
+        "AWS.SimpleQueueService.NonExistentQueue;Sender"
+    );
+    assert_eq!(
+        answer.json(),
+        serde_json::json!({"__type": "com.amazonaws.sqs#QueueDoesNotExist",
+                           "message": "The specified queue does not exist."})
+    );
+
+    let answer = json(&sqs, "CreateQueue", "{}").await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(
+        answer.headers["x-amzn-query-error"],
+        "MissingParameter;Sender"
+    );
+    assert_eq!(
+        answer.json()["message"],
+        "The request must contain the parameter QueueName."
+    );
+}
+
+/// Unknown actions, malformed bodies and wrong types are answered, never dropped.
+#[tokio::test]
+async fn malformed_requests_get_errors_not_panics() {
+    let sqs = fake().await;
+    let answer = json(&sqs, "FooBar", "{}").await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(
+        answer.json()["__type"],
+        "com.amazon.coral.service#UnknownOperationException"
+    );
+
+    let answer = json(&sqs, "CreateQueue", "{not json").await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(
+        answer.json()["__type"],
+        "com.amazon.coral.service#SerializationException"
+    );
+
+    let answer = json(&sqs, "CreateQueue", "[1,2]").await;
+    assert_eq!(answer.status, 400);
+
+    let answer = json(&sqs, "CreateQueue", r#"{"QueueName": 5}"#).await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(
+        answer.json()["__type"],
+        "com.amazon.coral.service#SerializationException"
+    );
+
+    let answer = json(
+        &sqs,
+        "ReceiveMessage",
+        r#"{"QueueUrl": "x", "MaxNumberOfMessages": "ten"}"#,
+    )
+    .await;
+    assert_eq!(answer.status, 400);
+
+    let answer = query(&sqs, &[("Action", "FooBar")]).await;
+    assert_eq!(answer.status, 400);
+    assert!(answer.body.contains("<Code>InvalidAction</Code>"));
+    assert!(answer
+        .body
+        .contains("<Message>The action FooBar is not valid for this endpoint.</Message>"));
+
+    let answer = query(&sqs, &[("Action", "ListQueues"), ("MaxResults", "lots")]).await;
+    assert_eq!(answer.status, 400);
+    assert!(answer.body.contains("<Code>InvalidParameterValue</Code>"));
+
+    let answer = query(&sqs, &[]).await;
+    assert_eq!(answer.status, 404);
+    assert!(answer
+        .body
+        .contains("<Code>UnknownOperationException</Code>"));
+
+    // The server is still there.
+    let answer = json(&sqs, "ListQueues", "{}").await;
+    assert_eq!(answer.status, 200);
+}
+
+/// A body over the cap is refused with 413, and the server goes on.
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let sqs = fake().await;
+    let big = format!(r#"{{"QueueName": "{}"}}"#, "a".repeat(9 * 1024 * 1024));
+    let answer = json(&sqs, "CreateQueue", &big).await;
+    assert_eq!(answer.status, 413);
+    assert_eq!(json(&sqs, "ListQueues", "{}").await.status, 200);
+}

@@ -1,0 +1,8 @@
+//! Integration tests: each drives a running fake over HTTP, with the AWS SDK for Rust
+//! or with raw Query/JSON requests, and moves the fake's clock instead of sleeping.
+
+mod support;
+
+mod errors;
+mod lifecycle;
+mod protocols;
