@@ -72,6 +72,12 @@ impl FakeSqs {
         &self.clock
     }
 
+    /// How many ReceiveMessage long polls are waiting for a message right now. Lets a
+    /// test know a consumer is idle before it sends or moves the clock.
+    pub fn waiting_receives(&self) -> usize {
+        self.engine.waiting_count()
+    }
+
     /// Every queue of every account and region, by name.
     pub fn queues(&self) -> Vec<QueueInfo> {
         let now = self.clock.now_millis();

@@ -150,6 +150,7 @@ impl ReceiveMessage {
                     tokio::time::sleep(Duration::from_millis(ms)).await
                 }
             };
+            let _waiting = engine.waiting();
             tokio::select! {
                 _ = &mut woken => {}
                 _ = clock_changes.changed() => {}

@@ -12,6 +12,7 @@ pub(crate) mod receipt;
 pub(crate) mod store;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::clock::Clock;
@@ -56,6 +57,17 @@ struct Shared {
     ids: Mutex<Ids>,
     clock: Clock,
     config: Config,
+    /// Long polls now waiting for a message (for tests that must know a poll is idle).
+    waiting: AtomicUsize,
+}
+
+/// Counts one waiting long poll for as long as it lives.
+pub(crate) struct WaitingGuard<'a>(&'a AtomicUsize);
+
+impl Drop for WaitingGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// All queues of all accounts and regions.
@@ -89,6 +101,7 @@ impl Engine {
                 ids: Mutex::new(Ids::new(seed)),
                 clock,
                 config,
+                waiting: AtomicUsize::new(0),
             }),
         }
     }
@@ -115,6 +128,17 @@ impl Engine {
 
     pub(crate) fn config(&self) -> &Config {
         &self.shared.config
+    }
+
+    /// Marks a long poll as waiting until the guard drops.
+    pub(crate) fn waiting(&self) -> WaitingGuard<'_> {
+        self.shared.waiting.fetch_add(1, Ordering::AcqRel);
+        WaitingGuard(&self.shared.waiting)
+    }
+
+    /// How many long polls are waiting now.
+    pub(crate) fn waiting_count(&self) -> usize {
+        self.shared.waiting.load(Ordering::Acquire)
     }
 
     pub(crate) fn now(&self) -> u64 {

@@ -3,6 +3,10 @@
 
 mod support;
 
+mod batch;
 mod errors;
 mod lifecycle;
+mod long_poll;
+mod messages;
 mod protocols;
+mod visibility;
