@@ -180,3 +180,218 @@ async fn query_at_a_queue_url() {
         .body
         .contains("The specified queue does not exist for this wsdl version."));
 }
+
+/// The message lifecycle over the Query protocol: every answer as exact XML.
+#[tokio::test]
+async fn query_message_lifecycle_answers() {
+    let sqs = fake().await;
+    query(&sqs, &[("Action", "CreateQueue"), ("QueueName", "q1")]).await;
+    let url = format!("{}/000000000000/q1", sqs.endpoint_url());
+    let url = url.as_str();
+
+    let sent = query(
+        &sqs,
+        &[
+            ("Action", "SendMessage"),
+            ("QueueUrl", url),
+            ("MessageBody", "test"),
+            ("MessageAttribute.1.Name", "timestamp"),
+            ("MessageAttribute.1.Value.DataType", "Number"),
+            ("MessageAttribute.1.Value.StringValue", "1493147359900"),
+            ("MessageAttribute.2.Name", "blob"),
+            ("MessageAttribute.2.Value.DataType", "Binary"),
+            ("MessageAttribute.2.Value.BinaryValue", "AAE="),
+            ("MessageSystemAttribute.1.Name", "AWSTraceHeader"),
+            ("MessageSystemAttribute.1.Value.DataType", "String"),
+            (
+                "MessageSystemAttribute.1.Value.StringValue",
+                "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+            ),
+        ],
+    )
+    .await;
+    assert_snapshot!("query_send_message", sent.snapshot());
+
+    let batch = query(
+        &sqs,
+        &[
+            ("Action", "SendMessageBatch"),
+            ("QueueUrl", url),
+            ("SendMessageBatchRequestEntry.1.Id", "a"),
+            ("SendMessageBatchRequestEntry.1.MessageBody", "first"),
+            ("SendMessageBatchRequestEntry.2.Id", "b"),
+            ("SendMessageBatchRequestEntry.2.MessageBody", "second"),
+            ("SendMessageBatchRequestEntry.2.DelaySeconds", "1000"),
+        ],
+    )
+    .await;
+    assert_snapshot!("query_send_message_batch", batch.snapshot());
+
+    let received = query(
+        &sqs,
+        &[
+            ("Action", "ReceiveMessage"),
+            ("QueueUrl", url),
+            ("MaxNumberOfMessages", "10"),
+            ("AttributeName.1", "All"),
+            ("MessageAttributeName.1", "All"),
+        ],
+    )
+    .await;
+    assert_snapshot!("query_receive_message", received.snapshot());
+    let handles: Vec<String> = received
+        .body
+        .split("<ReceiptHandle>")
+        .skip(1)
+        .map(|s| s.split("</ReceiptHandle>").next().unwrap().to_owned())
+        .collect();
+    assert_eq!(handles.len(), 2);
+
+    let empty = query(&sqs, &[("Action", "ReceiveMessage"), ("QueueUrl", url)]).await;
+    assert_snapshot!("query_receive_message_empty", empty.snapshot());
+
+    let changed = query(
+        &sqs,
+        &[
+            ("Action", "ChangeMessageVisibility"),
+            ("QueueUrl", url),
+            ("ReceiptHandle", &handles[0]),
+            ("VisibilityTimeout", "60"),
+        ],
+    )
+    .await;
+    assert_snapshot!("query_change_message_visibility", changed.snapshot());
+
+    let changed_batch = query(
+        &sqs,
+        &[
+            ("Action", "ChangeMessageVisibilityBatch"),
+            ("QueueUrl", url),
+            ("ChangeMessageVisibilityBatchRequestEntry.1.Id", "ok"),
+            (
+                "ChangeMessageVisibilityBatchRequestEntry.1.ReceiptHandle",
+                &handles[1],
+            ),
+            (
+                "ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout",
+                "60",
+            ),
+            ("ChangeMessageVisibilityBatchRequestEntry.2.Id", "bad"),
+            (
+                "ChangeMessageVisibilityBatchRequestEntry.2.ReceiptHandle",
+                "garbage",
+            ),
+            (
+                "ChangeMessageVisibilityBatchRequestEntry.2.VisibilityTimeout",
+                "60",
+            ),
+        ],
+    )
+    .await;
+    assert_snapshot!(
+        "query_change_message_visibility_batch",
+        changed_batch.snapshot()
+    );
+
+    let deleted = query(
+        &sqs,
+        &[
+            ("Action", "DeleteMessage"),
+            ("QueueUrl", url),
+            ("ReceiptHandle", &handles[0]),
+        ],
+    )
+    .await;
+    assert_snapshot!("query_delete_message", deleted.snapshot());
+
+    let deleted_batch = query(
+        &sqs,
+        &[
+            ("Action", "DeleteMessageBatch"),
+            ("QueueUrl", url),
+            ("DeleteMessageBatchRequestEntry.1.Id", "ok"),
+            (
+                "DeleteMessageBatchRequestEntry.1.ReceiptHandle",
+                &handles[1],
+            ),
+            ("DeleteMessageBatchRequestEntry.2.Id", "bad"),
+            ("DeleteMessageBatchRequestEntry.2.ReceiptHandle", "garbage"),
+        ],
+    )
+    .await;
+    assert_snapshot!("query_delete_message_batch", deleted_batch.snapshot());
+
+    let invalid = query(
+        &sqs,
+        &[
+            ("Action", "DeleteMessage"),
+            ("QueueUrl", url),
+            ("ReceiptHandle", "garbage"),
+        ],
+    )
+    .await;
+    assert_snapshot!("query_delete_message_invalid_handle", invalid.snapshot());
+
+    let purged = query(&sqs, &[("Action", "PurgeQueue"), ("QueueUrl", url)]).await;
+    assert_snapshot!("query_purge_queue", purged.snapshot());
+    let again = query(&sqs, &[("Action", "PurgeQueue"), ("QueueUrl", url)]).await;
+    assert_snapshot!("query_purge_queue_in_progress", again.snapshot());
+
+    let too_many = query(
+        &sqs,
+        &[
+            ("Action", "ReceiveMessage"),
+            ("QueueUrl", url),
+            ("MaxNumberOfMessages", "11"),
+        ],
+    )
+    .await;
+    assert_snapshot!("query_receive_message_too_many", too_many.snapshot());
+}
+
+/// The same receive over JSON: the member names and shapes JSON clients parse.
+#[tokio::test]
+async fn json_message_answers() {
+    let sqs = fake().await;
+    json(&sqs, "CreateQueue", r#"{"QueueName":"q1"}"#).await;
+    let url = format!("{}/000000000000/q1", sqs.endpoint_url());
+    let sent = json(
+        &sqs,
+        "SendMessage",
+        &format!(
+            r#"{{"QueueUrl":"{url}","MessageBody":"test","MessageAttributes":{{"blob":{{"DataType":"Binary","BinaryValue":"AAE="}},"n":{{"DataType":"Number","StringValue":"1"}}}}}}"#
+        ),
+    )
+    .await;
+    assert_snapshot!("json_send_message", sent.snapshot());
+    let batch = json(
+        &sqs,
+        "SendMessageBatch",
+        &format!(r#"{{"QueueUrl":"{url}","Entries":[{{"Id":"a","MessageBody":"x"}},{{"Id":"b","MessageBody":"\u0001"}}]}}"#),
+    )
+    .await;
+    assert_snapshot!("json_send_message_batch", batch.snapshot());
+    let received = json(
+        &sqs,
+        "ReceiveMessage",
+        &format!(r#"{{"QueueUrl":"{url}","MaxNumberOfMessages":10,"MessageSystemAttributeNames":["All"],"MessageAttributeNames":["All"]}}"#),
+    )
+    .await;
+    assert_snapshot!("json_receive_message", received.snapshot());
+    let empty = json(
+        &sqs,
+        "ReceiveMessage",
+        &format!(r#"{{"QueueUrl":"{url}"}}"#),
+    )
+    .await;
+    assert_snapshot!("json_receive_message_empty", empty.snapshot());
+    let purge = json(&sqs, "PurgeQueue", &format!(r#"{{"QueueUrl":"{url}"}}"#)).await;
+    let again = json(&sqs, "PurgeQueue", &format!(r#"{{"QueueUrl":"{url}"}}"#)).await;
+    assert_eq!(purge.status, 200);
+    assert_eq!(again.status, 403);
+    assert_eq!(
+        again.headers["x-amzn-query-error"],
+        "AWS.SimpleQueueService.PurgeQueueInProgress;Sender"
+    );
+    assert_snapshot!("json_purge_queue_in_progress", again.snapshot());
+}
