@@ -3,10 +3,48 @@
 use std::net::{SocketAddr, TcpListener};
 
 use crate::clock::{Clock, ClockMode};
+use crate::dialect::credentials::{Activation, Credential, Permissions};
+use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
 use crate::engine::{Config, Engine};
 use crate::fake::FakeSqs;
 use crate::server::Server;
+
+/// The access key of [`FakeSqs::sdk_config`]'s credentials. Messages sent with them
+/// carry it as their SenderId.
+pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
+
+/// The secret key that goes with [`TEST_ACCESS_KEY`].
+pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
+
+/// Activates SQS for the default project and adds the given credentials to it.
+fn seed_scaleway(engine: &Engine, credentials: Vec<(String, String, Permissions)>) {
+    let project = engine.config().default_account.clone();
+    let region = engine.config().default_region.clone();
+    let now = engine.now();
+    let mut state = engine.lock();
+    state.scaleway.activations.insert(
+        (project.clone(), region.clone()),
+        Activation {
+            created_at: now,
+            updated_at: now,
+            enabled: true,
+        },
+    );
+    for (i, (access_key, secret_key, permissions)) in credentials.into_iter().enumerate() {
+        state.scaleway.insert(Credential {
+            id: format!("00000000-0000-4000-8000-{i:012}"),
+            name: format!("fake-sqs-{i}"),
+            project_id: project.clone(),
+            region: region.clone(),
+            created_at: now,
+            updated_at: now,
+            access_key,
+            secret_key,
+            permissions,
+        });
+    }
+}
 
 /// Configures and starts a [`FakeSqs`]. Start from [`FakeSqs::builder`].
 ///
@@ -27,8 +65,10 @@ use crate::server::Server;
 /// ```
 #[derive(Debug, Clone)]
 pub struct FakeSqsBuilder {
-    region: String,
-    account_id: String,
+    region: Option<String>,
+    account_id: Option<String>,
+    dialect: Dialect,
+    scaleway_credentials: Vec<(String, String, Permissions)>,
     clock: ClockMode,
     seed: Option<u64>,
     addr: SocketAddr,
@@ -40,8 +80,10 @@ pub struct FakeSqsBuilder {
 impl Default for FakeSqsBuilder {
     fn default() -> Self {
         FakeSqsBuilder {
-            region: "us-east-1".into(),
-            account_id: "000000000000".into(),
+            region: None,
+            account_id: None,
+            dialect: Dialect::Aws,
+            scaleway_credentials: Vec::new(),
             clock: ClockMode::System,
             seed: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -54,16 +96,39 @@ impl Default for FakeSqsBuilder {
 
 impl FakeSqsBuilder {
     /// The region of requests that do not name one in their credential scope
-    /// (default `us-east-1`).
+    /// (default: the dialect's, `us-east-1` for AWS).
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = region.into();
+        self.region = Some(region.into());
         self
     }
 
     /// The account of requests whose access key is not a 12-digit account id
-    /// (default `000000000000`).
+    /// (default `000000000000`; in the Scaleway dialect, the project id; in the Yandex
+    /// dialect, the folder id).
     pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = account_id.into();
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    /// Behave like another SQS provider (default [`Dialect::Aws`]).
+    ///
+    /// In the Scaleway dialect the default project has SQS activated and one
+    /// credential with every permission, [`TEST_ACCESS_KEY`] (the one
+    /// [`FakeSqs::client`] signs with), so a test can start at once.
+    pub fn dialect(mut self, dialect: Dialect) -> Self {
+        self.dialect = dialect;
+        self
+    }
+
+    /// Adds a Scaleway credential for the default project (Scaleway dialect).
+    pub fn scaleway_credential(
+        mut self,
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+        permissions: Permissions,
+    ) -> Self {
+        self.scaleway_credentials
+            .push((access_key.into(), secret_key.into(), permissions));
         self
     }
 
@@ -126,15 +191,33 @@ impl FakeSqsBuilder {
             .local_addr()
             .expect("Failed to read the address FakeSqs is bound to");
         let clock = Clock::new(self.clock);
+        let dialect = self.dialect;
         let config = Config {
-            default_account: self.account_id,
-            default_region: self.region,
+            default_account: self
+                .account_id
+                .unwrap_or_else(|| dialect.default_account().to_owned()),
+            default_region: self
+                .region
+                .unwrap_or_else(|| dialect.default_region().to_owned()),
             base_url: format!("http://{addr}"),
-            limits: AttributeLimits::default(),
+            limits: AttributeLimits {
+                max_message_size: dialect.max_message_size(),
+                settable: dialect.settable_attributes(),
+            },
+            dialect,
             deleted_queue_cooldown: self.deleted_queue_cooldown,
             purge_cooldown: self.purge_cooldown,
         };
         let engine = Engine::new(clock.clone(), self.seed, config);
+        if dialect == Dialect::Scaleway {
+            let mut credentials = vec![(
+                TEST_ACCESS_KEY.to_owned(),
+                TEST_SECRET_KEY.to_owned(),
+                Permissions::all(),
+            )];
+            credentials.extend(self.scaleway_credentials);
+            seed_scaleway(&engine, credentials);
+        }
         let server = Server::spawn(listener, engine.clone(), self.threads)
             .expect("Failed to start the FakeSqs server thread");
         FakeSqs::new(server, engine, clock)

@@ -36,6 +36,12 @@ pub(crate) enum ErrorCode {
     InvalidParameterValue,
     MissingParameter,
     AccessDenied,
+    /// An access key the fake does not know (Scaleway dialect).
+    InvalidClientTokenId,
+    /// No credentials at all (Scaleway dialect).
+    MissingAuthenticationToken,
+    /// A request without an action (Yandex answers JSON requests with this).
+    MissingAction,
     /// Query: an `Action` this endpoint does not know.
     InvalidAction,
     /// JSON: an `X-Amz-Target` this endpoint does not know; Query: no action at all.
@@ -204,6 +210,27 @@ impl ErrorCode {
                 403,
                 Fault::Sender,
                 true,
+            ),
+            InvalidClientTokenId => (
+                "com.amazon.coral.service#InvalidClientTokenId",
+                "InvalidClientTokenId",
+                403,
+                Fault::Sender,
+                true,
+            ),
+            MissingAuthenticationToken => (
+                "com.amazon.coral.service#MissingAuthenticationTokenException",
+                "MissingAuthenticationToken",
+                403,
+                Fault::Sender,
+                true,
+            ),
+            MissingAction => (
+                "com.amazon.coral.service#MissingAction",
+                "MissingAction",
+                400,
+                Fault::Sender,
+                false,
             ),
             InvalidAction => (
                 "com.amazon.coral.service#UnknownOperationException",

@@ -42,6 +42,7 @@
 mod actions;
 mod builder;
 mod clock;
+mod dialect;
 mod engine;
 mod error;
 mod fake;
@@ -52,9 +53,9 @@ mod protocol;
 mod sdk;
 mod server;
 
-pub use builder::FakeSqsBuilder;
+pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
 pub use clock::{Clock, ClockMode};
+pub use dialect::credentials::Permissions;
+pub use dialect::Dialect;
 pub use fake::FakeSqs;
 pub use inspect::{MessageInfo, MessageState, QueueInfo};
-#[cfg(feature = "aws-sdk")]
-pub use sdk::TEST_ACCESS_KEY;

@@ -3,11 +3,8 @@
 use aws_config::BehaviorVersion;
 use aws_sdk_sqs::config::{Credentials, Region};
 
+use crate::builder::{TEST_ACCESS_KEY, TEST_SECRET_KEY};
 use crate::fake::FakeSqs;
-
-/// The access key of [`FakeSqs::sdk_config`]'s credentials. Messages sent with them
-/// carry it as their SenderId.
-pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 
 impl FakeSqs {
     /// An [`aws_config::SdkConfig`] for this fake: its endpoint, its region, and static
@@ -18,7 +15,7 @@ impl FakeSqs {
             .region(Region::new(self.region().to_owned()))
             .credentials_provider(Credentials::new(
                 TEST_ACCESS_KEY,
-                "fake-sqs-secret",
+                TEST_SECRET_KEY,
                 None,
                 None,
                 "fake-sqs",

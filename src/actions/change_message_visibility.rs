@@ -2,6 +2,7 @@
 
 use super::delete_message::{expired, receipt_for};
 use super::Ctx;
+use crate::dialect::{scaleway, Dialect};
 use crate::engine::queue::Queue;
 use crate::engine::store::HandleState;
 use crate::engine::Engine;
@@ -37,8 +38,12 @@ pub(crate) fn change_one(
     handle: &str,
     timeout: i64,
     now: u64,
+    dialect: Dialect,
 ) -> Result<(), SqsError> {
     let receipt = receipt_for(queue, handle)?;
+    if dialect == Dialect::Scaleway {
+        scaleway::check_visibility_change(timeout, queue.attributes.visibility_timeout)?;
+    }
     let until = now + timeout as u64 * 1000;
     let not_available = || {
         SqsError::invalid_value(
@@ -92,7 +97,13 @@ impl ChangeMessageVisibility {
         let now = engine.now();
         let mut state = engine.lock();
         let queue = state.queue_mut(&target, now)?;
-        change_one(queue, &self.handle, self.timeout, now)?;
+        change_one(
+            queue,
+            &self.handle,
+            self.timeout,
+            now,
+            engine.config().dialect,
+        )?;
         let waiters = queue.waiters.clone();
         drop(state);
         // A timeout of 0 makes the message visible now: long polls may take it.

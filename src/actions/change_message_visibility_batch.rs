@@ -34,12 +34,13 @@ impl ChangeMessageVisibilityBatch {
     pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
         let now = engine.now();
+        let dialect = engine.config().dialect;
         let mut state = engine.lock();
         let queue = state.queue_mut(&target, now)?;
         let mut result = BatchResult::new();
         let mut made_visible = false;
         for (id, entry) in self.entries {
-            match entry.and_then(|(h, t)| change_one(queue, &h, t, now).map(|()| t)) {
+            match entry.and_then(|(h, t)| change_one(queue, &h, t, now, dialect).map(|()| t)) {
                 Ok(t) => {
                     made_visible |= t == 0;
                     result.ok(&id, Default::default());

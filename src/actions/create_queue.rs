@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::Ctx;
+use crate::dialect::{scaleway, Dialect};
 use crate::engine::attributes::QueueAttributes;
 use crate::engine::queue::Queue;
 use crate::engine::store::Store;
@@ -41,9 +42,10 @@ impl CreateQueue {
         super::tag_queue::validate_tags(&self.tags)?;
         let limits = engine.config().limits;
         let now = engine.now();
-        let url = engine.queue_url(&ctx.caller.account, &self.name);
+        let dialect = engine.config().dialect;
         let mut state = engine.lock();
         let id = state.next_queue_id();
+        let url = engine.queue_url(&ctx.caller.account, id, &self.name);
         let region = state.region_mut(&ctx.caller);
         if let Some(existing) = region.queues.get(&self.name) {
             return match existing.attributes.first_difference(&self.attributes, limits)? {
@@ -64,13 +66,19 @@ impl CreateQueue {
                 }
             }
         }
+        if dialect == Dialect::Scaleway && region.queues.len() >= scaleway::MAX_QUEUES {
+            return Err(SqsError::new(
+                ErrorCode::OverLimit,
+                format!(
+                    "The project has reached its quota of {} queues.",
+                    scaleway::MAX_QUEUES
+                ),
+            ));
+        }
         let mut attributes = QueueAttributes::defaults(fifo, limits);
         attributes.apply(&self.attributes, limits)?;
         region.deleted_at.remove(&self.name);
-        let arn = format!(
-            "arn:aws:sqs:{}:{}:{}",
-            ctx.caller.region, ctx.caller.account, self.name
-        );
+        let arn = dialect.queue_arn(&ctx.caller.region, &ctx.caller.account, &self.name);
         region.queues.insert(
             self.name.clone(),
             Queue {

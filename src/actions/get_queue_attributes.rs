@@ -33,8 +33,22 @@ impl GetQueueAttributes {
         let now = engine.now();
         let mut state = engine.lock();
         let queue = state.queue_mut(&target, now)?;
+        let shown = engine.config().dialect.shown_attributes();
+        if let Some(shown) = shown {
+            if let Some(hidden) = self
+                .names
+                .iter()
+                .find(|n| *n != "All" && !shown.contains(&n.as_str()))
+            {
+                return Err(SqsError::unknown_attribute(hidden));
+            }
+        }
         let wanted: Vec<&str> = if self.names.iter().any(|n| n == "All") {
-            ALL_NAMES.to_vec()
+            ALL_NAMES
+                .iter()
+                .copied()
+                .filter(|n| shown.is_none_or(|s| s.contains(n)))
+                .collect()
         } else {
             ALL_NAMES
                 .iter()

@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use super::Ctx;
+use crate::dialect::Dialect;
 use crate::engine::digest::md5_of_attributes;
 use crate::engine::message::Message;
 use crate::engine::receipt::Receipt;
@@ -130,7 +131,7 @@ impl ReceiveMessage {
                                 nonce: r.nonce,
                             }
                             .encode();
-                            self.render(&r.message, &handle)
+                            self.render(&r.message, &handle, engine.config().dialect)
                         })
                         .collect();
                     let mut out = Map::new();
@@ -164,7 +165,7 @@ impl ReceiveMessage {
     }
 
     /// One message as the receiver sees it, with the attributes it asked for.
-    fn render(&self, message: &Message, handle: &str) -> Value {
+    fn render(&self, message: &Message, handle: &str, dialect: Dialect) -> Value {
         let c = &message.content;
         let mut out = Map::new();
         out.insert("MessageId".into(), json!(c.message_id));
@@ -175,7 +176,7 @@ impl ReceiveMessage {
         let mut system = Map::new();
         let mut put = |name: &str, value: Option<String>| {
             if let Some(v) = value {
-                if self.wants(name) {
+                if self.wants(name) && dialect.shows_system_attribute(name) {
                     system.insert(name.to_owned(), Value::String(v));
                 }
             }

@@ -2,6 +2,7 @@
 
 use super::outgoing::{sent_fields, Mode, Outgoing};
 use super::Ctx;
+use crate::dialect::{scaleway, Dialect};
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -23,12 +24,21 @@ impl SendMessage {
     pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
         let now = engine.now();
+        let quota = engine.config().dialect == Dialect::Scaleway;
         let mut state = engine.lock();
+        let used = if quota {
+            state.stored_bytes(&target.owner)
+        } else {
+            0
+        };
         let queue = state.queue_mut(&target, now)?;
         self.message.check_fifo_ids(queue, Mode::Single)?;
         let prepared = self
             .message
             .prepare(queue, ctx, now, &mut engine.ids(), Mode::Single)?;
+        if quota {
+            scaleway::check_storage(used, prepared.message.content.size)?;
+        }
         let content = queue.enqueue(prepared.message, prepared.ready_at);
         let waiters = queue.waiters.clone();
         drop(state);

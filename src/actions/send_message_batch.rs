@@ -4,6 +4,7 @@
 use super::batch::{self, BatchResult};
 use super::outgoing::{sent_fields, Mode, Outgoing};
 use super::Ctx;
+use crate::dialect::{scaleway, Dialect};
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
@@ -14,9 +15,6 @@ pub(crate) struct SendMessageBatch {
     /// Each entry's id and message, or the error that entry alone fails with.
     entries: Vec<(String, Result<Outgoing, SqsError>)>,
 }
-
-/// The total size a batch may have, whatever the queue's MaximumMessageSize.
-const MAX_BATCH_BYTES: usize = 1_048_576;
 
 impl SendMessageBatch {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
@@ -35,15 +33,24 @@ impl SendMessageBatch {
             .filter_map(|(_, m)| m.as_ref().ok())
             .map(Outgoing::batch_size)
             .sum();
-        if total > MAX_BATCH_BYTES {
+        // The total a batch may have, whatever the queue's MaximumMessageSize: the
+        // provider's largest message.
+        let max_batch_bytes = engine.config().dialect.max_message_size() as usize;
+        if total > max_batch_bytes {
             return Err(SqsError::new(
                 ErrorCode::BatchRequestTooLong,
-                format!("Batch requests cannot be longer than {MAX_BATCH_BYTES} bytes. You have sent {total} bytes."),
+                format!("Batch requests cannot be longer than {max_batch_bytes} bytes. You have sent {total} bytes."),
             ));
         }
         let target = engine.queue_ref(&ctx.caller, &self.url);
         let now = engine.now();
+        let quota = engine.config().dialect == Dialect::Scaleway;
         let mut state = engine.lock();
+        let mut used = if quota {
+            state.stored_bytes(&target.owner)
+        } else {
+            0
+        };
         let queue = state.queue_mut(&target, now)?;
         for (_, message) in &self.entries {
             if let Ok(message) = message {
@@ -53,8 +60,15 @@ impl SendMessageBatch {
         let mut result = BatchResult::new();
         let mut sent_any = false;
         for (id, message) in self.entries {
-            let prepared =
-                message.and_then(|m| m.prepare(queue, ctx, now, &mut engine.ids(), Mode::Batch));
+            let prepared = message
+                .and_then(|m| m.prepare(queue, ctx, now, &mut engine.ids(), Mode::Batch))
+                .and_then(|p| {
+                    if quota {
+                        scaleway::check_storage(used, p.message.content.size)?;
+                        used += p.message.content.size;
+                    }
+                    Ok(p)
+                });
             match prepared {
                 Ok(p) => {
                     let content = queue.enqueue(p.message, p.ready_at);

@@ -3,7 +3,18 @@
 use std::net::{IpAddr, SocketAddr};
 
 use clap::Parser;
-use fake_sqs::FakeSqs;
+use fake_sqs::{Dialect, FakeSqs};
+
+fn parse_dialect(s: &str) -> Result<Dialect, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "aws" => Ok(Dialect::Aws),
+        "scaleway" => Ok(Dialect::Scaleway),
+        "yandex" => Ok(Dialect::Yandex),
+        other => Err(format!(
+            "unknown dialect {other:?}: expected aws, scaleway or yandex"
+        )),
+    }
+}
 
 /// A faithful, fast Amazon SQS on your machine.
 #[derive(Parser, Debug)]
@@ -15,12 +26,16 @@ struct Args {
     /// Port to listen on (0 for any free port).
     #[arg(long, env = "FAKE_SQS_PORT", default_value_t = 9324)]
     port: u16,
-    /// Region of requests that do not name one.
-    #[arg(long, env = "FAKE_SQS_REGION", default_value = "us-east-1")]
-    region: String,
-    /// Account of requests whose access key is not a 12-digit account id.
-    #[arg(long, env = "FAKE_SQS_ACCOUNT_ID", default_value = "000000000000")]
-    account_id: String,
+    /// Provider to behave like: aws, scaleway or yandex.
+    #[arg(long, env = "FAKE_SQS_DIALECT", default_value = "aws", value_parser = parse_dialect)]
+    dialect: Dialect,
+    /// Region of requests that do not name one (default: the dialect's, us-east-1 for aws).
+    #[arg(long, env = "FAKE_SQS_REGION")]
+    region: Option<String>,
+    /// Account of requests whose access key is not a 12-digit account id (Scaleway:
+    /// project id; Yandex: folder id).
+    #[arg(long, env = "FAKE_SQS_ACCOUNT_ID")]
+    account_id: Option<String>,
     /// Seed for generated ids, for reproducible runs.
     #[arg(long, env = "FAKE_SQS_SEED")]
     seed: Option<u64>,
@@ -40,9 +55,14 @@ async fn main() {
     let args = Args::parse();
     let mut builder = FakeSqs::builder()
         .bind(SocketAddr::new(args.host, args.port))
-        .region(args.region)
-        .account_id(args.account_id)
+        .dialect(args.dialect)
         .threads(args.threads);
+    if let Some(region) = args.region {
+        builder = builder.region(region);
+    }
+    if let Some(account) = args.account_id {
+        builder = builder.account_id(account);
+    }
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);
     }

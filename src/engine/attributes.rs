@@ -59,12 +59,15 @@ pub(crate) struct QueueAttributes {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AttributeLimits {
     pub max_message_size: u32,
+    /// The names CreateQueue and SetQueueAttributes accept; `None` for all of AWS's.
+    pub settable: Option<&'static [&'static str]>,
 }
 
 impl Default for AttributeLimits {
     fn default() -> Self {
         AttributeLimits {
             max_message_size: 1_048_576,
+            settable: None,
         }
     }
 }
@@ -99,6 +102,12 @@ impl QueueAttributes {
         let mut sse_requested = None;
         for (name, value) in pairs {
             let name = name.as_str();
+            if limits
+                .settable
+                .is_some_and(|allowed| !allowed.contains(&name))
+            {
+                return Err(SqsError::unknown_attribute(name));
+            }
             if !self.fifo && FIFO_ONLY.contains(&name) {
                 return Err(match name {
                     "DeduplicationScope" | "FifoThroughputLimit" => SqsError::new(

@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::clock::Clock;
+use crate::dialect::credentials::Accounts;
+use crate::dialect::Dialect;
 use crate::error::SqsError;
 use crate::ids::Ids;
 use attributes::AttributeLimits;
@@ -29,6 +31,7 @@ pub(crate) struct Config {
     /// `http://127.0.0.1:<port>`: queue URLs start with it.
     pub base_url: String,
     pub limits: AttributeLimits,
+    pub dialect: Dialect,
     /// Wait 60 s before a deleted queue's name can be used again (AWS does).
     pub deleted_queue_cooldown: bool,
     /// Allow one PurgeQueue per queue per 60 s (AWS does).
@@ -75,6 +78,8 @@ impl Drop for WaitingGuard<'_> {
 pub(crate) struct State {
     regions: HashMap<Caller, Region>,
     next_queue_id: u64,
+    /// Scaleway credentials and activations (Scaleway dialect only).
+    pub scaleway: Accounts,
 }
 
 /// The queues of one account in one region, as on AWS independent of all others.
@@ -91,6 +96,8 @@ pub(crate) struct Region {
 pub(crate) struct QueueRef {
     pub owner: Caller,
     pub name: String,
+    /// The queue-id segment of a Yandex URL, which changes when a name is re-created.
+    pub queue_id: Option<String>,
 }
 
 impl Engine {
@@ -153,24 +160,29 @@ impl Engine {
             None => url,
         };
         let path = path.split(['?', '#']).next().unwrap_or("");
-        let mut segments = path.split('/').filter(|s| !s.is_empty()).rev();
-        let name = segments.next().unwrap_or("").to_owned();
-        let account = segments
-            .next()
-            .map(str::to_owned)
-            .unwrap_or_else(|| caller.account.clone());
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let dialect = self.shared.config.dialect;
+        let name = segments.last().copied().unwrap_or("").to_owned();
+        let account = match segments.len() {
+            0 | 1 => caller.account.clone(),
+            _ => dialect.account_of_segment(segments[0]).to_owned(),
+        };
+        let queue_id = (dialect == Dialect::Yandex && segments.len() >= 3)
+            .then(|| segments[segments.len() - 2].to_owned());
         QueueRef {
             owner: Caller {
                 account,
                 region: caller.region.clone(),
             },
             name,
+            queue_id,
         }
     }
 
-    /// The URL of the queue `name` owned by `account`.
-    pub(crate) fn queue_url(&self, account: &str, name: &str) -> String {
-        format!("{}/{}/{}", self.shared.config.base_url, account, name)
+    /// The URL of the queue `name` (internal id `id`) owned by `account`.
+    pub(crate) fn queue_url(&self, account: &str, id: u64, name: &str) -> String {
+        let path = self.shared.config.dialect.queue_path(account, id, name);
+        format!("{}{}", self.shared.config.base_url, path)
     }
 }
 
@@ -194,9 +206,22 @@ impl State {
             .regions
             .get_mut(&queue.owner)
             .and_then(|r| r.queues.get_mut(&queue.name))
+            .filter(|q| {
+                queue
+                    .queue_id
+                    .as_ref()
+                    .is_none_or(|id| *id == crate::dialect::yandex::queue_id(q.id))
+            })
             .ok_or_else(SqsError::queue_does_not_exist)?;
         q.settle(now);
         Ok(q)
+    }
+
+    /// Bytes held by all queues of one account in one region (Scaleway's storage quota).
+    pub(crate) fn stored_bytes(&self, owner: &Caller) -> usize {
+        self.regions
+            .get(owner)
+            .map_or(0, |r| r.queues.values().map(|q| q.store.bytes()).sum())
     }
 
     /// Every queue of every account and region (for inspection).

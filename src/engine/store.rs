@@ -238,7 +238,6 @@ impl Store {
     }
 
     /// Bytes of all messages held (bodies and attributes).
-    #[allow(dead_code)]
     pub(crate) fn bytes(&self) -> usize {
         self.bytes
     }

@@ -9,6 +9,7 @@ pub(crate) mod query;
 
 use serde_json::{Map, Value};
 
+use crate::dialect::Dialect;
 use crate::error::SqsError;
 
 /// Which protocol a request came in on; its answer goes out the same way.
@@ -53,10 +54,19 @@ pub(crate) struct Encoded {
 /// Writes `outcome` in `protocol`'s format.
 pub(crate) fn encode(
     protocol: Protocol,
+    dialect: Dialect,
     action: &str,
     outcome: &Result<Outcome, SqsError>,
     request_id: &str,
 ) -> Encoded {
+    let stripped;
+    let outcome = if dialect.sender_fault_in_batches() {
+        outcome
+    } else {
+        stripped = outcome.clone().map(without_sender_fault);
+        &stripped
+    };
+    let namespace = dialect.xml_namespace();
     match (protocol, outcome) {
         (Protocol::Json, Ok(outcome)) => Encoded {
             status: 200,
@@ -67,7 +77,7 @@ pub(crate) fn encode(
         (Protocol::Json, Err(err)) => {
             let (body, query_error) = json::error(err);
             Encoded {
-                status: err.code.wire().status,
+                status: dialect.status(err.code),
                 content_type: "application/x-amz-json-1.0",
                 body,
                 query_error,
@@ -76,14 +86,32 @@ pub(crate) fn encode(
         (Protocol::Query, Ok(outcome)) => Encoded {
             status: 200,
             content_type: "text/xml",
-            body: query::encode::success(action, outcome.result(), request_id).into_bytes(),
+            body: query::encode::success(action, outcome.result(), request_id, namespace)
+                .into_bytes(),
             query_error: None,
         },
         (Protocol::Query, Err(err)) => Encoded {
-            status: err.code.wire().status,
+            status: dialect.status(err.code),
             content_type: "text/xml",
-            body: query::encode::error(err, request_id).into_bytes(),
+            body: query::encode::error(err, request_id, namespace).into_bytes(),
             query_error: None,
         },
+    }
+}
+
+/// Drops `SenderFault` from batch error entries (Yandex does not send it).
+fn without_sender_fault(outcome: Outcome) -> Outcome {
+    match outcome {
+        Outcome::Result(mut map) => {
+            if let Some(Value::Array(failed)) = map.get_mut("Failed") {
+                for entry in failed {
+                    if let Value::Object(entry) = entry {
+                        entry.remove("SenderFault");
+                    }
+                }
+            }
+            Outcome::Result(map)
+        }
+        empty => empty,
     }
 }

@@ -6,6 +6,7 @@
 
 mod auth;
 pub(crate) mod route;
+mod scaleway_api;
 
 use std::convert::Infallible;
 use std::net::{SocketAddr, TcpListener};

@@ -7,8 +7,9 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 
-use super::auth;
+use super::{auth, scaleway_api};
 use crate::actions::{Action, Ctx};
+use crate::dialect::{self, Dialect};
 use crate::engine::{Caller, Engine};
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
@@ -22,6 +23,10 @@ pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 const SERVICE_ACTIONS: [&str; 2] = ["CreateQueue", "ListQueues"];
 
 pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<Full<Bytes>> {
+    let dialect = engine.config().dialect;
+    if dialect == Dialect::Scaleway && scaleway_api::is_management_path(req.uri().path()) {
+        return scaleway_api::handle(req, engine).await;
+    }
     let started = Instant::now();
     let request_id = engine.ids().uuid();
     let (parts, body) = req.into_parts();
@@ -33,11 +38,13 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
         Ok(collected) => {
             let body = collected.to_bytes();
             match decode(&parts, &body, protocol, engine) {
-                Ok((action, params, ctx)) => {
-                    let outcome = match Action::parse(&action, &params) {
-                        None => Err(invalid_action(&action)),
-                        Some(Err(err)) => Err(err),
-                        Some(Ok(parsed)) => parsed.apply(engine, &ctx).await,
+                Ok((action, params, mut ctx)) => {
+                    let admitted = dialect::admit(engine, protocol, &action, &params, &mut ctx);
+                    let outcome = match admitted.map(|()| Action::parse(&action, &params)) {
+                        Err(err) => Err(err),
+                        Ok(None) => Err(invalid_action(&action)),
+                        Ok(Some(Err(err))) => Err(err),
+                        Ok(Some(Ok(parsed))) => parsed.apply(engine, &ctx).await,
                     };
                     (action, outcome)
                 }
@@ -52,7 +59,13 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
             )),
         ),
     };
-    let encoded = protocol::encode(protocol, &action, &outcome, &request_id);
+    let encoded = protocol::encode(
+        dialect.answer_protocol(protocol),
+        dialect,
+        &action,
+        &outcome,
+        &request_id,
+    );
     tracing::info!(
         target: "fake_sqs::request",
         action = %action,

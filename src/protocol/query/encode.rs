@@ -93,18 +93,28 @@ fn members(map: &Map<String, Value>, action: &str, out: &mut String) {
     }
 }
 
+/// Closes a root element's start tag, with SQS's namespace or (Yandex) without.
+fn push_namespace(namespace: bool, out: &mut String) {
+    if namespace {
+        out.push_str(" xmlns=\"");
+        out.push_str(NAMESPACE);
+        out.push('"');
+    }
+    out.push('>');
+}
+
 /// `<{Action}Response>`, with `<{Action}Result>` when the action has output.
 pub(crate) fn success(
     action: &str,
     result: Option<&Map<String, Value>>,
     request_id: &str,
+    namespace: bool,
 ) -> String {
     let mut out = String::with_capacity(256);
     out.push_str("<?xml version=\"1.0\"?><");
     out.push_str(action);
-    out.push_str("Response xmlns=\"");
-    out.push_str(NAMESPACE);
-    out.push_str("\">");
+    out.push_str("Response");
+    push_namespace(namespace, &mut out);
     if let Some(result) = result {
         if result.is_empty() {
             out.push_str(&format!("<{action}Result/>"));
@@ -123,12 +133,12 @@ pub(crate) fn success(
 }
 
 /// `<ErrorResponse>` with `Type`, `Code`, `Message` and an empty `Detail`.
-pub(crate) fn error(err: &SqsError, request_id: &str) -> String {
+pub(crate) fn error(err: &SqsError, request_id: &str, namespace: bool) -> String {
     let wire = err.code.wire();
     let mut out = String::with_capacity(256);
-    out.push_str("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"");
-    out.push_str(NAMESPACE);
-    out.push_str("\"><Error><Type>");
+    out.push_str("<?xml version=\"1.0\"?><ErrorResponse");
+    push_namespace(namespace, &mut out);
+    out.push_str("<Error><Type>");
     out.push_str(match wire.fault {
         Fault::Sender => "Sender",
         Fault::Receiver => "Receiver",
@@ -155,7 +165,7 @@ mod tests {
                 "Attributes": {"SentTimestamp": "1"},
                 "MessageAttributes": {"n": {"StringValue": "v", "DataType": "String"}}}]
         });
-        let xml = success("ReceiveMessage", result.as_object(), "r");
+        let xml = success("ReceiveMessage", result.as_object(), "r", true);
         assert_eq!(
             xml,
             "<?xml version=\"1.0\"?><ReceiveMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">\
