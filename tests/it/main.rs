@@ -9,4 +9,6 @@ mod lifecycle;
 mod long_poll;
 mod messages;
 mod protocols;
+mod scaleway;
 mod visibility;
+mod yandex;
