@@ -106,7 +106,7 @@ fn without_sender_fault(outcome: Outcome) -> Outcome {
             if let Some(Value::Array(failed)) = map.get_mut("Failed") {
                 for entry in failed {
                     if let Value::Object(entry) = entry {
-                        entry.remove("SenderFault");
+                        entry.shift_remove("SenderFault");
                     }
                 }
             }
