@@ -75,6 +75,7 @@ pub struct FakeSqsBuilder {
     threads: usize,
     deleted_queue_cooldown: bool,
     purge_cooldown: bool,
+    verify_signatures: bool,
 }
 
 impl Default for FakeSqsBuilder {
@@ -90,6 +91,7 @@ impl Default for FakeSqsBuilder {
             threads: 1,
             deleted_queue_cooldown: true,
             purge_cooldown: true,
+            verify_signatures: false,
         }
     }
 }
@@ -172,6 +174,14 @@ impl FakeSqsBuilder {
         self
     }
 
+    /// Strict mode (Scaleway dialect): verify each request's SigV4 signature against its
+    /// credential's secret, as Scaleway does, and reject bad signatures, timestamps more
+    /// than 15 minutes from the fake's clock, and scopes naming another region.
+    pub fn verify_signatures(mut self) -> Self {
+        self.verify_signatures = true;
+        self
+    }
+
     /// Binds the port and starts serving.
     ///
     /// # Panics
@@ -205,6 +215,7 @@ impl FakeSqsBuilder {
                 settable: dialect.settable_attributes(),
             },
             dialect,
+            verify_signatures: self.verify_signatures,
             deleted_queue_cooldown: self.deleted_queue_cooldown,
             purge_cooldown: self.purge_cooldown,
         };

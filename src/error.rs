@@ -40,6 +40,10 @@ pub(crate) enum ErrorCode {
     InvalidClientTokenId,
     /// No credentials at all (Scaleway dialect).
     MissingAuthenticationToken,
+    /// Strict mode: a signature that does not verify, has expired, or has the wrong scope.
+    SignatureDoesNotMatch,
+    /// Strict mode: a signature that lacks a part.
+    IncompleteSignature,
     /// A request without an action (Yandex answers JSON requests with this).
     MissingAction,
     /// Query: an `Action` this endpoint does not know.
@@ -222,6 +226,20 @@ impl ErrorCode {
                 "com.amazon.coral.service#MissingAuthenticationTokenException",
                 "MissingAuthenticationToken",
                 403,
+                Fault::Sender,
+                true,
+            ),
+            SignatureDoesNotMatch => (
+                "com.amazon.coral.service#SignatureDoesNotMatch",
+                "SignatureDoesNotMatch",
+                403,
+                Fault::Sender,
+                true,
+            ),
+            IncompleteSignature => (
+                "com.amazon.coral.service#IncompleteSignatureException",
+                "IncompleteSignature",
+                400,
                 Fault::Sender,
                 true,
             ),

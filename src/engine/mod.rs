@@ -32,6 +32,8 @@ pub(crate) struct Config {
     pub base_url: String,
     pub limits: AttributeLimits,
     pub dialect: Dialect,
+    /// Check SigV4 signatures against the credentials' secrets (Scaleway dialect).
+    pub verify_signatures: bool,
     /// Wait 60 s before a deleted queue's name can be used again (AWS does).
     pub deleted_queue_cooldown: bool,
     /// Allow one PurgeQueue per queue per 60 s (AWS does).

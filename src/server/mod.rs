@@ -7,6 +7,7 @@
 mod auth;
 pub(crate) mod route;
 mod scaleway_api;
+mod signature;
 
 use std::convert::Infallible;
 use std::net::{SocketAddr, TcpListener};

@@ -7,7 +7,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 
-use super::{auth, scaleway_api};
+use super::{auth, scaleway_api, signature};
 use crate::actions::{Action, Ctx};
 use crate::dialect::{self, Dialect};
 use crate::engine::{Caller, Engine};
@@ -37,7 +37,10 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
     let (action, outcome) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => {
             let body = collected.to_bytes();
-            match decode(&parts, &body, protocol, engine) {
+            match verify_signature(&parts, &body, engine)
+                .map_err(|e| (String::new(), e))
+                .and_then(|()| decode(&parts, &body, protocol, engine))
+            {
                 Ok((action, params, mut ctx)) => {
                     let admitted = dialect::admit(engine, protocol, &action, &params, &mut ctx);
                     let outcome = match admitted.map(|()| Action::parse(&action, &params)) {
@@ -85,6 +88,33 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
     response
         .body(Full::new(Bytes::from(encoded.body)))
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}
+
+/// Strict mode: verifies the signature of a request signed with a known credential
+/// (unknown or missing credentials are refused later, by the dialect).
+fn verify_signature(
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+    engine: &Engine,
+) -> Result<(), SqsError> {
+    if !engine.config().verify_signatures {
+        return Ok(());
+    }
+    let credential = auth::credential(parts, &[]);
+    let Some(key) = credential.access_key else {
+        return Ok(());
+    };
+    let known = engine
+        .lock()
+        .scaleway
+        .by_access_key(&key)
+        .map(|c| (c.secret_key.clone(), c.region.clone()));
+    match known {
+        Some((secret, region)) => {
+            signature::verify(parts, body, &key, &secret, &region, engine.clock().now())
+        }
+        None => Ok(()),
+    }
 }
 
 fn invalid_action(action: &str) -> SqsError {

@@ -486,3 +486,45 @@ async fn unknown_or_missing_credentials_are_refused() {
         .body
         .contains("<Code>MissingAuthenticationToken</Code>"));
 }
+
+/// Strict mode checks signatures as Scaleway does: the right secret passes; a wrong
+/// secret, another region, or a timestamp 15 minutes off the fake's clock are refused.
+#[tokio::test]
+async fn strict_mode_verifies_signatures() {
+    let sqs = FakeSqs::builder()
+        .dialect(Dialect::Scaleway)
+        .clock(ClockMode::Paused(None))
+        .verify_signatures()
+        .start()
+        .await;
+    let good = sqs.client().await;
+    create_queue(&good, "signed").await;
+
+    let wrong_secret = client_with(&sqs, fake_sqs::TEST_ACCESS_KEY, "not-the-secret");
+    let err = wrong_secret.list_queues().send().await.unwrap_err();
+    assert_eq!(code(&err), "SignatureDoesNotMatch");
+    assert!(message(&err).starts_with("The request signature we calculated does not match"));
+
+    let config = aws_sdk_sqs::config::Builder::from(&sqs.sdk_config().await)
+        .region(Region::new("nl-ams"))
+        .build();
+    let err = aws_sdk_sqs::Client::from_conf(config)
+        .list_queues()
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "SignatureDoesNotMatch");
+    assert_eq!(
+        message(&err),
+        "Credential should be scoped to a valid region."
+    );
+
+    sqs.clock().advance(std::time::Duration::from_secs(16 * 60));
+    let err = good.list_queues().send().await.unwrap_err();
+    assert_eq!(code(&err), "SignatureDoesNotMatch");
+    assert!(
+        message(&err).starts_with("Signature expired: "),
+        "{}",
+        message(&err)
+    );
+}
