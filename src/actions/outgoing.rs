@@ -79,7 +79,7 @@ impl Outgoing {
                     k.len()
                         + v.data_type.as_deref().map_or(0, str::len)
                         + v.string_value.as_deref().map_or(0, str::len)
-                        + v.binary_value.as_deref().map_or(0, |b| b.len() * 3 / 4)
+                        + v.binary_value.as_deref().map_or(0, decoded_len)
                 })
                 .sum::<usize>()
     }
@@ -192,6 +192,13 @@ impl Outgoing {
     }
 }
 
+/// The length of what a base64 text decodes to, without decoding it.
+fn decoded_len(b64: &str) -> usize {
+    let b64 = b64.trim();
+    let padding = b64.bytes().rev().take_while(|b| *b == b'=').count();
+    (b64.len() / 4 * 3 + [0, 0, 1, 2][b64.len() % 4]).saturating_sub(padding)
+}
+
 /// Only `AWSTraceHeader`, of type String, may be sent as a system attribute.
 fn validate_system_attributes(
     raw: Vec<(String, RawAttribute)>,
@@ -227,4 +234,16 @@ pub(crate) fn sent_fields(content: &Content) -> Map<String, Value> {
         out.insert("SequenceNumber".into(), json!(seq));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decoded_len_matches_base64() {
+        use base64::Engine as _;
+        for n in 0..10 {
+            let text = base64::engine::general_purpose::STANDARD.encode(vec![7u8; n]);
+            assert_eq!(super::decoded_len(&text), n, "{text}");
+        }
+    }
 }
