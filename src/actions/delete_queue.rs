@@ -27,6 +27,8 @@ impl DeleteQueue {
             .remove(&target.name)
             .ok_or_else(SqsError::queue_does_not_exist)?;
         region.deleted_at.insert(target.name, now);
+        // Its tasks go with it; tasks moving messages into it fail at their next step.
+        state.move_tasks.forget_source(&queue.arn);
         drop(state);
         // Long polls on the queue find it gone and answer at once instead of waiting.
         queue.waiters.notify_waiters();

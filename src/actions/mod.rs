@@ -1,7 +1,9 @@
 //! One file per SQS action: its typed input, its validation, and `apply`, which runs it
 //! against the engine and returns an [`Outcome`]. Nothing here knows a wire format.
 
+mod add_permission;
 mod batch;
+mod cancel_message_move_task;
 mod change_message_visibility;
 mod change_message_visibility_batch;
 mod create_queue;
@@ -10,19 +12,23 @@ mod delete_message_batch;
 mod delete_queue;
 mod get_queue_attributes;
 mod get_queue_url;
+mod list_dead_letter_source_queues;
+mod list_message_move_tasks;
 mod list_queue_tags;
 mod list_queues;
 mod outgoing;
 mod purge_queue;
 mod receive_message;
+mod remove_permission;
 mod send_message;
 mod send_message_batch;
 mod set_queue_attributes;
+mod start_message_move_task;
 mod tag_queue;
 mod untag_queue;
 
 use crate::engine::{Caller, Engine};
-use crate::error::{ErrorCode, SqsError};
+use crate::error::SqsError;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -91,8 +97,12 @@ pub(crate) enum Action {
     DeleteMessageBatch(delete_message_batch::DeleteMessageBatch),
     ChangeMessageVisibility(change_message_visibility::ChangeMessageVisibility),
     ChangeMessageVisibilityBatch(change_message_visibility_batch::ChangeMessageVisibilityBatch),
-    /// An action of the API this version of the fake does not implement yet.
-    NotYetImplemented(&'static str),
+    AddPermission(add_permission::AddPermission),
+    RemovePermission(remove_permission::RemovePermission),
+    ListDeadLetterSourceQueues(list_dead_letter_source_queues::ListDeadLetterSourceQueues),
+    StartMessageMoveTask(start_message_move_task::StartMessageMoveTask),
+    CancelMessageMoveTask(cancel_message_move_task::CancelMessageMoveTask),
+    ListMessageMoveTasks(list_message_move_tasks::ListMessageMoveTasks),
 }
 
 impl Action {
@@ -132,10 +142,21 @@ impl Action {
                 change_message_visibility_batch::ChangeMessageVisibilityBatch::parse(p)
                     .map(Action::ChangeMessageVisibilityBatch)
             }
-            other => {
-                let known = ACTIONS.iter().find(|a| **a == other)?;
-                Ok(Action::NotYetImplemented(known))
+            "AddPermission" => add_permission::AddPermission::parse(p).map(Action::AddPermission),
+            "RemovePermission" => {
+                remove_permission::RemovePermission::parse(p).map(Action::RemovePermission)
             }
+            "ListDeadLetterSourceQueues" => {
+                list_dead_letter_source_queues::ListDeadLetterSourceQueues::parse(p)
+                    .map(Action::ListDeadLetterSourceQueues)
+            }
+            "StartMessageMoveTask" => start_message_move_task::StartMessageMoveTask::parse(p)
+                .map(Action::StartMessageMoveTask),
+            "CancelMessageMoveTask" => cancel_message_move_task::CancelMessageMoveTask::parse(p)
+                .map(Action::CancelMessageMoveTask),
+            "ListMessageMoveTasks" => list_message_move_tasks::ListMessageMoveTasks::parse(p)
+                .map(Action::ListMessageMoveTasks),
+            _ => return None,
         };
         Some(action)
     }
@@ -160,10 +181,12 @@ impl Action {
             Action::DeleteMessageBatch(a) => a.apply(engine, ctx),
             Action::ChangeMessageVisibility(a) => a.apply(engine, ctx),
             Action::ChangeMessageVisibilityBatch(a) => a.apply(engine, ctx),
-            Action::NotYetImplemented(name) => Err(SqsError::new(
-                ErrorCode::UnsupportedOperation,
-                format!("The action {name} is not implemented by fake-sqs yet."),
-            )),
+            Action::AddPermission(a) => a.apply(engine, ctx),
+            Action::RemovePermission(a) => a.apply(engine, ctx),
+            Action::ListDeadLetterSourceQueues(a) => a.apply(engine, ctx),
+            Action::StartMessageMoveTask(a) => a.apply(engine, ctx),
+            Action::CancelMessageMoveTask(a) => a.apply(engine, ctx),
+            Action::ListMessageMoveTasks(a) => a.apply(engine, ctx),
         }
     }
 }

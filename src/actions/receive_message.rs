@@ -103,6 +103,7 @@ impl ReceiveMessage {
             let now = engine.now();
             let next_due = {
                 let mut state = engine.lock();
+                let dead_letter_target = state.dead_letter_target(&target);
                 let queue = state.queue_mut(&target, now)?;
                 if queue.id != queue_id {
                     return Err(SqsError::queue_does_not_exist());
@@ -111,16 +112,27 @@ impl ReceiveMessage {
                     .visibility_timeout
                     .unwrap_or(u64::from(queue.attributes.visibility_timeout));
                 let mut ids = engine.ids();
-                let received = queue.store.receive(now, self.max, visibility * 1000, || {
-                    // 0 marks "never received"; skip it.
-                    loop {
-                        let n = ids.next_u64();
-                        if n != 0 {
-                            break n;
+                let (received, dead) = queue.receive_or_dead_letter(
+                    now,
+                    self.max,
+                    visibility * 1000,
+                    dead_letter_target.as_ref().map(|(_, max)| *max),
+                    || {
+                        // 0 marks "never received"; skip it.
+                        loop {
+                            let n = ids.next_u64();
+                            if n != 0 {
+                                break n;
+                            }
                         }
-                    }
-                });
+                    },
+                );
                 drop(ids);
+                if let Some((dlq, _)) = dead_letter_target.filter(|_| !dead.is_empty()) {
+                    let source_arn = queue.arn.clone();
+                    state.dead_letter(&dlq, &source_arn, dead);
+                }
+                let queue = state.queue_mut(&target, now)?;
                 if !received.is_empty() || now >= deadline {
                     let messages: Vec<Value> = received
                         .into_iter()

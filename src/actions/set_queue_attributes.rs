@@ -1,6 +1,7 @@
 //! SetQueueAttributes: validated as a whole; nothing changes unless all of it is valid.
 
 use super::Ctx;
+use crate::engine::redrive::{check_target, RedrivePolicy};
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -31,6 +32,23 @@ impl SetQueueAttributes {
         let queue = state.queue_mut(&target, now)?;
         let mut updated = queue.attributes.clone();
         updated.apply(&self.attributes, limits)?;
+        let changes_redrive = self.attributes.iter().any(|(k, _)| k == "RedrivePolicy");
+        if let Some(policy) = updated
+            .redrive_policy
+            .as_deref()
+            .filter(|_| changes_redrive)
+        {
+            let policy = RedrivePolicy::parse(policy)?;
+            let (arn, fifo) = (queue.arn.clone(), queue.is_fifo());
+            check_target(
+                &policy,
+                &arn,
+                fifo,
+                &target.owner,
+                state.region(&target.owner),
+            )?;
+        }
+        let queue = state.queue_mut(&target, now)?;
         queue.attributes = updated;
         queue.modified_at = now;
         Ok(Outcome::Empty)

@@ -1,5 +1,6 @@
 //! Queue attributes: names, defaults, ranges, and how they read back.
 
+use super::redrive::{parse_allow_policy, RedrivePolicy};
 use crate::error::{ErrorCode, SqsError};
 
 /// Every name `GetQueueAttributes` knows, in the order the fake answers `All`.
@@ -133,8 +134,18 @@ impl QueueAttributes {
                     self.kms_data_key_reuse_period_seconds = int(name, value, 60, 86_400)?
                 }
                 "Policy" => self.policy = json_document(name, value)?,
-                "RedrivePolicy" => self.redrive_policy = json_document(name, value)?,
-                "RedriveAllowPolicy" => self.redrive_allow_policy = json_document(name, value)?,
+                "RedrivePolicy" => {
+                    self.redrive_policy = match value.as_str() {
+                        "" => None,
+                        v => Some(RedrivePolicy::parse(v)?.to_attribute()),
+                    }
+                }
+                "RedriveAllowPolicy" => {
+                    self.redrive_allow_policy = match value.as_str() {
+                        "" => None,
+                        v => Some(parse_allow_policy(v)?),
+                    }
+                }
                 "FifoQueue" => {
                     if !boolean(name, value)? {
                         return Err(SqsError::new(

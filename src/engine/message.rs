@@ -61,8 +61,8 @@ impl AttributeValue {
 pub(crate) type MessageAttributes = BTreeMap<String, AttributeValue>;
 
 /// What never changes about a message once sent. Shared, so that a receive copies a
-/// pointer, not a body.
-#[derive(Debug)]
+/// pointer, not a body. Cloned only to derive a new message from it (dead-lettering).
+#[derive(Debug, Clone)]
 pub(crate) struct Content {
     pub message_id: String,
     pub body: String,

@@ -7,8 +7,11 @@
 pub(crate) mod attributes;
 pub(crate) mod digest;
 pub(crate) mod message;
+pub(crate) mod move_tasks;
+pub(crate) mod permissions;
 pub(crate) mod queue;
 pub(crate) mod receipt;
+pub(crate) mod redrive;
 pub(crate) mod store;
 
 use std::collections::{BTreeMap, HashMap};
@@ -82,6 +85,8 @@ pub(crate) struct State {
     next_queue_id: u64,
     /// Scaleway credentials and activations (Scaleway dialect only).
     pub scaleway: Accounts,
+    /// Message move tasks of every dead-letter queue.
+    pub move_tasks: move_tasks::MoveTasks,
 }
 
 /// The queues of one account in one region, as on AWS independent of all others.
@@ -203,7 +208,9 @@ impl State {
     }
 
     /// The queue a request names, settled to `now`; `QueueDoesNotExist` if there is none.
+    /// Running move tasks catch up first, so the queue shows what they moved.
     pub(crate) fn queue_mut(&mut self, queue: &QueueRef, now: u64) -> Result<&mut Queue, SqsError> {
+        self.settle_move_tasks(now);
         let q = self
             .regions
             .get_mut(&queue.owner)

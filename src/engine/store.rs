@@ -152,6 +152,18 @@ impl Store {
         out
     }
 
+    /// The message a receive would return first, without receiving it.
+    pub(crate) fn first_ready(&self) -> Option<&Message> {
+        let key = self.ready.first()?;
+        self.slots.get(key).map(|slot| &slot.message)
+    }
+
+    /// Takes out the message a receive would return first (a move task's next message).
+    pub(crate) fn take_first_ready(&mut self) -> Option<Message> {
+        let key = *self.ready.first()?;
+        self.remove(key)
+    }
+
     /// What the handle `(key, nonce)` refers to.
     pub(crate) fn handle_state(&self, key: u64, nonce: u64) -> HandleState {
         match self.slots.get(&key) {

@@ -1,0 +1,44 @@
+//! AddPermission: grants actions on a queue to accounts, as a statement of the queue's
+//! `Policy` (see [`crate::engine::permissions`]).
+
+use super::Ctx;
+use crate::engine::permissions;
+use crate::engine::Engine;
+use crate::error::SqsError;
+use crate::protocol::params::Params;
+use crate::protocol::Outcome;
+
+pub(crate) struct AddPermission {
+    url: String,
+    label: String,
+    accounts: Vec<String>,
+    actions: Vec<String>,
+}
+
+impl AddPermission {
+    pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
+        Ok(AddPermission {
+            url: p.str("QueueUrl")?,
+            label: p.str("Label")?,
+            accounts: p.str_list("AWSAccountIds")?,
+            actions: p.str_list("Actions")?,
+        })
+    }
+
+    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+        let target = engine.queue_ref(&ctx.caller, &self.url);
+        let now = engine.now();
+        let mut state = engine.lock();
+        let queue = state.queue_mut(&target, now)?;
+        let policy = permissions::add(
+            queue.attributes.policy.as_deref(),
+            &queue.arn,
+            &self.label,
+            &self.accounts,
+            &self.actions,
+        )?;
+        queue.attributes.policy = Some(policy);
+        queue.modified_at = now;
+        Ok(Outcome::Empty)
+    }
+}

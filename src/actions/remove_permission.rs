@@ -1,0 +1,34 @@
+//! RemovePermission: drops the statement a label names from the queue's `Policy`; the
+//! attribute goes away with its last statement.
+
+use super::Ctx;
+use crate::engine::permissions;
+use crate::engine::Engine;
+use crate::error::SqsError;
+use crate::protocol::params::Params;
+use crate::protocol::Outcome;
+
+pub(crate) struct RemovePermission {
+    url: String,
+    label: String,
+}
+
+impl RemovePermission {
+    pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
+        Ok(RemovePermission {
+            url: p.str("QueueUrl")?,
+            label: p.str("Label")?,
+        })
+    }
+
+    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+        let target = engine.queue_ref(&ctx.caller, &self.url);
+        let now = engine.now();
+        let mut state = engine.lock();
+        let queue = state.queue_mut(&target, now)?;
+        queue.attributes.policy =
+            permissions::remove(queue.attributes.policy.as_deref(), &self.label)?;
+        queue.modified_at = now;
+        Ok(Outcome::Empty)
+    }
+}

@@ -1,0 +1,299 @@
+//! Message move tasks: moving messages out of a dead-letter queue, to one destination or
+//! back to each message's own source queue, at an optional rate.
+//!
+//! A task runs on the fake's clock and without any background timer: whenever the engine
+//! is next touched ([`State::queue_mut`] and the move-task actions), every running task
+//! catches up with `now`. With a rate of `r` messages per second, a task that started at
+//! `t0` has moved `min(to_move, (now - t0) * r / 1000)` messages, so a paused clock
+//! advanced by one second moves exactly `r`. A task without a rate moves everything at
+//! the first catch-up, that is at once.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+
+use super::message::{Content, Message};
+use super::queue::Queue;
+use super::redrive::parse_arn;
+use super::State;
+
+/// The FailureReason of a task whose destination queue is gone (AWS-RECORDED.md row 155).
+const NON_EXISTENT_QUEUE: &str = "AWS.SimpleQueueService.NonExistentQueue";
+
+/// Where a task stands. A cancel takes effect at once here, so a task is never seen
+/// `CANCELLING`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TaskStatus {
+    Running,
+    Completed,
+    Cancelled,
+    Failed,
+}
+
+impl TaskStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Running => "RUNNING",
+            TaskStatus::Completed => "COMPLETED",
+            TaskStatus::Cancelled => "CANCELLED",
+            TaskStatus::Failed => "FAILED",
+        }
+    }
+}
+
+/// One task, running or finished.
+#[derive(Debug, Clone)]
+pub(crate) struct MoveTask {
+    pub id: String,
+    pub source_arn: String,
+    /// `None`: each message goes back to the queue it was dead-lettered from.
+    pub destination_arn: Option<String>,
+    /// Messages per second; `None` moves everything at once.
+    pub rate: Option<u32>,
+    /// Epoch milliseconds.
+    pub started_at: u64,
+    /// The source's visible messages when the task started.
+    pub to_move: u64,
+    pub moved: u64,
+    pub status: TaskStatus,
+    pub failure_reason: Option<String>,
+}
+
+impl MoveTask {
+    /// The TaskHandle: base64 of `{"taskId":…,"sourceArn":…}`, as AWS makes it.
+    pub(crate) fn handle(&self) -> String {
+        let doc = json!({ "taskId": self.id, "sourceArn": self.source_arn });
+        base64::engine::general_purpose::STANDARD.encode(doc.to_string())
+    }
+
+    /// The task as ListMessageMoveTasks shows it (AWS-RECORDED.md rows 150-155).
+    pub(crate) fn to_json(&self) -> Value {
+        let mut out = Map::new();
+        out.insert("ApproximateNumberOfMessagesMoved".into(), json!(self.moved));
+        out.insert(
+            "ApproximateNumberOfMessagesToMove".into(),
+            json!(self.to_move),
+        );
+        if let Some(destination) = &self.destination_arn {
+            out.insert("DestinationArn".into(), json!(destination));
+        }
+        if let Some(reason) = &self.failure_reason {
+            out.insert("FailureReason".into(), json!(reason));
+        }
+        if let Some(rate) = self.rate {
+            out.insert("MaxNumberOfMessagesPerSecond".into(), json!(rate));
+        }
+        out.insert("SourceArn".into(), json!(self.source_arn));
+        out.insert("StartedTimestamp".into(), json!(self.started_at));
+        out.insert("Status".into(), json!(self.status.as_str()));
+        if self.status == TaskStatus::Running {
+            out.insert("TaskHandle".into(), json!(self.handle()));
+        }
+        Value::Object(out)
+    }
+}
+
+/// Reads a TaskHandle into (task id, source ARN); `None` when it is not one.
+pub(crate) fn decode_handle(handle: &str) -> Option<(String, String)> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(handle.trim())
+        .ok()?;
+    let doc: Value = serde_json::from_slice(&bytes).ok()?;
+    let id = doc.get("taskId")?.as_str()?.to_owned();
+    let source = doc.get("sourceArn")?.as_str()?.to_owned();
+    Some((id, source))
+}
+
+/// All tasks of all sources.
+#[derive(Default)]
+pub(crate) struct MoveTasks {
+    /// By source ARN, oldest first.
+    by_source: HashMap<String, Vec<MoveTask>>,
+    /// Sources with a running task: the only ones a catch-up visits.
+    running: BTreeSet<String>,
+}
+
+impl MoveTasks {
+    /// The running task of `source_arn`, if any (AWS allows one per source).
+    pub(crate) fn running(&self, source_arn: &str) -> Option<&MoveTask> {
+        self.by_source
+            .get(source_arn)?
+            .iter()
+            .rev()
+            .find(|t| t.status == TaskStatus::Running)
+    }
+
+    pub(crate) fn start(&mut self, task: MoveTask) {
+        self.running.insert(task.source_arn.clone());
+        self.by_source
+            .entry(task.source_arn.clone())
+            .or_default()
+            .push(task);
+    }
+
+    /// Up to `max` tasks of `source_arn`, newest first.
+    pub(crate) fn newest_first(&self, source_arn: &str, max: usize) -> Vec<&MoveTask> {
+        self.by_source
+            .get(source_arn)
+            .map(|tasks| tasks.iter().rev().take(max).collect())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn get_mut(&mut self, source_arn: &str, id: &str) -> Option<&mut MoveTask> {
+        self.by_source
+            .get_mut(source_arn)?
+            .iter_mut()
+            .find(|t| t.id == id)
+    }
+
+    /// Marks the task of `source_arn` as no longer running.
+    pub(crate) fn stopped(&mut self, source_arn: &str) {
+        self.running.remove(source_arn);
+    }
+
+    /// Drops every task of a deleted source queue: a queue created later under the same
+    /// name starts with none.
+    pub(crate) fn forget_source(&mut self, source_arn: &str) {
+        self.by_source.remove(source_arn);
+        self.running.remove(source_arn);
+    }
+}
+
+/// A message as a move task delivers it: the same MessageId, body, attributes and
+/// SentTimestamp, but received never and from no dead-letter source.
+fn redriven(message: Message) -> Message {
+    let content = Content {
+        dead_letter_source_arn: None,
+        ..(*message.content).clone()
+    };
+    Message {
+        content: Arc::new(content),
+        receive_count: 0,
+        first_receive_at: None,
+    }
+}
+
+impl State {
+    /// The queue an ARN names, if it exists.
+    pub(crate) fn queue_by_arn_mut(&mut self, arn: &str) -> Option<&mut Queue> {
+        let r = parse_arn(arn)?;
+        self.regions
+            .get_mut(&r.owner)?
+            .queues
+            .get_mut(&r.name)
+            .filter(|q| q.arn == arn)
+    }
+
+    /// The queue an ARN names, if it exists.
+    pub(crate) fn queue_by_arn(&self, arn: &str) -> Option<&Queue> {
+        let r = parse_arn(arn)?;
+        self.regions
+            .get(&r.owner)?
+            .queues
+            .get(&r.name)
+            .filter(|q| q.arn == arn)
+    }
+
+    /// Brings every running task to `now`.
+    pub(crate) fn settle_move_tasks(&mut self, now: u64) {
+        if self.move_tasks.running.is_empty() {
+            return;
+        }
+        let sources: Vec<String> = self.move_tasks.running.iter().cloned().collect();
+        for source in sources {
+            self.settle_move_task(&source, now);
+        }
+    }
+
+    fn settle_move_task(&mut self, source_arn: &str, now: u64) {
+        let Some(task) = self.move_tasks.running(source_arn).cloned() else {
+            self.move_tasks.stopped(source_arn);
+            return;
+        };
+        let due = match task.rate {
+            Some(rate) => {
+                let allowed = now.saturating_sub(task.started_at) * u64::from(rate) / 1000;
+                allowed.min(task.to_move)
+            }
+            None => task.to_move,
+        };
+        let mut moved = task.moved;
+        let mut status = TaskStatus::Running;
+        let mut failure = None;
+        while moved < due {
+            let Some(source) = self.queue_by_arn_mut(source_arn) else {
+                status = TaskStatus::Failed;
+                failure = Some(NON_EXISTENT_QUEUE);
+                break;
+            };
+            source.settle(now);
+            let Some(next) = source.store.first_ready() else {
+                // Nothing left to move (the rest was received, deleted or purged).
+                status = TaskStatus::Completed;
+                break;
+            };
+            let destination = task
+                .destination_arn
+                .clone()
+                .or_else(|| next.content.dead_letter_source_arn.clone());
+            let exists = destination
+                .as_deref()
+                .is_some_and(|d| self.queue_by_arn(d).is_some());
+            let (true, Some(destination)) = (exists, destination) else {
+                // The message stays in the dead-letter queue; nothing is lost.
+                status = TaskStatus::Failed;
+                failure = Some(NON_EXISTENT_QUEUE);
+                break;
+            };
+            let Some(message) = self
+                .queue_by_arn_mut(source_arn)
+                .and_then(|q| q.store.take_first_ready())
+            else {
+                break;
+            };
+            if let Some(target) = self.queue_by_arn_mut(&destination) {
+                target.store.push(redriven(message), None);
+                target.waiters.notify_waiters();
+            }
+            moved += 1;
+        }
+        if status == TaskStatus::Running && moved >= task.to_move {
+            status = TaskStatus::Completed;
+        }
+        if let Some(stored) = self.move_tasks.get_mut(source_arn, &task.id) {
+            stored.moved = moved;
+            stored.status = status;
+            stored.failure_reason = failure.map(str::to_owned);
+        }
+        if status != TaskStatus::Running {
+            self.move_tasks.stopped(source_arn);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_handle_decodes_to_its_task_and_source() {
+        let task = MoveTask {
+            id: "id-1".into(),
+            source_arn: "arn:aws:sqs:us-east-1:000000000000:dlq".into(),
+            destination_arn: None,
+            rate: None,
+            started_at: 0,
+            to_move: 0,
+            moved: 0,
+            status: TaskStatus::Running,
+            failure_reason: None,
+        };
+        assert_eq!(
+            decode_handle(&task.handle()),
+            Some((task.id.clone(), task.source_arn.clone()))
+        );
+        assert_eq!(decode_handle("foobared"), None);
+    }
+}
