@@ -4,10 +4,13 @@
 mod support;
 
 mod batch;
+mod dlq;
 mod errors;
 mod lifecycle;
 mod long_poll;
 mod messages;
+mod move_tasks;
+mod permissions;
 mod protocols;
 mod scaleway;
 mod visibility;
