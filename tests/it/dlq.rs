@@ -6,7 +6,7 @@ use aws_sdk_sqs::types::{
 };
 use insta::assert_snapshot;
 
-use crate::support::{code, create_queue, fake_and_client, message, query};
+use crate::support::{code, create_queue, fake_and_client, json, message, query};
 
 const DLQ_ARN: &str = "arn:aws:sqs:us-east-1:000000000000:dlq";
 
@@ -473,4 +473,27 @@ async fn query_list_dead_letter_source_queues() {
     )
     .await;
     assert_snapshot!("query_list_dead_letter_source_queues", answer.snapshot());
+}
+
+/// Over JSON the list is `queueUrls`, lower-case as in the API model, and present even
+/// when empty.
+#[tokio::test]
+async fn json_list_dead_letter_source_queues_uses_lower_case_queue_urls() {
+    let (sqs, client) = fake_and_client().await;
+    let dlq = create_queue(&client, "dlq").await;
+    let empty = json(
+        &sqs,
+        "ListDeadLetterSourceQueues",
+        &format!(r#"{{"QueueUrl":"{dlq}"}}"#),
+    )
+    .await;
+    assert_eq!(empty.json(), serde_json::json!({ "queueUrls": [] }));
+    let source = create_source(&client, "a", DLQ_ARN, 5).await;
+    let one = json(
+        &sqs,
+        "ListDeadLetterSourceQueues",
+        &format!(r#"{{"QueueUrl":"{dlq}"}}"#),
+    )
+    .await;
+    assert_eq!(one.json(), serde_json::json!({ "queueUrls": [source] }));
 }

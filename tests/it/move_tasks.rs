@@ -476,3 +476,50 @@ async fn query_list_message_move_tasks() {
     .await;
     assert_snapshot!("query_list_message_move_tasks_completed", done.snapshot());
 }
+
+/// Redriving to the original source fails the task when that source is gone; the
+/// message stays in the dead-letter queue. (Another source keeps `dlq` a dead-letter
+/// queue: with no source left, Start answers row 156's error.)
+#[tokio::test]
+async fn redrive_to_a_deleted_source_fails_and_keeps_the_messages() {
+    let (_sqs, client) = fake_and_client().await;
+    let (source, dlq) = dead_lettered(&client, 2).await;
+    client
+        .create_queue()
+        .queue_name("other")
+        .attributes(
+            Q::RedrivePolicy,
+            format!(r#"{{"deadLetterTargetArn":"{ARN}:dlq","maxReceiveCount":1}}"#),
+        )
+        .send()
+        .await
+        .unwrap();
+    client
+        .delete_queue()
+        .queue_url(&source)
+        .send()
+        .await
+        .unwrap();
+    client
+        .start_message_move_task()
+        .source_arn(format!("{ARN}:dlq"))
+        .send()
+        .await
+        .unwrap();
+    let task = client
+        .list_message_move_tasks()
+        .source_arn(format!("{ARN}:dlq"))
+        .send()
+        .await
+        .unwrap()
+        .results
+        .unwrap()
+        .remove(0);
+    assert_eq!(task.status.as_deref(), Some("FAILED"));
+    assert_eq!(
+        task.failure_reason.as_deref(),
+        Some("AWS.SimpleQueueService.NonExistentQueue")
+    );
+    assert_eq!(task.approximate_number_of_messages_moved, 0);
+    assert_eq!(visible(&client, &dlq).await, 2);
+}
