@@ -9,7 +9,7 @@ use super::Ctx;
 use crate::dialect::{scaleway, Dialect};
 use crate::engine::attributes::QueueAttributes;
 use crate::engine::queue::Queue;
-use crate::engine::redrive::{check_target, RedrivePolicy};
+use crate::engine::redrive::check_target;
 use crate::engine::store::Store;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
@@ -79,9 +79,8 @@ impl CreateQueue {
         let mut attributes = QueueAttributes::defaults(fifo, limits);
         attributes.apply(&self.attributes, limits)?;
         let arn = dialect.queue_arn(&ctx.caller.region, &ctx.caller.account, &self.name);
-        if let Some(policy) = attributes.redrive_policy.as_deref() {
-            let policy = RedrivePolicy::parse(policy)?;
-            check_target(&policy, &arn, fifo, &ctx.caller, Some(region))?;
+        if let Some(policy) = &attributes.redrive_policy {
+            check_target(policy, &arn, fifo, &ctx.caller, Some(region))?;
         }
         region.deleted_at.remove(&self.name);
         region.queues.insert(

@@ -152,7 +152,9 @@ impl ReceiveMessage {
                     }
                     return Ok(Outcome::Result(out));
                 }
-                queue.store.next_due()
+                let due = queue.store.next_due();
+                // A move task may bring messages here before anything in this queue falls due.
+                due.into_iter().chain(state.move_tasks.next_step_at()).min()
             };
             let wake_at = next_due.map_or(deadline, |due| due.min(deadline));
             let real_wait = async {

@@ -1,7 +1,7 @@
 //! SetQueueAttributes: validated as a whole; nothing changes unless all of it is valid.
 
 use super::Ctx;
-use crate::engine::redrive::{check_target, RedrivePolicy};
+use crate::engine::redrive::check_target;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -33,15 +33,10 @@ impl SetQueueAttributes {
         let mut updated = queue.attributes.clone();
         updated.apply(&self.attributes, limits)?;
         let changes_redrive = self.attributes.iter().any(|(k, _)| k == "RedrivePolicy");
-        if let Some(policy) = updated
-            .redrive_policy
-            .as_deref()
-            .filter(|_| changes_redrive)
-        {
-            let policy = RedrivePolicy::parse(policy)?;
+        if let Some(policy) = updated.redrive_policy.as_ref().filter(|_| changes_redrive) {
             let (arn, fifo) = (queue.arn.clone(), queue.is_fifo());
             check_target(
-                &policy,
+                policy,
                 &arn,
                 fifo,
                 &target.owner,

@@ -45,7 +45,8 @@ pub(crate) struct QueueAttributes {
     pub delay_seconds: u32,
     pub receive_message_wait_time_seconds: u32,
     pub policy: Option<String>,
-    pub redrive_policy: Option<String>,
+    /// Kept parsed: every receive on a source queue reads it.
+    pub redrive_policy: Option<RedrivePolicy>,
     pub redrive_allow_policy: Option<String>,
     pub fifo: bool,
     pub content_based_deduplication: bool,
@@ -137,7 +138,7 @@ impl QueueAttributes {
                 "RedrivePolicy" => {
                     self.redrive_policy = match value.as_str() {
                         "" => None,
-                        v => Some(RedrivePolicy::parse(v)?.to_attribute()),
+                        v => Some(RedrivePolicy::parse(v)?),
                     }
                 }
                 "RedriveAllowPolicy" => {
@@ -230,7 +231,10 @@ impl QueueAttributes {
                 Some(self.receive_message_wait_time_seconds.to_string())
             }
             "Policy" => self.policy.clone(),
-            "RedrivePolicy" => self.redrive_policy.clone(),
+            "RedrivePolicy" => self
+                .redrive_policy
+                .as_ref()
+                .map(RedrivePolicy::to_attribute),
             "RedriveAllowPolicy" => self.redrive_allow_policy.clone(),
             "FifoQueue" => fifo("true".into()),
             "ContentBasedDeduplication" => fifo(self.content_based_deduplication.to_string()),

@@ -148,6 +148,19 @@ impl MoveTasks {
             .find(|t| t.id == id)
     }
 
+    /// When the next running task with a rate moves its next message, so that a long
+    /// poll on a real clock wakes for it.
+    pub(crate) fn next_step_at(&self) -> Option<u64> {
+        self.running
+            .iter()
+            .filter_map(|source| self.running(source))
+            .filter_map(|t| {
+                let rate = u64::from(t.rate?);
+                Some(t.started_at + ((t.moved + 1) * 1000).div_ceil(rate))
+            })
+            .min()
+    }
+
     /// Marks the task of `source_arn` as no longer running.
     pub(crate) fn stopped(&mut self, source_arn: &str) {
         self.running.remove(source_arn);

@@ -241,11 +241,8 @@ pub(crate) fn check_target(
 
 impl Queue {
     /// The queue's redrive policy, if it has one.
-    pub(crate) fn redrive_policy(&self) -> Option<RedrivePolicy> {
-        self.attributes
-            .redrive_policy
-            .as_deref()
-            .and_then(|p| RedrivePolicy::parse(p).ok())
+    pub(crate) fn redrive_policy(&self) -> Option<&RedrivePolicy> {
+        self.attributes.redrive_policy.as_ref()
     }
 
     /// Receives up to `max` messages like [`Store::receive`](super::store::Store::receive),
