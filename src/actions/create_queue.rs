@@ -10,7 +10,6 @@ use crate::dialect::{scaleway, Dialect};
 use crate::engine::attributes::QueueAttributes;
 use crate::engine::queue::Queue;
 use crate::engine::redrive::check_target;
-use crate::engine::store::Store;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
@@ -78,6 +77,8 @@ impl CreateQueue {
         }
         let mut attributes = QueueAttributes::defaults(fifo, limits);
         attributes.apply(&self.attributes, limits)?;
+        let (store, fifo_state) =
+            Queue::new_store(fifo, attributes.deduplication_scope == "messageGroup");
         let arn = dialect.queue_arn(&ctx.caller.region, &ctx.caller.account, &self.name);
         if let Some(policy) = &attributes.redrive_policy {
             check_target(policy, &arn, fifo, &ctx.caller, Some(region))?;
@@ -95,7 +96,8 @@ impl CreateQueue {
                 modified_at: now,
                 tags: self.tags.into_iter().collect::<BTreeMap<_, _>>(),
                 last_purge_at: None,
-                store: Store::default(),
+                store,
+                fifo: fifo_state,
                 waiters: Arc::default(),
             },
         );

@@ -68,6 +68,12 @@ impl DeleteMessage {
         let mut state = engine.lock();
         let queue = state.queue_mut(&target, now)?;
         delete_one(queue, &self.handle)?;
+        // On a FIFO queue a delete can unblock the rest of a group: wake long polls.
+        if queue.is_fifo() {
+            let waiters = queue.waiters.clone();
+            drop(state);
+            waiters.notify_waiters();
+        }
         Ok(Outcome::Empty)
     }
 }

@@ -35,6 +35,12 @@ impl DeleteMessageBatch {
                 Err(err) => result.failed(&id, &err),
             }
         }
+        // On a FIFO queue a delete can unblock the rest of a group: wake long polls.
+        if queue.is_fifo() {
+            let waiters = queue.waiters.clone();
+            drop(state);
+            waiters.notify_waiters();
+        }
         Ok(result.into_outcome())
     }
 }

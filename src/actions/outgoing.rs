@@ -6,11 +6,11 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::Ctx;
-use crate::engine::digest::{md5_of_attributes, md5_of_body};
+use crate::engine::digest::{md5_of_attributes, md5_of_body, sha256_of_body};
 use crate::engine::message::{
     attributes_size, validate_attributes, validate_body, Content, Message, MessageAttributes,
 };
-use crate::engine::queue::Queue;
+use crate::engine::queue::{Queue, Sent};
 use crate::error::{ErrorCode, SqsError};
 use crate::ids::Ids;
 use crate::protocol::params::{Params, RawAttribute};
@@ -165,6 +165,14 @@ impl Outgoing {
             .filter(|d| *d > 0)
             .map(|d| d as u64)
             .unwrap_or(u64::from(queue.attributes.delay_seconds));
+        // On a FIFO queue with content-based deduplication and no explicit id, the id is
+        // the SHA-256 of the body; receivers see it as MessageDeduplicationId.
+        let deduplication_id = match self.deduplication_id {
+            None if queue.is_fifo() && queue.attributes.content_based_deduplication => {
+                Some(sha256_of_body(&self.body))
+            }
+            explicit => explicit,
+        };
         let content = Content {
             message_id: ids.uuid(),
             md5_of_body: md5_of_body(&self.body),
@@ -176,7 +184,7 @@ impl Outgoing {
             sender_id: ctx.sender_id(),
             sent_at: now,
             group_id: self.group_id,
-            deduplication_id: self.deduplication_id,
+            deduplication_id,
             sequence_number: None,
             dead_letter_source_arn: None,
             size,
@@ -219,8 +227,10 @@ fn validate_system_attributes(
     validate_attributes(raw, "system")
 }
 
-/// What SendMessage (and a batch entry) answers about a stored message.
-pub(crate) fn sent_fields(content: &Content) -> Map<String, Value> {
+/// What SendMessage (and a batch entry) answers about a sent message: the digests of
+/// what was sent, and the identity it was given (the first message's, for a duplicate).
+pub(crate) fn sent_fields(sent: &Sent) -> Map<String, Value> {
+    let content = &sent.content;
     let mut out = Map::new();
     out.insert("MD5OfMessageBody".into(), json!(content.md5_of_body));
     if let Some(md5) = &content.md5_of_attributes {
@@ -229,8 +239,8 @@ pub(crate) fn sent_fields(content: &Content) -> Map<String, Value> {
     if let Some(md5) = &content.md5_of_system_attributes {
         out.insert("MD5OfMessageSystemAttributes".into(), json!(md5));
     }
-    out.insert("MessageId".into(), json!(content.message_id));
-    if let Some(seq) = &content.sequence_number {
+    out.insert("MessageId".into(), json!(sent.message_id));
+    if let Some(seq) = &sent.sequence_number {
         out.insert("SequenceNumber".into(), json!(seq));
     }
     out

@@ -37,6 +37,9 @@ impl PurgeQueue {
             }
         }
         queue.store.clear();
+        if let Some(fifo) = queue.fifo.as_mut() {
+            fifo.clear();
+        }
         queue.last_purge_at = Some(now);
         Ok(Outcome::Empty)
     }

@@ -13,11 +13,14 @@ use serde_json::{json, Map, Value};
 
 use super::Ctx;
 use crate::dialect::Dialect;
+use crate::engine::attempts::Handed;
 use crate::engine::digest::md5_of_attributes;
 use crate::engine::message::Message;
+use crate::engine::queue::Queue;
 use crate::engine::receipt::Receipt;
+use crate::engine::store::Received;
 use crate::engine::Engine;
-use crate::error::SqsError;
+use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -28,6 +31,16 @@ pub(crate) struct ReceiveMessage {
     wait_seconds: Option<u64>,
     system_names: BTreeSet<String>,
     attribute_names: Vec<String>,
+    attempt_id: Option<String>,
+}
+
+/// The charset of ReceiveRequestAttemptId: 1 to 128 alphanumerics and ASCII punctuation.
+fn valid_attempt_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
 }
 
 impl ReceiveMessage {
@@ -69,7 +82,18 @@ impl ReceiveMessage {
         let mut system_names: BTreeSet<String> =
             p.str_list("AttributeNames")?.into_iter().collect();
         system_names.extend(p.str_list("MessageSystemAttributeNames")?);
+        let attempt_id = p.opt_str("ReceiveRequestAttemptId")?;
+        if let Some(id) = &attempt_id {
+            if !valid_attempt_id(id) {
+                return Err(SqsError::invalid_value(
+                    "ReceiveRequestAttemptId",
+                    id,
+                    "ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.",
+                ));
+            }
+        }
         Ok(ReceiveMessage {
+            attempt_id,
             url,
             max,
             visibility_timeout,
@@ -111,23 +135,37 @@ impl ReceiveMessage {
                 let visibility = self
                     .visibility_timeout
                     .unwrap_or(u64::from(queue.attributes.visibility_timeout));
-                let mut ids = engine.ids();
-                let (received, dead) = queue.receive_or_dead_letter(
-                    now,
-                    self.max,
-                    visibility * 1000,
-                    dead_letter_target.as_ref().map(|(_, max)| *max),
-                    || {
-                        // 0 marks "never received"; skip it.
-                        loop {
-                            let n = ids.next_u64();
-                            if n != 0 {
-                                break n;
-                            }
-                        }
-                    },
-                );
-                drop(ids);
+                let visibility_ms = visibility * 1000;
+                if !queue.is_fifo() && queue.store.at_in_flight_limit() {
+                    return Err(SqsError::new(
+                        ErrorCode::OverLimit,
+                        "The maximum number of in flight messages is reached.",
+                    ));
+                }
+                let (received, dead) = match self.retry(queue, now, visibility_ms) {
+                    Some(again) => (again, Vec::new()),
+                    None => {
+                        let mut ids = engine.ids();
+                        let (received, dead) = queue.receive_or_dead_letter(
+                            now,
+                            self.max,
+                            visibility_ms,
+                            dead_letter_target.as_ref().map(|(_, max)| *max),
+                            || {
+                                // 0 marks "never received"; skip it.
+                                loop {
+                                    let n = ids.next_u64();
+                                    if n != 0 {
+                                        break n;
+                                    }
+                                }
+                            },
+                        );
+                        drop(ids);
+                        self.remember(queue, now, visibility_ms, &received);
+                        (received, dead)
+                    }
+                };
                 if let Some((dlq, _)) = dead_letter_target.filter(|_| !dead.is_empty()) {
                     let source_arn = queue.arn.clone();
                     state.dead_letter(&dlq, &source_arn, dead);
@@ -172,6 +210,58 @@ impl ReceiveMessage {
                 _ = real_wait => {}
             }
         }
+    }
+
+    /// A retry of a remembered FIFO receive attempt: the same messages with the same
+    /// handles, their visibility timeout started again (as AWS documents), if none of
+    /// them changed since. An attempt whose messages changed is forgotten, and this
+    /// receive is a new one.
+    fn retry(&self, queue: &mut Queue, now: u64, visibility_ms: u64) -> Option<Vec<Received>> {
+        let id = self.attempt_id.as_deref()?;
+        let fifo = queue.fifo.as_mut()?;
+        let handed = fifo.attempts.find(now, id)?.to_vec();
+        let unchanged = handed
+            .iter()
+            .all(|h| queue.store.in_flight_as(h.key, h.nonce, h.until).is_some());
+        if !unchanged {
+            fifo.attempts.forget(id);
+            return None;
+        }
+        let until = now + visibility_ms;
+        let mut again = Vec::with_capacity(handed.len());
+        for h in &handed {
+            let received_at = queue.store.received_at(h.key).unwrap_or(now);
+            queue.store.set_in_flight(h.key, until, received_at);
+            let message = queue.store.in_flight_as(h.key, h.nonce, until)?.clone();
+            again.push(Received {
+                key: h.key,
+                nonce: h.nonce,
+                message,
+            });
+        }
+        let refreshed = handed.iter().map(|h| Handed { until, ..*h }).collect();
+        queue.fifo.as_mut()?.attempts.refresh(id, refreshed);
+        Some(again)
+    }
+
+    /// Remembers a FIFO receive made with an attempt id, so a retry can repeat it.
+    /// An empty receive is not remembered: retrying it is simply receiving again.
+    fn remember(&self, queue: &mut Queue, now: u64, visibility_ms: u64, received: &[Received]) {
+        let (Some(id), Some(fifo)) = (self.attempt_id.as_deref(), queue.fifo.as_mut()) else {
+            return;
+        };
+        if received.is_empty() {
+            return;
+        }
+        let handed = received
+            .iter()
+            .map(|r| Handed {
+                key: r.key,
+                nonce: r.nonce,
+                until: now + visibility_ms,
+            })
+            .collect();
+        fifo.attempts.record(now, id, handed);
     }
 
     fn wants(&self, name: &str) -> bool {

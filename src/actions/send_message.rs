@@ -39,10 +39,12 @@ impl SendMessage {
         if quota {
             scaleway::check_storage(used, prepared.message.content.size)?;
         }
-        let content = queue.enqueue(prepared.message, prepared.ready_at);
+        let sent = queue.send(prepared.message, prepared.ready_at);
         let waiters = queue.waiters.clone();
         drop(state);
-        waiters.notify_waiters();
-        Ok(Outcome::Result(sent_fields(&content)))
+        if sent.stored {
+            waiters.notify_waiters();
+        }
+        Ok(Outcome::Result(sent_fields(&sent)))
     }
 }

@@ -71,9 +71,9 @@ impl SendMessageBatch {
                 });
             match prepared {
                 Ok(p) => {
-                    let content = queue.enqueue(p.message, p.ready_at);
-                    result.ok(&id, sent_fields(&content));
-                    sent_any = true;
+                    let sent = queue.send(p.message, p.ready_at);
+                    result.ok(&id, sent_fields(&sent));
+                    sent_any |= sent.stored;
                 }
                 Err(err) => result.failed(&id, &err),
             }

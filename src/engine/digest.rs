@@ -56,7 +56,6 @@ pub(crate) fn md5_of_attributes<'a>(
 }
 
 /// Content-based deduplication id: hex SHA-256 of the body.
-#[allow(dead_code)] // FIFO deduplication (issue 4) is its user.
 pub(crate) fn sha256_of_body(body: &str) -> String {
     hex(&Sha256::digest(body.as_bytes()))
 }

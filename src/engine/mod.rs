@@ -4,8 +4,12 @@
 //! operation settles it to the clock's `now`, so due messages become visible and old ones
 //! expire without any background timer; that is what makes a paused clock exact.
 
+pub(crate) mod attempts;
 pub(crate) mod attributes;
+pub(crate) mod dedup;
 pub(crate) mod digest;
+pub(crate) mod fifo;
+pub(crate) mod groups;
 pub(crate) mod message;
 pub(crate) mod move_tasks;
 pub(crate) mod permissions;

@@ -6,6 +6,9 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 use super::attributes::QueueAttributes;
+use super::dedup::Original;
+use super::fifo::FifoState;
+use super::message::{Content, Message};
 use super::store::Store;
 
 pub(crate) struct Queue {
@@ -22,6 +25,8 @@ pub(crate) struct Queue {
     pub tags: BTreeMap<String, String>,
     pub last_purge_at: Option<u64>,
     pub store: Store,
+    /// `Some` for a FIFO queue: deduplication, receive attempts, sequence numbers.
+    pub fifo: Option<FifoState>,
     /// Long polls on this queue wait here; sends and deletion wake them.
     pub waiters: Arc<Notify>,
 }
@@ -52,15 +57,78 @@ impl Queue {
     }
 }
 
+/// What a send did with a message: the content as sent, and the identity the sender is
+/// told (on a FIFO duplicate, the first message's).
+pub(crate) struct Sent {
+    pub content: Arc<Content>,
+    pub message_id: String,
+    pub sequence_number: Option<String>,
+    /// False for a FIFO duplicate: accepted, answered, but not stored.
+    pub stored: bool,
+}
+
 impl Queue {
+    /// The messages and FIFO state of a new queue of this kind; `dedup_by_group` is
+    /// the DeduplicationScope it is created with.
+    pub(crate) fn new_store(fifo: bool, dedup_by_group: bool) -> (Store, Option<FifoState>) {
+        if fifo {
+            (Store::fifo(), Some(FifoState::new(dedup_by_group)))
+        } else {
+            (Store::default(), None)
+        }
+    }
+
     /// Stores a prepared message and returns what the sender is told about it.
-    pub(crate) fn enqueue(
-        &mut self,
-        message: super::message::Message,
-        ready_at: Option<u64>,
-    ) -> Arc<super::message::Content> {
+    pub(crate) fn enqueue(&mut self, message: Message, ready_at: Option<u64>) -> Arc<Content> {
         let content = message.content.clone();
         self.store.push(message, ready_at);
         content
+    }
+
+    /// Sends a prepared message. On a FIFO queue a deduplication id seen in the last 5
+    /// minutes makes this a duplicate: accepted, answered with the first message's id
+    /// and sequence number, and not stored; otherwise the message gets its sequence
+    /// number here, at the moment it joins the queue's order.
+    pub(crate) fn send(&mut self, mut message: Message, ready_at: Option<u64>) -> Sent {
+        let Some(fifo) = self.fifo.as_mut() else {
+            let content = self.enqueue(message, ready_at);
+            return Sent {
+                message_id: content.message_id.clone(),
+                sequence_number: None,
+                content,
+                stored: true,
+            };
+        };
+        let now = message.content.sent_at;
+        let group = message.content.group_id.clone();
+        let dedup_id = message.content.deduplication_id.clone();
+        if let Some(id) = &dedup_id {
+            if let Some(original) = fifo.dedup.find(now, group.as_deref(), id) {
+                return Sent {
+                    content: message.content,
+                    message_id: original.message_id,
+                    sequence_number: Some(original.sequence_number),
+                    stored: false,
+                };
+            }
+        }
+        let sequence_number = fifo.next_sequence(now);
+        if let Some(content) = Arc::get_mut(&mut message.content) {
+            content.sequence_number = Some(sequence_number.clone());
+        }
+        if let Some(id) = &dedup_id {
+            let original = Original {
+                message_id: message.content.message_id.clone(),
+                sequence_number: sequence_number.clone(),
+            };
+            fifo.dedup.record(now, group.as_deref(), id, original);
+        }
+        let content = self.enqueue(message, ready_at);
+        Sent {
+            message_id: content.message_id.clone(),
+            sequence_number: Some(sequence_number),
+            content,
+            stored: true,
+        }
     }
 }

@@ -1,10 +1,17 @@
 //! The messages of one queue, indexed so that every operation is O(log n) in the number
 //! of messages: a ready set in send order, one time-ordered index of delayed and
-//! in-flight messages, and one of send times for retention.
+//! in-flight messages, and one of send times for retention. A FIFO queue's store also
+//! keeps its messages by group (see [`Groups`]), and receives from the groups instead
+//! of from the ready set.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
-use super::message::Message;
+use super::groups::Groups;
+use super::message::{Content, Message};
+
+/// AWS's limit on in-flight messages per queue, standard or FIFO.
+pub(crate) const IN_FLIGHT_LIMIT: usize = 120_000;
 
 /// Where a message stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +52,6 @@ pub(crate) enum HandleState {
     Stale,
 }
 
-#[derive(Default)]
 pub(crate) struct Store {
     slots: HashMap<u64, Slot>,
     ready: BTreeSet<u64>,
@@ -55,13 +61,83 @@ pub(crate) struct Store {
     in_flight: usize,
     delayed: usize,
     bytes: usize,
+    /// `Some` for a FIFO queue: its messages by group, and the groups ready to deliver.
+    groups: Option<Groups>,
+    /// How many messages may be in flight at once; receives stop there.
+    in_flight_limit: usize,
+}
+
+impl Default for Store {
+    /// The store of a standard queue.
+    fn default() -> Self {
+        Store {
+            slots: HashMap::new(),
+            ready: BTreeSet::new(),
+            timers: BTreeSet::new(),
+            by_sent: BTreeSet::new(),
+            next_key: 0,
+            in_flight: 0,
+            delayed: 0,
+            bytes: 0,
+            groups: None,
+            in_flight_limit: IN_FLIGHT_LIMIT,
+        }
+    }
 }
 
 impl Store {
+    /// The store of a FIFO queue: delivery by message group.
+    pub(crate) fn fifo() -> Self {
+        Store {
+            groups: Some(Groups::default()),
+            ..Store::default()
+        }
+    }
+
+    /// Lowers (or raises) the in-flight limit, so tests can reach it cheaply.
+    #[cfg(test)]
+    pub(crate) fn set_in_flight_limit(&mut self, limit: usize) {
+        self.in_flight_limit = limit;
+    }
+
+    /// Whether as many messages are in flight as the queue allows.
+    pub(crate) fn at_in_flight_limit(&self) -> bool {
+        self.in_flight >= self.in_flight_limit
+    }
+
+    /// The content of a message whose group a FIFO store must keep up to date, before a
+    /// change to its status: `None` on a standard queue.
+    fn grouped(&mut self, key: u64) -> Option<Arc<Content>> {
+        let groups = self.groups.as_mut()?;
+        let content = self.slots.get(&key)?.message.content.clone();
+        groups.unmark(content.group_id.as_deref()?);
+        Some(content)
+    }
+
+    /// After a change to a grouped message: its group is ready again if its head is.
+    fn regroup(&mut self, content: Option<Arc<Content>>) {
+        let (Some(groups), Some(content)) = (self.groups.as_mut(), content) else {
+            return;
+        };
+        let Some(group) = content.group_id.as_deref() else {
+            return;
+        };
+        let slots = &self.slots;
+        groups.mark(group, |head| {
+            slots.get(&head).is_some_and(|s| s.status == Status::Ready)
+        });
+    }
+
     /// Adds a message, ready at once or delayed until `ready_at`.
     pub(crate) fn push(&mut self, message: Message, ready_at: Option<u64>) -> u64 {
         let key = self.next_key;
         self.next_key += 1;
+        let group = self.groups.as_mut().and_then(|groups| {
+            let group = message.content.group_id.as_deref()?;
+            groups.unmark(group);
+            groups.add(group, key);
+            Some(message.content.clone())
+        });
         self.by_sent.insert((message.content.sent_at, key));
         self.bytes += message.content.size;
         let status = match ready_at {
@@ -83,6 +159,7 @@ impl Store {
                 nonce: 0,
             },
         );
+        self.regroup(group);
         key
     }
 
@@ -94,6 +171,7 @@ impl Store {
                 break;
             }
             self.timers.pop_first();
+            let group = self.grouped(key);
             if let Some(slot) = self.slots.get_mut(&key) {
                 match slot.status {
                     Status::Delayed { .. } => self.delayed -= 1,
@@ -103,6 +181,7 @@ impl Store {
                 slot.status = Status::Ready;
                 self.ready.insert(key);
             }
+            self.regroup(group);
         }
         let cutoff = now.saturating_sub(retention_ms);
         while let Some(&(sent, key)) = self.by_sent.first() {
@@ -119,7 +198,9 @@ impl Store {
     }
 
     /// Receives up to `max` ready messages, making each invisible until
-    /// `now + visibility_ms`; `nonce` makes each receipt.
+    /// `now + visibility_ms`; `nonce` makes each receipt. Never takes the queue past
+    /// its in-flight limit. A FIFO store takes whole runs of a group before moving on
+    /// to the next group, oldest group first, so a receive spans as few groups as it can.
     pub(crate) fn receive(
         &mut self,
         now: u64,
@@ -127,27 +208,17 @@ impl Store {
         visibility_ms: u64,
         mut nonce: impl FnMut() -> u64,
     ) -> Vec<Received> {
+        let max = max.min(self.in_flight_limit.saturating_sub(self.in_flight));
         let mut out = Vec::with_capacity(max.min(self.ready.len()));
+        if self.groups.is_some() {
+            self.receive_by_group(now, max, visibility_ms, &mut nonce, &mut out);
+            return out;
+        }
         while out.len() < max {
-            let Some(key) = self.ready.pop_first() else {
+            let Some(&key) = self.ready.first() else {
                 break;
             };
-            let slot = self.slots.get_mut(&key).expect("a ready key has a slot");
-            let until = now + visibility_ms;
-            slot.status = Status::InFlight {
-                until,
-                received_at: now,
-            };
-            slot.nonce = nonce();
-            slot.message.receive_count += 1;
-            slot.message.first_receive_at.get_or_insert(now);
-            self.timers.insert((until, key));
-            self.in_flight += 1;
-            out.push(Received {
-                key,
-                nonce: slot.nonce,
-                message: slot.message.clone(),
-            });
+            out.push(self.take(key, now, visibility_ms, &mut nonce));
         }
         out
     }
@@ -162,6 +233,84 @@ impl Store {
     pub(crate) fn take_first_ready(&mut self) -> Option<Message> {
         let key = *self.ready.first()?;
         self.remove(key)
+    }
+
+    /// The FIFO half of [`Store::receive`].
+    fn receive_by_group(
+        &mut self,
+        now: u64,
+        max: usize,
+        visibility_ms: u64,
+        nonce: &mut impl FnMut() -> u64,
+        out: &mut Vec<Received>,
+    ) {
+        while out.len() < max {
+            let Some(groups) = self.groups.as_mut() else {
+                return;
+            };
+            let Some(head) = groups.first_ready_head() else {
+                return;
+            };
+            let Some(slot) = self.slots.get(&head) else {
+                // Cannot happen (a ready head has a slot); never loop on it.
+                groups.unmark_head(head);
+                continue;
+            };
+            let content = slot.message.content.clone();
+            let group = content.group_id.as_deref().unwrap_or_default();
+            // The head goes in flight, so the group cannot deliver again until it is
+            // ready once more; take its leading run of ready messages now.
+            groups.unmark(group);
+            let slots = &self.slots;
+            let run: Vec<u64> = groups
+                .from(group, head)
+                .take_while(|k| slots.get(k).is_some_and(|s| s.status == Status::Ready))
+                .take(max - out.len())
+                .collect();
+            for key in run {
+                let received = self.take(key, now, visibility_ms, nonce);
+                out.push(received);
+            }
+        }
+    }
+
+    /// Moves one ready message in flight.
+    fn take(
+        &mut self,
+        key: u64,
+        now: u64,
+        visibility_ms: u64,
+        nonce: &mut impl FnMut() -> u64,
+    ) -> Received {
+        self.ready.remove(&key);
+        let slot = self.slots.get_mut(&key).expect("a ready key has a slot");
+        let until = now + visibility_ms;
+        slot.status = Status::InFlight {
+            until,
+            received_at: now,
+        };
+        slot.nonce = nonce();
+        slot.message.receive_count += 1;
+        slot.message.first_receive_at.get_or_insert(now);
+        self.timers.insert((until, key));
+        self.in_flight += 1;
+        Received {
+            key,
+            nonce: slot.nonce,
+            message: slot.message.clone(),
+        }
+    }
+
+    /// The message `(key, nonce)` names, if that receive is still the message's latest
+    /// and the message is in flight until exactly `until` (so nothing changed it since).
+    pub(crate) fn in_flight_as(&self, key: u64, nonce: u64, until: u64) -> Option<&Message> {
+        let slot = self.slots.get(&key)?;
+        match slot.status {
+            Status::InFlight { until: u, .. } if slot.nonce == nonce && u == until => {
+                Some(&slot.message)
+            }
+            _ => None,
+        }
     }
 
     /// What the handle `(key, nonce)` refers to.
@@ -186,7 +335,14 @@ impl Store {
 
     /// Removes a message wherever it stands.
     pub(crate) fn remove(&mut self, key: u64) -> Option<Message> {
+        let group = self.grouped(key);
         let slot = self.slots.remove(&key)?;
+        if let (Some(groups), Some(g)) = (
+            self.groups.as_mut(),
+            slot.message.content.group_id.as_deref(),
+        ) {
+            groups.remove(g, key);
+        }
         match slot.status {
             Status::Ready => {
                 self.ready.remove(&key);
@@ -202,12 +358,14 @@ impl Store {
         }
         self.by_sent.remove(&(slot.message.content.sent_at, key));
         self.bytes -= slot.message.content.size;
+        self.regroup(group);
         Some(slot.message)
     }
 
     /// Makes the message in flight until `until`, counted from a receive at
     /// `received_at` (kept when only the timeout changes).
     pub(crate) fn set_in_flight(&mut self, key: u64, until: u64, received_at: u64) {
+        let group = self.grouped(key);
         let Some(slot) = self.slots.get_mut(&key) else {
             return;
         };
@@ -227,12 +385,15 @@ impl Store {
         }
         slot.status = Status::InFlight { until, received_at };
         self.timers.insert((until, key));
+        self.regroup(group);
     }
 
     /// Drops every message.
     pub(crate) fn clear(&mut self) {
         *self = Store {
             next_key: self.next_key,
+            groups: self.groups.as_ref().map(|_| Groups::default()),
+            in_flight_limit: self.in_flight_limit,
             ..Store::default()
         };
     }
@@ -261,5 +422,80 @@ impl Store {
         all.into_iter()
             .map(|(_, s)| (s.message.clone(), s.status))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(key: u64, group: Option<&str>) -> Message {
+        Message {
+            content: Arc::new(Content {
+                message_id: format!("m{key}"),
+                body: String::new(),
+                md5_of_body: String::new(),
+                attributes: Default::default(),
+                md5_of_attributes: None,
+                trace_header: None,
+                md5_of_system_attributes: None,
+                sender_id: String::new(),
+                sent_at: 0,
+                group_id: group.map(str::to_owned),
+                deduplication_id: None,
+                sequence_number: None,
+                dead_letter_source_arn: None,
+                size: 0,
+            }),
+            receive_count: 0,
+            first_receive_at: None,
+        }
+    }
+
+    fn ids(received: &[Received]) -> Vec<String> {
+        received
+            .iter()
+            .map(|r| r.message.content.message_id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn receives_stop_at_the_in_flight_limit() {
+        let mut store = Store::default();
+        store.set_in_flight_limit(3);
+        for key in 0..5 {
+            store.push(message(key, None), None);
+        }
+        assert_eq!(store.receive(0, 10, 1_000, || 1).len(), 3);
+        assert!(store.at_in_flight_limit());
+        assert!(store.receive(0, 10, 1_000, || 1).is_empty());
+        // Visibility runs out: room again.
+        store.settle(1_000, u64::MAX);
+        assert!(!store.at_in_flight_limit());
+    }
+
+    #[test]
+    fn fifo_receives_stop_at_the_in_flight_limit_without_breaking_order() {
+        let mut store = Store::fifo();
+        store.set_in_flight_limit(2);
+        for key in 0..4 {
+            store.push(message(key, Some(["a", "b"][key as usize % 2])), None);
+        }
+        // m0 and m2 are group a's; the limit cuts the run of group a at two.
+        assert_eq!(ids(&store.receive(0, 10, 1_000, || 1)), ["m0", "m2"]);
+        assert!(store.receive(0, 10, 1_000, || 1).is_empty());
+    }
+
+    #[test]
+    fn fifo_retention_and_delete_unblock_the_next_message_of_a_group() {
+        let mut store = Store::fifo();
+        for key in 0..3 {
+            store.push(message(key, Some("a")), None);
+        }
+        let first = store.receive(0, 1, 1_000, || 1);
+        assert_eq!(ids(&first), ["m0"]);
+        assert!(store.receive(0, 1, 1_000, || 1).is_empty());
+        store.remove(first[0].key);
+        assert_eq!(ids(&store.receive(0, 10, 1_000, || 1)), ["m1", "m2"]);
     }
 }

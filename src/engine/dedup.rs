@@ -1,0 +1,122 @@
+//! FIFO deduplication: for 5 minutes after a message is sent, another send with the
+//! same deduplication id is accepted but not stored, and answers with the first
+//! message's id and sequence number — even if the first was received or deleted since.
+//!
+//! Entries expire in the order they were made, so a queue of expiry times beside the
+//! map drops them in O(1) each, with no scan.
+
+use std::collections::{HashMap, VecDeque};
+
+/// How long a deduplication id is remembered, from the first send.
+pub(crate) const DEDUPLICATION_INTERVAL_MS: u64 = 5 * 60 * 1000;
+
+/// What a duplicate send is told: the first message's identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Original {
+    pub message_id: String,
+    pub sequence_number: String,
+}
+
+/// A deduplication id, within its group when the scope is `messageGroup`.
+type Key = (Option<String>, String);
+
+struct Entry {
+    original: Original,
+    expires_at: u64,
+}
+
+/// The deduplication ids of one FIFO queue sent in the last 5 minutes.
+pub(crate) struct Dedup {
+    /// `DeduplicationScope=messageGroup` as the queue was created. AWS keeps the scope a
+    /// queue was created with, whatever SetQueueAttributes says later.
+    by_group: bool,
+    entries: HashMap<Key, Entry>,
+    expiry: VecDeque<(u64, Key)>,
+}
+
+impl Dedup {
+    /// An empty cache; `by_group` when ids are unique per message group, not per queue.
+    pub(crate) fn new(by_group: bool) -> Self {
+        Dedup {
+            by_group,
+            entries: HashMap::new(),
+            expiry: VecDeque::new(),
+        }
+    }
+
+    fn key(&self, group: Option<&str>, id: &str) -> Key {
+        let group = if self.by_group { group } else { None };
+        (group.map(str::to_owned), id.to_owned())
+    }
+
+    /// Forgets ids whose interval has passed at `now`.
+    fn expire(&mut self, now: u64) {
+        while let Some((due, _)) = self.expiry.front() {
+            if *due > now {
+                break;
+            }
+            let (due, key) = self.expiry.pop_front().expect("a front entry");
+            if self.entries.get(&key).is_some_and(|e| e.expires_at == due) {
+                self.entries.remove(&key);
+            }
+        }
+    }
+
+    /// The first message sent with this id in the last 5 minutes, if any.
+    pub(crate) fn find(&mut self, now: u64, group: Option<&str>, id: &str) -> Option<Original> {
+        self.expire(now);
+        let key = self.key(group, id);
+        self.entries.get(&key).map(|e| e.original.clone())
+    }
+
+    /// Remembers a message sent at `now` for the next 5 minutes.
+    pub(crate) fn record(&mut self, now: u64, group: Option<&str>, id: &str, original: Original) {
+        let key = self.key(group, id);
+        let expires_at = now + DEDUPLICATION_INTERVAL_MS;
+        self.expiry.push_back((expires_at, key.clone()));
+        self.entries.insert(
+            key,
+            Entry {
+                original,
+                expires_at,
+            },
+        );
+    }
+
+    /// Forgets every id (PurgeQueue does this).
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+        self.expiry.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn original(n: u32) -> Original {
+        Original {
+            message_id: format!("m{n}"),
+            sequence_number: format!("{n}"),
+        }
+    }
+
+    #[test]
+    fn ids_are_remembered_for_five_minutes_from_the_first_send() {
+        let mut dedup = Dedup::new(false);
+        dedup.record(1_000, Some("g1"), "d", original(1));
+        // The scope is the queue: another group sees the same id.
+        assert_eq!(dedup.find(2_000, Some("g2"), "d"), Some(original(1)));
+        let last = 1_000 + DEDUPLICATION_INTERVAL_MS - 1;
+        assert_eq!(dedup.find(last, Some("g1"), "d"), Some(original(1)));
+        assert_eq!(dedup.find(last + 1, Some("g1"), "d"), None);
+    }
+
+    #[test]
+    fn message_group_scope_keeps_groups_apart() {
+        let mut dedup = Dedup::new(true);
+        dedup.record(0, Some("g1"), "d", original(1));
+        assert_eq!(dedup.find(0, Some("g2"), "d"), None);
+        assert_eq!(dedup.find(0, Some("g1"), "d"), Some(original(1)));
+    }
+}
