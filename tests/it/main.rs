@@ -6,6 +6,7 @@ mod support;
 mod batch;
 mod dlq;
 mod errors;
+mod fifo;
 mod lifecycle;
 mod long_poll;
 mod messages;
