@@ -477,7 +477,7 @@ async fn queue_delay_applies_on_fifo_queues() {
 /// A long poll waiting on a blocked group wakes when the head is deleted.
 #[tokio::test]
 async fn a_long_poll_wakes_when_a_delete_unblocks_the_group() {
-    let (_sqs, client) = fake_and_client().await;
+    let (sqs, client) = fake_and_client().await;
     let url = create_cbd_fifo(&client, "poll.fifo").await;
     for body in ["1", "2"] {
         send(&client, &url, "g", None, body).await;
@@ -495,14 +495,13 @@ async fn a_long_poll_wakes_when_a_delete_unblocks_the_group() {
                 .unwrap()
         }
     });
-    // A few round trips give the poll time to reach the server and start waiting.
-    for _ in 0..3 {
-        counts(&client, &url).await;
+    // Yield (not sleep) until the poll waits in the fake: the group is blocked.
+    let mut spins = 0;
+    while sqs.waiting_receives() == 0 {
+        assert!(spins < 100_000, "the long poll never started waiting");
+        spins += 1;
+        tokio::task::yield_now().await;
     }
-    assert!(
-        !poll.is_finished(),
-        "the group is blocked: the poll must wait"
-    );
     delete(&client, &url, &head[0]).await;
     // A wall-clock guard only: with the paused clock the poll ends on the wake or never.
     let got = tokio::time::timeout(Duration::from_secs(10), poll)
