@@ -6,6 +6,7 @@ use crate::clock::{Clock, ClockMode};
 use crate::dialect::credentials::{Activation, Credential, Permissions};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
+use crate::engine::store::IN_FLIGHT_LIMIT;
 use crate::engine::{Config, Engine};
 use crate::fake::FakeSqs;
 use crate::server::Server;
@@ -76,6 +77,7 @@ pub struct FakeSqsBuilder {
     deleted_queue_cooldown: bool,
     purge_cooldown: bool,
     verify_signatures: bool,
+    in_flight_limit: usize,
 }
 
 impl Default for FakeSqsBuilder {
@@ -92,6 +94,7 @@ impl Default for FakeSqsBuilder {
             deleted_queue_cooldown: true,
             purge_cooldown: true,
             verify_signatures: false,
+            in_flight_limit: IN_FLIGHT_LIMIT,
         }
     }
 }
@@ -182,6 +185,15 @@ impl FakeSqsBuilder {
         self
     }
 
+    /// Lowers (or raises) the number of messages a queue may have in flight, 120,000 on
+    /// AWS. At the limit a standard queue's ReceiveMessage answers `OverLimit` and a
+    /// FIFO queue's returns nothing, as on AWS; a small limit lets a test reach that
+    /// without 120,000 messages.
+    pub fn in_flight_limit(mut self, limit: usize) -> Self {
+        self.in_flight_limit = limit;
+        self
+    }
+
     /// Binds the port and starts serving.
     ///
     /// # Panics
@@ -218,6 +230,7 @@ impl FakeSqsBuilder {
             verify_signatures: self.verify_signatures,
             deleted_queue_cooldown: self.deleted_queue_cooldown,
             purge_cooldown: self.purge_cooldown,
+            in_flight_limit: self.in_flight_limit,
         };
         let engine = Engine::new(clock.clone(), self.seed, config);
         if dialect == Dialect::Scaleway {

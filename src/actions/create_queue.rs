@@ -77,8 +77,11 @@ impl CreateQueue {
         }
         let mut attributes = QueueAttributes::defaults(fifo, limits);
         attributes.apply(&self.attributes, limits)?;
-        let (store, fifo_state) =
-            Queue::new_store(fifo, attributes.deduplication_scope == "messageGroup");
+        let (store, fifo_state) = Queue::new_store(
+            fifo,
+            attributes.deduplication_scope == "messageGroup",
+            engine.config().in_flight_limit,
+        );
         let arn = dialect.queue_arn(&ctx.caller.region, &ctx.caller.account, &self.name);
         if let Some(policy) = &attributes.redrive_policy {
             check_target(policy, &arn, fifo, &ctx.caller, Some(region))?;

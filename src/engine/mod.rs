@@ -45,6 +45,8 @@ pub(crate) struct Config {
     pub deleted_queue_cooldown: bool,
     /// Allow one PurgeQueue per queue per 60 s (AWS does).
     pub purge_cooldown: bool,
+    /// Messages a queue may have in flight (AWS: 120,000).
+    pub in_flight_limit: usize,
 }
 
 /// Who is calling, as the request's credentials say.

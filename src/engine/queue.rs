@@ -69,13 +69,19 @@ pub(crate) struct Sent {
 
 impl Queue {
     /// The messages and FIFO state of a new queue of this kind; `dedup_by_group` is
-    /// the DeduplicationScope it is created with.
-    pub(crate) fn new_store(fifo: bool, dedup_by_group: bool) -> (Store, Option<FifoState>) {
-        if fifo {
+    /// the DeduplicationScope it is created with, `in_flight_limit` the fake's limit.
+    pub(crate) fn new_store(
+        fifo: bool,
+        dedup_by_group: bool,
+        in_flight_limit: usize,
+    ) -> (Store, Option<FifoState>) {
+        let (mut store, state) = if fifo {
             (Store::fifo(), Some(FifoState::new(dedup_by_group)))
         } else {
             (Store::default(), None)
-        }
+        };
+        store.set_in_flight_limit(in_flight_limit);
+        (store, state)
     }
 
     /// Stores a prepared message and returns what the sender is told about it.

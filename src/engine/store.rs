@@ -95,7 +95,6 @@ impl Store {
     }
 
     /// Lowers (or raises) the in-flight limit, so tests can reach it cheaply.
-    #[cfg(test)]
     pub(crate) fn set_in_flight_limit(&mut self, limit: usize) {
         self.in_flight_limit = limit;
     }

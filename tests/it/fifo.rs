@@ -928,3 +928,41 @@ async fn concurrent_consumers_keep_group_order_and_never_see_duplicates() {
     assert_eq!(ledger.done.values().sum::<usize>(), MESSAGES);
     assert!(ledger.held.values().all(Vec::is_empty));
 }
+
+/// At the in-flight limit (lowered here from AWS's 120,000) a standard queue's receive
+/// answers OverLimit, while a FIFO queue's returns nothing and no error; a delete makes
+/// room again.
+#[tokio::test]
+async fn the_in_flight_limit_is_overlimit_on_standard_and_silent_on_fifo() {
+    let sqs = crate::support::builder().in_flight_limit(3).start().await;
+    let client = sqs.client().await;
+
+    let standard = create_queue(&client, "busy").await;
+    for i in 0..5 {
+        client
+            .send_message()
+            .queue_url(&standard)
+            .message_body(format!("m{i}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(receive(&client, &standard, 10).await.len(), 3);
+    let err = client
+        .receive_message()
+        .queue_url(&standard)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "OverLimit");
+
+    let fifo = create_cbd_fifo(&client, "busy.fifo").await;
+    for i in 0..5 {
+        send(&client, &fifo, &format!("g{i}"), None, &format!("m{i}")).await;
+    }
+    let held = receive(&client, &fifo, 10).await;
+    assert_eq!(bodies(&held), ["m0", "m1", "m2"]);
+    assert!(receive(&client, &fifo, 10).await.is_empty());
+    delete(&client, &fifo, &held[0]).await;
+    assert_eq!(bodies(&receive(&client, &fifo, 10).await), ["m3"]);
+}

@@ -4,22 +4,26 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use fake_sqs::{ClockMode, FakeSqs};
+use fake_sqs::{ClockMode, FakeSqs, FakeSqsBuilder};
 use serde_json::Value;
 
 /// 2025-01-01T00:00:00Z: where paused clocks start, so timestamps in snapshots are fixed.
 pub const START_SECS: u64 = 1_735_689_600;
 
-/// A fake with a paused clock at [`START_SECS`] and seeded ids: every answer is the same
-/// on every run.
-pub async fn fake() -> FakeSqs {
+/// The builder behind [`fake`]: a paused clock at [`START_SECS`] and seeded ids, for
+/// tests that set one more option.
+pub fn builder() -> FakeSqsBuilder {
     FakeSqs::builder()
         .clock(ClockMode::Paused(Some(
             UNIX_EPOCH + Duration::from_secs(START_SECS),
         )))
         .seed(7)
-        .start()
-        .await
+}
+
+/// A fake with a paused clock at [`START_SECS`] and seeded ids: every answer is the same
+/// on every run.
+pub async fn fake() -> FakeSqs {
+    builder().start().await
 }
 
 /// A paused, seeded fake and an SDK client for it.
