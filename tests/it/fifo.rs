@@ -966,3 +966,42 @@ async fn the_in_flight_limit_is_overlimit_on_standard_and_silent_on_fifo() {
     delete(&client, &fifo, &held[0]).await;
     assert_eq!(bodies(&receive(&client, &fifo, 10).await), ["m3"]);
 }
+
+/// A FIFO message received more often than maxReceiveCount moves to the FIFO
+/// dead-letter queue with its MessageId, and its group keeps taking new messages
+/// (row 148).
+#[tokio::test]
+async fn over_received_fifo_messages_move_to_the_dead_letter_queue_and_free_the_group() {
+    let (_sqs, client) = fake_and_client().await;
+    let dlq = create_cbd_fifo(&client, "dead.fifo").await;
+    let policy = r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dead.fifo","maxReceiveCount":"2"}"#;
+    let url = create_fifo(
+        &client,
+        "source.fifo",
+        &[
+            (Q::ContentBasedDeduplication, "true"),
+            (Q::RedrivePolicy, policy),
+        ],
+    )
+    .await;
+    let sent = send(&client, &url, "g", None, "poison").await;
+    let receive_now = || {
+        client
+            .receive_message()
+            .queue_url(&url)
+            .visibility_timeout(0)
+            .send()
+    };
+    for _ in 0..2 {
+        let got = receive_now().await.unwrap();
+        assert_eq!(bodies(got.messages()), ["poison"]);
+    }
+    assert!(receive_now().await.unwrap().messages().is_empty());
+
+    let dead = receive(&client, &dlq, 10).await;
+    assert_eq!(bodies(&dead), ["poison"]);
+    assert_eq!(dead[0].message_id(), sent.message_id());
+
+    send(&client, &url, "g", None, "next").await;
+    assert_eq!(bodies(&receive(&client, &url, 10).await), ["next"]);
+}
