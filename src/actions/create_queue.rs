@@ -77,11 +77,12 @@ impl CreateQueue {
         }
         let mut attributes = QueueAttributes::defaults(fifo, limits);
         attributes.apply(&self.attributes, limits)?;
-        let (store, fifo_state) = Queue::new_store(
+        let (mut store, fifo_state) = Queue::new_store(
             fifo,
             attributes.deduplication_scope == "messageGroup",
-            engine.config().in_flight_limit,
+            dialect.in_flight_limit(fifo, engine.config().in_flight_limit),
         );
+        store.set_one_per_group(dialect.one_message_per_group());
         let arn = dialect.queue_arn(&ctx.caller.region, &ctx.caller.account, &self.name);
         if let Some(policy) = &attributes.redrive_policy {
             check_target(policy, &arn, fifo, &ctx.caller, Some(region))?;

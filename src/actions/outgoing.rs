@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::Ctx;
+use crate::dialect::Dialect;
 use crate::engine::digest::{md5_of_attributes, md5_of_body, sha256_of_body};
 use crate::engine::message::{
     attributes_size, validate_attributes, validate_body, Content, Message, MessageAttributes,
@@ -86,7 +87,12 @@ impl Outgoing {
 
     /// Checks that concern the whole request even inside a batch (AWS fails a batch
     /// whole, not per entry, for a FIFO entry without its group or dedup id).
-    pub(crate) fn check_fifo_ids(&self, queue: &Queue, mode: Mode) -> Result<(), SqsError> {
+    pub(crate) fn check_fifo_ids(
+        &self,
+        queue: &Queue,
+        mode: Mode,
+        dialect: Dialect,
+    ) -> Result<(), SqsError> {
         if let Some(group) = &self.group_id {
             if !valid_fifo_id(group) {
                 return Err(invalid_fifo_id("MessageGroupId", group));
@@ -100,7 +106,7 @@ impl Outgoing {
         if !queue.is_fifo() {
             return Ok(());
         }
-        if self.group_id.is_none() {
+        if self.group_id.is_none() && dialect.requires_message_group() {
             return Err(match mode {
                 Mode::Single => SqsError::missing("MessageGroupId"),
                 Mode::Batch => SqsError::invalid_parameter(

@@ -32,7 +32,8 @@ impl SendMessage {
             0
         };
         let queue = state.queue_mut(&target, now)?;
-        self.message.check_fifo_ids(queue, Mode::Single)?;
+        self.message
+            .check_fifo_ids(queue, Mode::Single, engine.config().dialect)?;
         let prepared = self
             .message
             .prepare(queue, ctx, now, &mut engine.ids(), Mode::Single)?;

@@ -54,7 +54,7 @@ impl SendMessageBatch {
         let queue = state.queue_mut(&target, now)?;
         for (_, message) in &self.entries {
             if let Ok(message) = message {
-                message.check_fifo_ids(queue, Mode::Batch)?;
+                message.check_fifo_ids(queue, Mode::Batch, engine.config().dialect)?;
             }
         }
         let mut result = BatchResult::new();

@@ -86,6 +86,26 @@ impl Dialect {
         }
     }
 
+    /// The in-flight limit of a queue, given the fake's configured limit: Scaleway lets a
+    /// FIFO queue have one message in flight, Yandex 20,000.
+    pub(crate) fn in_flight_limit(self, fifo: bool, configured: usize) -> usize {
+        match (self, fifo) {
+            (Dialect::Scaleway, true) => 1,
+            (Dialect::Yandex, true) => configured.min(yandex::FIFO_IN_FLIGHT_LIMIT),
+            _ => configured,
+        }
+    }
+
+    /// Whether a FIFO receive takes at most one message per group (Yandex).
+    pub(crate) fn one_message_per_group(self) -> bool {
+        self == Dialect::Yandex
+    }
+
+    /// Whether FIFO messages need a MessageGroupId (Scaleway has no groups).
+    pub(crate) fn requires_message_group(self) -> bool {
+        self != Dialect::Scaleway
+    }
+
     /// Whether XML answers carry SQS's namespace.
     pub(crate) fn xml_namespace(self) -> bool {
         self != Dialect::Yandex

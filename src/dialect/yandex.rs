@@ -54,6 +54,9 @@ pub(crate) const SHOWN_ATTRIBUTES: &[&str] = &[
     "QueueArn",
 ];
 
+/// In-flight messages a FIFO queue may have (AWS: 120,000).
+pub(crate) const FIFO_IN_FLIGHT_LIMIT: usize = 20_000;
+
 /// The queue-id segment of a queue URL: a new one each time a name is (re)created,
 /// shaped like Yandex's (`dj6` and 17 base-36 characters).
 pub(crate) fn queue_id(id: u64) -> String {

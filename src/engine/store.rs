@@ -65,6 +65,8 @@ pub(crate) struct Store {
     groups: Option<Groups>,
     /// How many messages may be in flight at once; receives stop there.
     in_flight_limit: usize,
+    /// A FIFO receive takes at most one message of each group (Yandex).
+    one_per_group: bool,
 }
 
 impl Default for Store {
@@ -81,6 +83,7 @@ impl Default for Store {
             bytes: 0,
             groups: None,
             in_flight_limit: IN_FLIGHT_LIMIT,
+            one_per_group: false,
         }
     }
 }
@@ -99,6 +102,11 @@ impl Store {
         self.in_flight_limit = limit;
     }
 
+    /// Makes each FIFO receive take at most one message of each group.
+    pub(crate) fn set_one_per_group(&mut self, one: bool) {
+        self.one_per_group = one;
+    }
+
     /// Whether as many messages are in flight as the queue allows.
     pub(crate) fn at_in_flight_limit(&self) -> bool {
         self.in_flight >= self.in_flight_limit
@@ -109,7 +117,7 @@ impl Store {
     fn grouped(&mut self, key: u64) -> Option<Arc<Content>> {
         let groups = self.groups.as_mut()?;
         let content = self.slots.get(&key)?.message.content.clone();
-        groups.unmark(content.group_id.as_deref()?);
+        groups.unmark(group_of(&content));
         Some(content)
     }
 
@@ -118,9 +126,7 @@ impl Store {
         let (Some(groups), Some(content)) = (self.groups.as_mut(), content) else {
             return;
         };
-        let Some(group) = content.group_id.as_deref() else {
-            return;
-        };
+        let group = group_of(&content);
         let slots = &self.slots;
         groups.mark(group, |head| {
             slots.get(&head).is_some_and(|s| s.status == Status::Ready)
@@ -131,11 +137,11 @@ impl Store {
     pub(crate) fn push(&mut self, message: Message, ready_at: Option<u64>) -> u64 {
         let key = self.next_key;
         self.next_key += 1;
-        let group = self.groups.as_mut().and_then(|groups| {
-            let group = message.content.group_id.as_deref()?;
+        let group = self.groups.as_mut().map(|groups| {
+            let group = group_of(&message.content);
             groups.unmark(group);
             groups.add(group, key);
-            Some(message.content.clone())
+            message.content.clone()
         });
         self.by_sent.insert((message.content.sent_at, key));
         self.bytes += message.content.size;
@@ -256,15 +262,20 @@ impl Store {
                 continue;
             };
             let content = slot.message.content.clone();
-            let group = content.group_id.as_deref().unwrap_or_default();
+            let group = group_of(&content);
             // The head goes in flight, so the group cannot deliver again until it is
             // ready once more; take its leading run of ready messages now.
             groups.unmark(group);
             let slots = &self.slots;
+            let room = if self.one_per_group {
+                1
+            } else {
+                max - out.len()
+            };
             let run: Vec<u64> = groups
                 .from(group, head)
                 .take_while(|k| slots.get(k).is_some_and(|s| s.status == Status::Ready))
-                .take(max - out.len())
+                .take(room)
                 .collect();
             for key in run {
                 let received = self.take(key, now, visibility_ms, nonce);
@@ -336,11 +347,8 @@ impl Store {
     pub(crate) fn remove(&mut self, key: u64) -> Option<Message> {
         let group = self.grouped(key);
         let slot = self.slots.remove(&key)?;
-        if let (Some(groups), Some(g)) = (
-            self.groups.as_mut(),
-            slot.message.content.group_id.as_deref(),
-        ) {
-            groups.remove(g, key);
+        if let Some(groups) = self.groups.as_mut() {
+            groups.remove(group_of(&slot.message.content), key);
         }
         match slot.status {
             Status::Ready => {
@@ -393,6 +401,7 @@ impl Store {
             next_key: self.next_key,
             groups: self.groups.as_ref().map(|_| Groups::default()),
             in_flight_limit: self.in_flight_limit,
+            one_per_group: self.one_per_group,
             ..Store::default()
         };
     }
@@ -422,6 +431,12 @@ impl Store {
             .map(|(_, s)| (s.message.clone(), s.status))
             .collect()
     }
+}
+
+/// The group a FIFO message belongs to. A message sent without one (Scaleway has no
+/// groups) is in the queue's single implicit group, so the queue delivers in one order.
+fn group_of(content: &Content) -> &str {
+    content.group_id.as_deref().unwrap_or("")
 }
 
 #[cfg(test)]

@@ -528,3 +528,50 @@ async fn strict_mode_verifies_signatures() {
         message(&err)
     );
 }
+
+/// FIFO queues on Scaleway have no message groups and one message in flight per queue:
+/// a receive returns one message, and the next only after it is deleted.
+#[tokio::test]
+async fn scaleway_fifo_queues_have_one_message_in_flight() {
+    let sqs = scaleway().await;
+    let client = sqs.client().await;
+    let url = client
+        .create_queue()
+        .queue_name("orders.fifo")
+        .attributes(Q::FifoQueue, "true")
+        .attributes(Q::ContentBasedDeduplication, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    for body in ["a", "b", "c"] {
+        let sent = client
+            .send_message()
+            .queue_url(&url)
+            .message_body(body)
+            .send()
+            .await
+            .unwrap();
+        assert!(sent.sequence_number().is_some());
+    }
+    let receive = || {
+        client
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .send()
+    };
+    let first = receive().await.unwrap();
+    assert_eq!(first.messages().len(), 1);
+    assert_eq!(first.messages()[0].body(), Some("a"));
+    assert!(receive().await.unwrap().messages().is_empty());
+    client
+        .delete_message()
+        .queue_url(&url)
+        .receipt_handle(first.messages()[0].receipt_handle().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(receive().await.unwrap().messages()[0].body(), Some("b"));
+}

@@ -175,3 +175,51 @@ async fn yandex_attributes_and_limits() {
     assert_snapshot!("yandex_send_message_batch", batch.snapshot());
     assert!(!batch.body.contains("SenderFault"));
 }
+
+/// A FIFO receive on Yandex returns at most one message per group.
+#[tokio::test]
+async fn yandex_fifo_receives_take_one_message_per_group() {
+    let sqs = yandex().await;
+    let created = query(
+        &sqs,
+        &[
+            ("Action", "CreateQueue"),
+            ("QueueName", "q.fifo"),
+            ("Attribute.1.Name", "FifoQueue"),
+            ("Attribute.1.Value", "true"),
+            ("Attribute.2.Name", "ContentBasedDeduplication"),
+            ("Attribute.2.Value", "true"),
+        ],
+    )
+    .await;
+    let url = between(&created.body, "<QueueUrl>", "</QueueUrl>").to_owned();
+    for (group, body) in [("g1", "g1-m1"), ("g1", "g1-m2"), ("g2", "g2-m1")] {
+        let sent = query(
+            &sqs,
+            &[
+                ("Action", "SendMessage"),
+                ("QueueUrl", &url),
+                ("MessageBody", body),
+                ("MessageGroupId", group),
+            ],
+        )
+        .await;
+        assert_eq!(sent.status, 200, "{}", sent.body);
+    }
+    let got = query(
+        &sqs,
+        &[
+            ("Action", "ReceiveMessage"),
+            ("QueueUrl", &url),
+            ("MaxNumberOfMessages", "10"),
+        ],
+    )
+    .await;
+    let bodies: Vec<&str> = got
+        .body
+        .split("<Body>")
+        .skip(1)
+        .map(|s| s.split("</Body>").next().unwrap())
+        .collect();
+    assert_eq!(bodies, ["g1-m1", "g2-m1"]);
+}
