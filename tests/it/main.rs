@@ -4,6 +4,7 @@
 mod support;
 
 mod batch;
+mod client_regressions;
 mod dlq;
 mod errors;
 mod fifo;

@@ -93,6 +93,23 @@ fn rule(action: &str, key: &str) -> Option<Rule> {
     })
 }
 
+/// The JSON names of the list members above: botocore's Query serializer writes an empty
+/// list as `<JsonName>=` (e.g. `Entries=`), which must read as an empty list, so that an
+/// empty batch gets `EmptyBatchRequest` as from AWS rather than a type error.
+const LIST_MEMBERS: &[&str] = &[
+    "AttributeNames",
+    "MessageSystemAttributeNames",
+    "MessageAttributeNames",
+    "TagKeys",
+    "AWSAccountIds",
+    "Actions",
+    "Entries",
+];
+
+fn is_empty_list(key: &str, node: &Node) -> bool {
+    LIST_MEMBERS.contains(&key) && node.children.is_empty() && node.value.as_deref() == Some("")
+}
+
 /// Unflattens the pairs of one request (without `Action`) into JSON members.
 pub(crate) fn members<'a>(
     action: &str,
@@ -148,6 +165,9 @@ fn convert_struct(action: &str, node: &Node) -> Map<String, Value> {
                     .map(|item| Value::Object(convert_struct(action, item)));
                 out.insert(name.into(), Value::Array(list.collect()));
             }
+            None if is_empty_list(key, child) => {
+                out.insert(key.clone(), Value::Array(Vec::new()));
+            }
             None => {
                 if let Some(text) = child.text() {
                     out.insert(key.clone(), Value::String(text));
@@ -185,6 +205,16 @@ fn attribute_value(node: &Node) -> Map<String, Value> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_empty_list_written_under_its_json_name_is_an_empty_list() {
+        let pairs = [("QueueUrl", "u"), ("Entries", ""), ("QueueName", "")];
+        let got = Value::Object(members("SendMessageBatch", pairs));
+        assert_eq!(
+            got,
+            json!({"Entries": [], "QueueUrl": "u", "QueueName": ""})
+        );
+    }
 
     #[test]
     fn flattened_lists_maps_and_entries_become_json_members() {
