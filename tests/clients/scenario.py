@@ -27,7 +27,8 @@ requests_seen = {"json": 0, "query": 0}
 def check(condition, what):
     """Fails the run with a message naming the step, instead of a bare assert."""
     if not condition:
-        raise SystemExit(f"FAIL: {what}")
+        print(f"FAIL: {what}", flush=True)
+        sys.exit(1)
 
 
 def known_gaps():
@@ -102,7 +103,7 @@ def error_code(call, **kwargs):
         call(**kwargs)
     except ClientError as err:
         return err.response["Error"]["Code"]
-    raise SystemExit(f"FAIL: {call.__name__} succeeded but must fail")
+    check(False, f"{call.__name__} succeeded but must fail")
 
 
 def outcome(call, **kwargs):
@@ -393,7 +394,7 @@ check(
 missing_url = url.rsplit("/", 1)[0] + f"/{prefix}-missing"
 try:
     sqs.send_message(QueueUrl=missing_url, MessageBody="x")
-    raise SystemExit("FAIL: SendMessage to a missing queue succeeded")
+    check(False, "SendMessage to a missing queue succeeded")
 except sqs.exceptions.QueueDoesNotExist as err:
     check(
         err.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue",
