@@ -25,14 +25,16 @@ expect_eq() {
   [[ "$1" == "$2" ]] || fail "$3: got '$1', expected '$2'"
 }
 
-# `expect_error CODE WHAT -- <sqs args...>`: the call must fail with that error code.
+# `expect_error CODE WHAT -- <sqs args...>`: the call must fail with that error code;
+# the CLI's text of the error is left in $error_text.
 expect_error() {
-  local code=$1 what=$2 out
+  local code=$1 what=$2
   shift 3
-  if out=$(sqs "$@" 2>&1); then
+  if error_text=$(sqs "$@" 2>&1); then
     fail "$what: succeeded, expected $code"
   fi
-  [[ "$out" == *"An error occurred ($code)"* ]] || fail "$what: expected $code, got: $out"
+  [[ "$error_text" == *"An error occurred ($code)"* ]] ||
+    fail "$what: expected $code, got: $error_text"
 }
 
 # Checks the fake may still fail, listed in known-gaps.txt (see that file).
@@ -121,6 +123,8 @@ expect_eq "$(sqs change-message-visibility-batch --queue-url "$url" --entries \
   --query 'length(Successful)')" 2 "visibility batch"
 back=$(receive "$url" 1)
 expect_eq "$(cut -f1 <<<"$back")" order-2 "visibility 0 in a batch releases the message"
+expect_error InvalidMessageContents "a body with a character outside the allowed set" -- \
+  send-message --queue-url "$url" --message-body $'nul \x01 byte'
 expect_error ReceiptHandleIsInvalid "a bad receipt handle" -- \
   delete-message --queue-url "$url" --receipt-handle not-a-receipt-handle
 
@@ -177,6 +181,8 @@ done <<<"$fifo_got"
 # --- missing queue, delete -----------------------------------------------------
 expect_error AWS.SimpleQueueService.NonExistentQueue "GetQueueUrl of a missing queue" -- \
   get-queue-url --queue-name "$prefix-missing"
+expect_eq "$(grep -o 'operation: .*' <<<"$error_text")" \
+  "operation: The specified queue does not exist." "the missing queue's message"
 expect_error AWS.SimpleQueueService.NonExistentQueue "SendMessage to a missing queue" -- \
   send-message --queue-url "${url%/*}/$prefix-missing" --message-body x
 sqs delete-queue --queue-url "$url"

@@ -201,6 +201,11 @@ check(
   `partial batch failure ${show(partial)}`,
 );
 check(
+  (await errorCode(SendMessageCommand, { QueueUrl: url, MessageBody: "nul \u0000 byte" })) ===
+    "InvalidMessageContents",
+  "a body with a character outside the allowed set",
+);
+check(
   (await errorCode(SendMessageBatchCommand, { QueueUrl: url, Entries: [] })) ===
     "AWS.SimpleQueueService.EmptyBatchRequest",
   "empty batch",
@@ -354,6 +359,8 @@ const missing = await outcome(SendMessageCommand, {
 check(missing instanceof QueueDoesNotExist, `the modeled QueueDoesNotExist is raised: ${missing?.name}`);
 check(missing.Code === "AWS.SimpleQueueService.NonExistentQueue", `query code ${missing.Code}`);
 check(missing.$metadata.httpStatusCode === 400, "status 400");
+check(missing.Type === "Sender" && missing.$fault === "client", `fault ${missing.Type} ${missing.$fault}`);
+check(missing.message === "The specified queue does not exist.", `message ${missing.message}`);
 
 await send(DeleteQueueCommand, { QueueUrl: url });
 await send(DeleteQueueCommand, { QueueUrl: fifo });

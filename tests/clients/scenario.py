@@ -217,6 +217,11 @@ check(
     f"partial batch failure {bad}",
 )
 check(
+    error_code(sqs.send_message, QueueUrl=url, MessageBody="nul \x00 byte")
+    == "InvalidMessageContents",
+    "a body with a character outside the allowed set",
+)
+check(
     error_code(sqs.send_message_batch, QueueUrl=url, Entries=[])
     == "AWS.SimpleQueueService.EmptyBatchRequest",
     "empty batch",
@@ -401,15 +406,25 @@ except sqs.exceptions.QueueDoesNotExist as err:
         f"modeled QueueDoesNotExist carries the query code {err.response['Error']}",
     )
     check(err.response["ResponseMetadata"]["HTTPStatusCode"] == 400, "status 400")
+    check(err.response["Error"]["Type"] == "Sender", f"fault {err.response['Error']}")
+    check(
+        err.response["Error"].get("QueryErrorCode")
+        == ("QueueDoesNotExist" if PROTOCOL == "json" else None),
+        f"QueryErrorCode (the JSON __type) {err.response['Error']}",
+    )
 
 sqs.delete_queue(QueueUrl=url)
 sqs.delete_queue(QueueUrl=fifo)
 check(sqs.list_queues(QueueNamePrefix=prefix).get("QueueUrls", []) == [], "queues deleted")
-check(
-    error_code(sqs.get_queue_attributes, QueueUrl=url, AttributeNames=["All"])
-    == "AWS.SimpleQueueService.NonExistentQueue",
-    "a deleted queue is gone",
-)
+try:
+    sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+    check(False, "GetQueueAttributes of a deleted queue succeeded")
+except sqs.exceptions.QueueDoesNotExist as err:
+    # AWS-RECORDED.md rows 33 and 34: the Query text names the WSDL version.
+    text = "The specified queue does not exist."
+    if PROTOCOL == "query":
+        text = "The specified queue does not exist for this wsdl version."
+    check(err.response["Error"]["Message"] == text, f"a deleted queue is gone {err.response}")
 
 # --- the protocol really was the one we expected ---------------------------------
 gaps_still_open()
