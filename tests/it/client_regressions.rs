@@ -31,3 +31,47 @@ async fn an_empty_query_batch_written_as_entries_is_an_empty_batch() {
         );
     }
 }
+
+/// Kills the spawned server even when an assertion fails.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Scripts start the binary on port 0 and read its endpoint URL from the first line of
+/// stdout; the logs (which used to come first) go to stderr.
+#[tokio::test]
+async fn the_binary_prints_only_its_endpoint_url_on_stdout() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+
+    let child = Command::new(env!("CARGO_BIN_EXE_fake-sqs"))
+        .args(["--port", "0", "--seed", "7"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut server = Server(child);
+    let stdout = server.0.stdout.take().expect("piped stdout");
+    let mut first = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("a first line");
+    let endpoint = first.trim_end();
+    assert!(
+        endpoint.starts_with("http://127.0.0.1:") && !endpoint.ends_with(":0"),
+        "first line: {first:?}"
+    );
+    let answer = reqwest::Client::new()
+        .post(endpoint)
+        .form(&[("Action", "ListQueues"), ("Version", "2012-11-05")])
+        .send()
+        .await
+        .expect("the binary answers");
+    assert_eq!(answer.status(), 200);
+}
