@@ -42,6 +42,9 @@ trap 'stop_server; exit 130' INT TERM
 # `start_server NAME`: starts fake-sqs on a free loopback port; sets $endpoint.
 start_server() {
   local out="$logs/$1.server.out"
+  # Removed first: the shell truncates it only once the child runs, and the previous
+  # run's URL must not be read in between.
+  rm -f "$out"
   "$root/target/debug/fake-sqs" --port 0 --seed 7 >"$out" 2>"$logs/$1.server.log" &
   server_pid=$!
   endpoint=""
