@@ -21,15 +21,12 @@ const MAX_VISIBILITY_MS: u64 = 43_200_000;
 
 /// Checks a VisibilityTimeout parameter.
 pub(crate) fn parse_timeout(p: &Params) -> Result<i64, SqsError> {
-    let timeout = p.int("VisibilityTimeout")?;
-    if !(0..=43_200).contains(&timeout) {
-        return Err(SqsError::invalid_value(
-            "VisibilityTimeout",
-            timeout,
-            "Must be >= 0 and <= 43200, if provided.",
-        ));
-    }
-    Ok(timeout)
+    p.opt_int_in(
+        "VisibilityTimeout",
+        0..=43_200,
+        "Must be >= 0 and <= 43200, if provided.",
+    )?
+    .ok_or_else(|| SqsError::missing("VisibilityTimeout"))
 }
 
 /// Changes the visibility of the message a handle names, counted from `now`.

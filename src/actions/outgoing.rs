@@ -40,7 +40,7 @@ pub(crate) enum Mode {
 
 /// The 128-character id charset of MessageGroupId and MessageDeduplicationId:
 /// alphanumerics and ASCII punctuation.
-fn valid_fifo_id(id: &str) -> bool {
+pub(crate) fn valid_fifo_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 128
         && id
@@ -48,7 +48,7 @@ fn valid_fifo_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
 }
 
-fn invalid_fifo_id(name: &str, value: &str) -> SqsError {
+pub(crate) fn invalid_fifo_id(name: &str, value: &str) -> SqsError {
     SqsError::invalid_value(
         name,
         value,

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
+use super::outgoing::{invalid_fifo_id, valid_fifo_id};
 use super::Ctx;
 use crate::dialect::Dialect;
 use crate::engine::attempts::Handed;
@@ -34,62 +35,37 @@ pub(crate) struct ReceiveMessage {
     attempt_id: Option<String>,
 }
 
-/// The charset of ReceiveRequestAttemptId: 1 to 128 alphanumerics and ASCII punctuation.
-fn valid_attempt_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 128
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
-}
-
 impl ReceiveMessage {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let url = p.str("QueueUrl")?;
-        let max = match p.opt_int("MaxNumberOfMessages")? {
-            None => 1,
-            Some(n @ 1..=10) => n as usize,
-            Some(n) => {
-                return Err(SqsError::invalid_value(
-                    "MaxNumberOfMessages",
-                    n,
-                    "Must be between 1 and 10, if provided.",
-                ))
-            }
-        };
-        let visibility_timeout = match p.opt_int("VisibilityTimeout")? {
-            None => None,
-            Some(n @ 0..=43_200) => Some(n as u64),
-            Some(n) => {
-                return Err(SqsError::invalid_value(
-                    "VisibilityTimeout",
-                    n,
-                    "Must be >= 0 and <= 43200, if provided.",
-                ))
-            }
-        };
-        let wait_seconds = match p.opt_int("WaitTimeSeconds")? {
-            None => None,
-            Some(n @ 0..=20) => Some(n as u64),
-            Some(n) => {
-                return Err(SqsError::invalid_value(
-                    "WaitTimeSeconds",
-                    n,
-                    "Must be >= 0 and <= 20, if provided.",
-                ))
-            }
-        };
+        let max = p
+            .opt_int_in(
+                "MaxNumberOfMessages",
+                1..=10,
+                "Must be between 1 and 10, if provided.",
+            )?
+            .map_or(1, |n| n as usize);
+        let visibility_timeout = p
+            .opt_int_in(
+                "VisibilityTimeout",
+                0..=43_200,
+                "Must be >= 0 and <= 43200, if provided.",
+            )?
+            .map(|n| n as u64);
+        let wait_seconds = p
+            .opt_int_in(
+                "WaitTimeSeconds",
+                0..=20,
+                "Must be >= 0 and <= 20, if provided.",
+            )?
+            .map(|n| n as u64);
         let mut system_names: BTreeSet<String> =
             p.str_list("AttributeNames")?.into_iter().collect();
         system_names.extend(p.str_list("MessageSystemAttributeNames")?);
         let attempt_id = p.opt_str("ReceiveRequestAttemptId")?;
         if let Some(id) = &attempt_id {
-            if !valid_attempt_id(id) {
-                return Err(SqsError::invalid_value(
-                    "ReceiveRequestAttemptId",
-                    id,
-                    "ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.",
-                ));
+            if !valid_fifo_id(id) {
+                return Err(invalid_fifo_id("ReceiveRequestAttemptId", id));
             }
         }
         Ok(ReceiveMessage {

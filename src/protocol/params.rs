@@ -78,9 +78,18 @@ impl Params {
         }
     }
 
-    /// A required integer member.
-    pub(crate) fn int(&self, name: &str) -> Result<i64, SqsError> {
-        self.opt_int(name)?.ok_or_else(|| SqsError::missing(name))
+    /// An optional integer member that must lie in `range`; outside it is
+    /// `InvalidParameterValue` with `reason`.
+    pub(crate) fn opt_int_in(
+        &self,
+        name: &str,
+        range: std::ops::RangeInclusive<i64>,
+        reason: &str,
+    ) -> Result<Option<i64>, SqsError> {
+        match self.opt_int(name)? {
+            Some(n) if !range.contains(&n) => Err(SqsError::invalid_value(name, n, reason)),
+            other => Ok(other),
+        }
     }
 
     /// A list of strings; absent is empty.
