@@ -1,0 +1,63 @@
+//! `cargo bench --bench load [-- SECTION...]`: fake-sqs under HTTP load, over loopback,
+//! as tests use it. Sections: `start`-free figures that need a real server and a client:
+//! `send` (SendMessage requests/s against a bare-hyper ceiling), `roundtrip` (send →
+//! receive → delete with the AWS SDK), `longpoll` (wake latency), `depth` (1k vs 1M
+//! messages, heap per message), `queues` (10,000 queues), `idle` (10,000 waiting long
+//! polls). No section named: all of them. Start-up time is in the criterion bench
+//! `start`.
+
+mod bare;
+mod client;
+mod counting_alloc;
+mod cpu;
+mod depth;
+mod idle;
+mod longpoll;
+mod queues;
+mod roundtrip;
+mod stats;
+mod throughput;
+
+use std::time::{Duration, Instant};
+
+#[global_allocator]
+static ALLOCATOR: counting_alloc::Counting = counting_alloc::Counting;
+
+const SECTIONS: [&str; 6] = ["send", "roundtrip", "longpoll", "depth", "queues", "idle"];
+
+fn main() {
+    // `cargo bench` passes `--bench`; anything else that is not a section is a mistake.
+    let asked: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    if let Some(unknown) = asked.iter().find(|a| !SECTIONS.contains(&a.as_str())) {
+        eprintln!(
+            "unknown section {unknown:?}; sections: {}",
+            SECTIONS.join(", ")
+        );
+        std::process::exit(2);
+    }
+    let wanted = |s: &str| asked.is_empty() || asked.iter().any(|a| a == s);
+    // Two client workers: the fake's server runs on a thread of its own, as in tests.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    runtime.block_on(async {
+        for section in SECTIONS.iter().filter(|s| wanted(s)) {
+            let started = Instant::now();
+            match *section {
+                "send" => throughput::run(Duration::from_secs(2)).await,
+                "roundtrip" => roundtrip::run(Duration::from_secs(2)).await,
+                "longpoll" => longpoll::run(1_000).await,
+                "depth" => depth::run().await,
+                "queues" => queues::run().await,
+                "idle" => idle::run().await,
+                _ => unreachable!("sections are checked above"),
+            }
+            println!("({section}: {:.1} s)\n", started.elapsed().as_secs_f64());
+        }
+    });
+}

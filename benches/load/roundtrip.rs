@@ -1,0 +1,175 @@
+//! send → receive → delete messages/s over HTTP with the AWS SDK for Rust, one message
+//! at a time and in batches of 10, on standard and FIFO queues, with 1 and 16
+//! concurrent workers (each on a queue of its own, so every receive finds its messages).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, SendMessageBatchRequestEntry};
+use aws_sdk_sqs::Client;
+use fake_sqs::FakeSqs;
+
+use crate::stats::per_second;
+
+/// Tells every FIFO message apart, so no send is taken for a duplicate.
+static DEDUP: AtomicU64 = AtomicU64::new(0);
+
+pub async fn run(round: Duration) {
+    let sqs = FakeSqs::start().await;
+    let client = sqs.client().await;
+    println!("## send → receive → delete over HTTP, AWS SDK for Rust, {round:?} each");
+    for fifo in [false, true] {
+        for batch in [1usize, 10] {
+            for workers in [1usize, 16] {
+                let kind = if fifo { "FIFO" } else { "standard" };
+                match measure(&client, fifo, batch, workers, round).await {
+                    Ok(rate) => println!(
+                        "{kind:<8} batch {batch:>2}, {workers:>2} workers: {rate:>8.0} messages/s"
+                    ),
+                    Err(err) => println!(
+                        "{kind:<8} batch {batch:>2}, {workers:>2} workers: not measured ({err})"
+                    ),
+                }
+            }
+        }
+    }
+}
+
+async fn measure(
+    client: &Client,
+    fifo: bool,
+    batch: usize,
+    workers: usize,
+    round: Duration,
+) -> Result<f64, String> {
+    let mut urls = Vec::new();
+    for i in 0..workers {
+        let mut name = format!("rt-{batch}-{workers}-{i}");
+        let mut create = client.create_queue();
+        if fifo {
+            name.push_str(".fifo");
+            create = create.attributes(aws_sdk_sqs::types::QueueAttributeName::FifoQueue, "true");
+        }
+        let url = create
+            .queue_name(name)
+            .send()
+            .await
+            .map_err(|e| format!("CreateQueue: {e:?}"))?
+            .queue_url
+            .unwrap_or_default();
+        urls.push(url);
+    }
+    let started = Instant::now();
+    let end = started + round;
+    let tasks: Vec<_> = urls
+        .into_iter()
+        .map(|url| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let mut done = 0u64;
+                while Instant::now() < end {
+                    done += cycle(&client, &url, fifo, batch).await?;
+                }
+                Ok::<_, String>(done)
+            })
+        })
+        .collect();
+    let mut messages = 0;
+    for task in tasks {
+        messages += task.await.map_err(|e| e.to_string())??;
+    }
+    Ok(per_second(messages, started.elapsed()))
+}
+
+/// Sends `batch` messages, receives them all, deletes them; returns how many.
+async fn cycle(client: &Client, url: &str, fifo: bool, batch: usize) -> Result<u64, String> {
+    let dedup = || DEDUP.fetch_add(1, Ordering::Relaxed).to_string();
+    if batch == 1 {
+        let mut send = client
+            .send_message()
+            .queue_url(url)
+            .message_body("a message");
+        if fifo {
+            send = send.message_group_id("g").message_deduplication_id(dedup());
+        }
+        send.send()
+            .await
+            .map_err(|e| format!("SendMessage: {e:?}"))?;
+    } else {
+        let entries = (0..batch)
+            .map(|i| {
+                let mut entry = SendMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .message_body("a message");
+                if fifo {
+                    entry = entry
+                        .message_group_id("g")
+                        .message_deduplication_id(dedup());
+                }
+                entry.build().expect("a complete entry")
+            })
+            .collect();
+        let sent = client
+            .send_message_batch()
+            .queue_url(url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .map_err(|e| format!("SendMessageBatch: {e:?}"))?;
+        if !sent.failed().is_empty() {
+            return Err(format!("SendMessageBatch failed: {:?}", sent.failed()));
+        }
+    }
+    let mut handles = Vec::new();
+    let mut empty_receives = 0;
+    while handles.len() < batch {
+        let received = client
+            .receive_message()
+            .queue_url(url)
+            .max_number_of_messages(batch as i32)
+            .send()
+            .await
+            .map_err(|e| format!("ReceiveMessage: {e:?}"))?;
+        if received.messages().is_empty() {
+            empty_receives += 1;
+            if empty_receives > 100 {
+                return Err("messages sent but never received".into());
+            }
+        }
+        handles.extend(
+            received
+                .messages()
+                .iter()
+                .filter_map(|m| m.receipt_handle().map(str::to_owned)),
+        );
+    }
+    if batch == 1 {
+        client
+            .delete_message()
+            .queue_url(url)
+            .receipt_handle(&handles[0])
+            .send()
+            .await
+            .map_err(|e| format!("DeleteMessage: {e:?}"))?;
+    } else {
+        let entries = handles
+            .iter()
+            .enumerate()
+            .map(|(i, handle)| {
+                DeleteMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .receipt_handle(handle)
+                    .build()
+                    .expect("a complete entry")
+            })
+            .collect();
+        client
+            .delete_message_batch()
+            .queue_url(url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .map_err(|e| format!("DeleteMessageBatch: {e:?}"))?;
+    }
+    Ok(handles.len() as u64)
+}
