@@ -62,6 +62,10 @@ fn start(c: &mut Criterion) {
                 first_request(&sqs).await;
                 total += t.elapsed();
                 drop(sqs);
+                // Let the dropped fake's thread wind down before the next start, as it
+                // does between tests; back to back, its teardown competes with the next
+                // fake's first request (see README, Benchmarks).
+                tokio::time::sleep(Duration::from_millis(1)).await;
             }
             total
         })

@@ -1,10 +1,11 @@
-//! `cargo bench --bench load [-- SECTION...]`: fake-sqs under HTTP load, over loopback,
-//! as tests use it. Sections: `start`-free figures that need a real server and a client:
+//! `cargo bench --bench load [-- SECTION...]`: fake-sqs under HTTP load over loopback,
+//! as tests use it, with a lean hyper client (and the AWS SDK where the figure is about
+//! what a user's code sees). Sections: `startup` (start to first answer, percentiles),
 //! `send` (SendMessage requests/s against a bare-hyper ceiling), `roundtrip` (send →
 //! receive → delete with the AWS SDK), `longpoll` (wake latency), `depth` (1k vs 1M
 //! messages, heap per message), `queues` (10,000 queues), `idle` (10,000 waiting long
-//! polls). No section named: all of them. Start-up time is in the criterion bench
-//! `start`.
+//! polls). No section named: all of them. Criterion's `start` bench gives start-up
+//! means with confidence intervals.
 
 mod bare;
 mod client;
@@ -15,6 +16,7 @@ mod idle;
 mod longpoll;
 mod queues;
 mod roundtrip;
+mod startup;
 mod stats;
 mod throughput;
 
@@ -23,7 +25,15 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: counting_alloc::Counting = counting_alloc::Counting;
 
-const SECTIONS: [&str; 6] = ["send", "roundtrip", "longpoll", "depth", "queues", "idle"];
+const SECTIONS: [&str; 7] = [
+    "startup",
+    "send",
+    "roundtrip",
+    "longpoll",
+    "depth",
+    "queues",
+    "idle",
+];
 
 fn main() {
     // `cargo bench` passes `--bench`; anything else that is not a section is a mistake.
@@ -49,6 +59,7 @@ fn main() {
         for section in SECTIONS.iter().filter(|s| wanted(s)) {
             let started = Instant::now();
             match *section {
+                "startup" => startup::run().await,
                 "send" => throughput::run(Duration::from_secs(2)).await,
                 "roundtrip" => roundtrip::run(Duration::from_secs(2)).await,
                 "longpoll" => longpoll::run(1_000).await,

@@ -9,6 +9,7 @@ use fake_sqs::FakeSqs;
 use serde_json::{json, Value};
 
 use crate::client::{json_request, queue_url, Conn};
+use crate::cpu;
 use crate::stats::{micros, per_second};
 
 const COUNTS: [usize; 2] = [10, 10_000];
@@ -25,11 +26,13 @@ pub async fn run() {
         let creating = started.elapsed();
 
         let mut conn = Conn::open(addr).await;
+        let server = format!("fake-sqs-{}", addr.port());
         let name = |i: usize| format!("q-{:05}", (i * 7919) % count);
         let get_url = time(
             OPS,
             |i| json_request(addr, "GetQueueUrl", &json!({"QueueName": name(i)})),
             &mut conn,
+            &server,
         )
         .await;
         let send = time(
@@ -42,21 +45,23 @@ pub async fn run() {
                 )
             },
             &mut conn,
+            &server,
         )
         .await;
         let list_one = time(
             OPS,
             |i| json_request(addr, "ListQueues", &json!({"QueueNamePrefix": name(i)})),
             &mut conn,
+            &server,
         )
         .await;
         println!(
-            "{count:>6} queues: created at {:.0}/s; per request: GetQueueUrl {}  \
-             SendMessage {}  ListQueues(prefix matching 1) {}",
+            "{count:>6} queues: created at {:.0}/s; per request:\n  GetQueueUrl {}\n  \
+             SendMessage {}\n  ListQueues(prefix matching 1) {}",
             per_second(count as u64, creating),
-            micros(get_url),
-            micros(send),
-            micros(list_one),
+            get_url,
+            send,
+            list_one,
         );
         if count >= 1_000 {
             let started = Instant::now();
@@ -83,12 +88,15 @@ pub async fn run() {
     }
 }
 
-/// Mean time of `ops` requests made by `request(i)`, one after another on `conn`.
+/// Mean time and server thread CPU of `ops` requests made by `request(i)`, one after
+/// another on `conn`.
 async fn time(
     ops: usize,
     request: impl Fn(usize) -> hyper::Request<http_body_util::Full<bytes::Bytes>>,
     conn: &mut Conn,
-) -> Duration {
+    server: &str,
+) -> Cost {
+    let cpu_before = cpu::thread(server).unwrap_or_default();
     let mut total = Duration::ZERO;
     for i in 0..ops {
         let request = request(i);
@@ -97,7 +105,30 @@ async fn time(
         total += t.elapsed();
         std::hint::black_box(answer);
     }
-    total / ops as u32
+    Cost {
+        latency: total / ops as u32,
+        server_cpu: cpu::thread(server)
+            .unwrap_or_default()
+            .saturating_sub(cpu_before)
+            / ops as u32,
+    }
+}
+
+/// What one kind of request costs, on average.
+struct Cost {
+    latency: Duration,
+    server_cpu: Duration,
+}
+
+impl std::fmt::Display for Cost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} (server CPU {})",
+            micros(self.latency),
+            micros(self.server_cpu)
+        )
+    }
 }
 
 /// Creates queues `q-00000` .. over `CREATE_CONNECTIONS` connections.

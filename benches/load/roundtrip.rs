@@ -9,7 +9,8 @@ use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, SendMessageBatchRequest
 use aws_sdk_sqs::Client;
 use fake_sqs::FakeSqs;
 
-use crate::stats::per_second;
+use crate::cpu;
+use crate::stats::{micros, per_second};
 
 /// Tells every FIFO message apart, so no send is taken for a duplicate.
 static DEDUP: AtomicU64 = AtomicU64::new(0);
@@ -17,15 +18,25 @@ static DEDUP: AtomicU64 = AtomicU64::new(0);
 pub async fn run(round: Duration) {
     let sqs = FakeSqs::start().await;
     let client = sqs.client().await;
+    let thread = format!("fake-sqs-{}", sqs.address().port());
     println!("## send → receive → delete over HTTP, AWS SDK for Rust, {round:?} each");
     for fifo in [false, true] {
         for batch in [1usize, 10] {
             for workers in [1usize, 16] {
                 let kind = if fifo { "FIFO" } else { "standard" };
+                let cpu_before = cpu::thread(&thread).unwrap_or_default();
                 match measure(&client, fifo, batch, workers, round).await {
-                    Ok(rate) => println!(
-                        "{kind:<8} batch {batch:>2}, {workers:>2} workers: {rate:>8.0} messages/s"
-                    ),
+                    Ok((messages, elapsed)) => {
+                        let server = cpu::thread(&thread)
+                            .unwrap_or_default()
+                            .saturating_sub(cpu_before);
+                        println!(
+                            "{kind:<8} batch {batch:>2}, {workers:>2} workers: {:>8.0} messages/s   \
+                             server thread CPU {} per message",
+                            per_second(messages, elapsed),
+                            micros(server / messages.max(1) as u32),
+                        );
+                    }
                     Err(err) => println!(
                         "{kind:<8} batch {batch:>2}, {workers:>2} workers: not measured ({err})"
                     ),
@@ -41,7 +52,7 @@ async fn measure(
     batch: usize,
     workers: usize,
     round: Duration,
-) -> Result<f64, String> {
+) -> Result<(u64, Duration), String> {
     let mut urls = Vec::new();
     for i in 0..workers {
         let mut name = format!("rt-{batch}-{workers}-{i}");
@@ -78,7 +89,7 @@ async fn measure(
     for task in tasks {
         messages += task.await.map_err(|e| e.to_string())??;
     }
-    Ok(per_second(messages, started.elapsed()))
+    Ok((messages, started.elapsed()))
 }
 
 /// Sends `batch` messages, receives them all, deletes them; returns how many.

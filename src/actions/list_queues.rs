@@ -1,5 +1,7 @@
 //! ListQueues: queue URLs in name order, by prefix, a page at a time.
 
+use std::ops::Bound;
+
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
@@ -52,16 +54,17 @@ impl ListQueues {
             return Ok(Outcome::Result(Map::new()));
         };
         let limit = self.max_results.unwrap_or(UNPAGED_LIMIT);
+        // Names with a prefix are one contiguous run in name order: start at the prefix
+        // (or after the page token, if that is further) and stop at the first name
+        // without it, so that a prefix costs O(log n + page), not a walk of every queue.
+        let start = match &self.after {
+            Some(a) if a.as_str() >= self.prefix.as_str() => Bound::Excluded(a.as_str()),
+            _ => Bound::Included(self.prefix.as_str()),
+        };
         let mut matching = region
             .queues
-            .range::<str, _>((
-                match &self.after {
-                    Some(a) => std::ops::Bound::Excluded(a.as_str()),
-                    None => std::ops::Bound::Unbounded,
-                },
-                std::ops::Bound::Unbounded,
-            ))
-            .filter(|(name, _)| name.starts_with(&self.prefix))
+            .range::<str, _>((start, Bound::Unbounded))
+            .take_while(|(name, _)| name.starts_with(&self.prefix))
             .map(|(_, q)| q);
         let page: Vec<_> = matching.by_ref().take(limit).collect();
         let more = matching.next().is_some();
