@@ -9,8 +9,8 @@ use fake_sqs::FakeSqs;
 use serde_json::{json, Value};
 
 use crate::client::{json_request, queue_url, Conn};
-use crate::cpu;
-use crate::stats::{micros, per_second};
+use crate::cpu::ThreadClock;
+use crate::stats::{micros, per_second, percentile};
 
 const COUNTS: [usize; 2] = [10, 10_000];
 const CREATE_CONNECTIONS: usize = 32;
@@ -26,7 +26,8 @@ pub async fn run() {
         let creating = started.elapsed();
 
         let mut conn = Conn::open(addr).await;
-        let server = format!("fake-sqs-{}", addr.port());
+        let server = ThreadClock::named(&format!("fake-sqs-{}", addr.port()))
+            .expect("the fake's server thread");
         let name = |i: usize| format!("q-{:05}", (i * 7919) % count);
         let get_url = time(
             OPS,
@@ -88,29 +89,27 @@ pub async fn run() {
     }
 }
 
-/// Mean time and server thread CPU of `ops` requests made by `request(i)`, one after
-/// another on `conn`.
+/// Median latency and server-thread CPU of `ops` requests made by `request(i)`, one
+/// after another on `conn`.
 async fn time(
     ops: usize,
     request: impl Fn(usize) -> hyper::Request<http_body_util::Full<bytes::Bytes>>,
     conn: &mut Conn,
-    server: &str,
+    server: &ThreadClock,
 ) -> Cost {
-    let cpu_before = cpu::thread(server).unwrap_or_default();
-    let mut total = Duration::ZERO;
+    let (mut latency, mut server_cpu) = (Vec::new(), Vec::new());
     for i in 0..ops {
         let request = request(i);
+        let cpu_before = server.read();
         let t = Instant::now();
         let answer: Value = conn.ok(request).await;
-        total += t.elapsed();
+        latency.push(t.elapsed());
+        server_cpu.push(server.read().saturating_sub(cpu_before));
         std::hint::black_box(answer);
     }
     Cost {
-        latency: total / ops as u32,
-        server_cpu: cpu::thread(server)
-            .unwrap_or_default()
-            .saturating_sub(cpu_before)
-            / ops as u32,
+        latency: percentile(&mut latency, 50.0),
+        server_cpu: percentile(&mut server_cpu, 50.0),
     }
 }
 

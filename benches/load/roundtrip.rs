@@ -25,16 +25,22 @@ pub async fn run(round: Duration) {
             for workers in [1usize, 16] {
                 let kind = if fifo { "FIFO" } else { "standard" };
                 let cpu_before = cpu::thread(&thread).unwrap_or_default();
+                let process_before = cpu::process();
                 match measure(&client, fifo, batch, workers, round).await {
                     Ok((messages, elapsed)) => {
                         let server = cpu::thread(&thread)
                             .unwrap_or_default()
                             .saturating_sub(cpu_before);
+                        let client = cpu::process()
+                            .saturating_sub(process_before)
+                            .saturating_sub(server);
+                        let per_message = |d: Duration| micros(d / messages.max(1) as u32);
                         println!(
                             "{kind:<8} batch {batch:>2}, {workers:>2} workers: {:>8.0} messages/s   \
-                             server thread CPU {} per message",
+                             CPU per message: server thread {}, client (SDK) {}",
                             per_second(messages, elapsed),
-                            micros(server / messages.max(1) as u32),
+                            per_message(server),
+                            per_message(client),
                         );
                     }
                     Err(err) => println!(
