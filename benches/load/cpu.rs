@@ -21,10 +21,10 @@ pub fn process() -> Duration {
     Duration::from_millis(ticks * 10)
 }
 
-/// Waits (up to 5 s) until no thread named `prefix...` is left: a dropped fake's server
+/// Waits (up to 10 s) until no thread named `prefix...` is left: a dropped fake's server
 /// thread frees its state when it ends, and that must not fall into a heap count.
 pub async fn wait_for_threads_to_end(prefix: &str) {
-    for _ in 0..500 {
+    for _ in 0..1000 {
         let alive = tasks().iter().any(|task| {
             std::fs::read_to_string(task.join("comm")).is_ok_and(|c| c.starts_with(prefix))
         });

@@ -57,7 +57,6 @@ pub async fn run() {
         "## Receive/delete cost against queue depth ({BODY_BYTES}-byte bodies, {OPS} of each, \
          p50)"
     );
-    crate::cpu::wait_for_threads_to_end("fake-sqs-").await;
     let sqs = FakeSqs::start().await;
     let addr = sqs.address();
     let mut conn = Conn::open(addr).await;

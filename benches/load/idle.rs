@@ -21,7 +21,6 @@ const SETTLE: Duration = Duration::from_secs(3);
 const WINDOW: Duration = Duration::from_secs(5);
 
 pub async fn run() {
-    crate::cpu::wait_for_threads_to_end("fake-sqs-").await;
     let sqs = FakeSqs::start().await;
     let addr = sqs.address();
     let url = queue_url(addr, "idle");

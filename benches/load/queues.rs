@@ -41,10 +41,12 @@ pub async fn run() {
         let addr = sqs.address();
         let started = Instant::now();
         create(addr, count).await;
-        println!(
-            "{count:>6} queues: created at {:.0} queues/s ({CREATE_CONNECTIONS} connections)",
-            per_second(count as u64, started.elapsed())
-        );
+        if count >= 1_000 {
+            println!(
+                "{count:>6} queues: created at {:.0} queues/s ({CREATE_CONNECTIONS} connections)",
+                per_second(count as u64, started.elapsed())
+            );
+        }
         setups.push(Setup {
             addr,
             count,
