@@ -1,6 +1,7 @@
 //! send → receive → delete messages/s over HTTP with the AWS SDK for Rust, one message
 //! at a time and in batches of 10, on standard and FIFO queues, with 1 and 16
 //! concurrent workers (each on a queue of its own, so every receive finds its messages).
+//! FIFO messages all go to one group, so each receive must return the batch in order.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
