@@ -9,6 +9,7 @@ mod dlq;
 mod errors;
 mod fifo;
 mod lifecycle;
+mod list_queues_prefix;
 mod long_poll;
 mod messages;
 mod move_tasks;
