@@ -36,7 +36,13 @@ const SECTIONS: [&str; 7] = [
 ];
 
 fn main() {
-    // `cargo bench` passes `--bench`; anything else that is not a section is a mistake.
+    // `cargo bench` passes `--bench`; `cargo test --benches` (or `--all-targets`) does
+    // not, and a minute of load has no place in a test run.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("load: benchmarks run only under `cargo bench --bench load`");
+        return;
+    }
+    // Anything else that is not a flag or a section is a mistake.
     let asked: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
