@@ -207,11 +207,27 @@ impl FakeSqsBuilder {
     /// waits: the port is bound before this returns, and the server thread accepts from
     /// the same socket.
     pub fn start_blocking(self) -> FakeSqs {
-        let listener = TcpListener::bind(self.addr)
-            .unwrap_or_else(|e| panic!("Failed to bind {} for FakeSqs: {e}", self.addr));
-        let addr = listener
-            .local_addr()
-            .expect("Failed to read the address FakeSqs is bound to");
+        let addr = self.addr;
+        self.try_start_blocking()
+            .unwrap_or_else(|e| panic!("Failed to start FakeSqs on {addr}: {e}"))
+    }
+
+    /// [`FakeSqsBuilder::start`] that reports, instead of panicking, an address that
+    /// cannot be bound (for a server that should say so and exit, like the binary).
+    ///
+    /// # Errors
+    /// The I/O error of binding the address or starting the server thread.
+    pub async fn try_start(self) -> std::io::Result<FakeSqs> {
+        self.try_start_blocking()
+    }
+
+    /// [`FakeSqsBuilder::try_start`] for code that is not async.
+    ///
+    /// # Errors
+    /// The I/O error of binding the address or starting the server thread.
+    pub fn try_start_blocking(self) -> std::io::Result<FakeSqs> {
+        let listener = TcpListener::bind(self.addr)?;
+        let addr = listener.local_addr()?;
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
         let config = Config {
@@ -242,8 +258,7 @@ impl FakeSqsBuilder {
             credentials.extend(self.scaleway_credentials);
             seed_scaleway(&engine, credentials);
         }
-        let server = Server::spawn(listener, engine.clone(), self.threads)
-            .expect("Failed to start the FakeSqs server thread");
-        FakeSqs::new(server, engine, clock)
+        let server = Server::spawn(listener, engine.clone(), self.threads)?;
+        Ok(FakeSqs::new(server, engine, clock))
     }
 }

@@ -68,7 +68,16 @@ async fn main() {
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);
     }
-    let sqs = builder.start().await;
+    let sqs = match builder.try_start().await {
+        Ok(sqs) => sqs,
+        Err(err) => {
+            eprintln!(
+                "fake-sqs: cannot listen on {}:{}: {err}",
+                args.host, args.port
+            );
+            std::process::exit(1);
+        }
+    };
     tracing::info!("fake-sqs listening on {}", sqs.endpoint_url());
     // Machine-readable for scripts that start us on port 0.
     println!("{}", sqs.endpoint_url());

@@ -75,3 +75,22 @@ async fn the_binary_prints_only_its_endpoint_url_on_stdout() {
         .expect("the binary answers");
     assert_eq!(answer.status(), 200);
 }
+
+/// A port that is taken is a one-line error and exit code 1, not a panic.
+#[test]
+fn the_binary_reports_a_taken_port_without_panicking() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fake-sqs"))
+        .args(["--port", &port])
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("fake-sqs: cannot listen on 127.0.0.1:"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
