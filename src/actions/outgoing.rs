@@ -166,11 +166,13 @@ impl Outgoing {
             .and_then(|v| v.string_value.clone())
             .or_else(|| ctx.trace_header.clone());
         let md5_of_system_attributes = md5_of_attributes(system.iter());
-        let delay = self
-            .delay_seconds
-            .filter(|d| *d > 0)
-            .map(|d| d as u64)
-            .unwrap_or(u64::from(queue.attributes.delay_seconds));
+        // A message timer overrides the queue's delay, 0 included, on standard queues.
+        // FIFO queues refuse per-message delays; an explicit 0 there still waits the
+        // queue's delay (AWS-RECORDED row 63).
+        let delay = match self.delay_seconds {
+            Some(d) if !queue.is_fifo() => d as u64,
+            _ => u64::from(queue.attributes.delay_seconds),
+        };
         // On a FIFO queue with content-based deduplication and no explicit id, the id is
         // the SHA-256 of the body; receivers see it as MessageDeduplicationId.
         let deduplication_id = match self.deduplication_id {

@@ -100,7 +100,8 @@ async fn scenarios_hold_on_the_configured_endpoint() {
         secret_key: env("AWS_SECRET_ACCESS_KEY").expect("AWS_SECRET_ACCESS_KEY"),
         session_token: env("AWS_SESSION_TOKEN"),
     };
-    let profile = Profile::load(&env("SQS_CONFORMANCE_PROFILE").unwrap_or_else(|| "generic".into()));
+    let profile =
+        Profile::load(&env("SQS_CONFORMANCE_PROFILE").unwrap_or_else(|| "generic".into()));
     let protocols: Vec<Protocol> = match env("SQS_CONFORMANCE_PROTOCOLS") {
         Some(list) => list.split(',').filter_map(Protocol::parse).collect(),
         None => Protocol::ALL.to_vec(),
@@ -119,5 +120,8 @@ async fn scenarios_hold_on_the_configured_endpoint() {
         .iter()
         .filter(|r| matches!(r.verdict, Verdict::Fail(_)))
         .count();
-    assert_eq!(failed, 0, "{failed} scenario run(s) failed; see the table above");
+    assert_eq!(
+        failed, 0,
+        "{failed} scenario run(s) failed; see the table above"
+    );
 }

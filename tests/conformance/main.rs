@@ -64,7 +64,13 @@ async fn fake_suite(protocol: Protocol) {
         .iter()
         .filter(|r| matches!(r.verdict, Verdict::Fail(_)))
         .collect();
-    assert!(failed.is_empty(), "{} scenario(s) failed against the fake:\n{}", failed.len(), table(&rows));
+    let failed: Vec<Row> = failed.into_iter().cloned().collect();
+    assert!(
+        failed.is_empty(),
+        "{} scenario(s) failed against the fake:\n{}",
+        failed.len(),
+        table(&failed)
+    );
 
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("../../conformance/snapshots");
@@ -96,7 +102,10 @@ fn scenarios_cover_every_action_and_profiles_name_real_scenarios() {
     assert!(all.len() >= 80, "only {} scenarios", all.len());
     let used: BTreeSet<&str> = all.iter().flat_map(|s| s.actions()).collect();
     let missing: Vec<&&str> = ACTIONS.iter().filter(|a| !used.contains(**a)).collect();
-    assert!(missing.is_empty(), "actions without a scenario: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "actions without a scenario: {missing:?}"
+    );
     let names: BTreeSet<&str> = all.iter().map(|s| s.name.as_str()).collect();
     for profile in ["fake", "aws", "scaleway", "yandex", "generic"] {
         let p = Profile::load(profile);

@@ -104,7 +104,10 @@ fn xml_answer(status: u16, body: String) -> ResponseTemplate {
 
 async fn json_mock(server: &MockServer, action: &str, body: Value) {
     Mock::given(method("POST"))
-        .and(header("x-amz-target", format!("AmazonSQS.{action}").as_str()))
+        .and(header(
+            "x-amz-target",
+            format!("AmazonSQS.{action}").as_str(),
+        ))
         .respond_with(json_answer(body))
         .mount(server)
         .await;
@@ -152,7 +155,10 @@ async fn json_requests_are_signed_targeted_and_judged() {
     Mock::given(header("x-amz-target", "AmazonSQS.GetQueueUrl"))
         .respond_with(
             ResponseTemplate::new(400)
-                .insert_header("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender")
+                .insert_header(
+                    "x-amzn-query-error",
+                    "AWS.SimpleQueueService.NonExistentQueue;Sender",
+                )
                 .set_body_string(
                     json!({"__type": "com.amazonaws.sqs#QueueDoesNotExist",
                            "message": "The specified queue does not exist."})
@@ -163,11 +169,21 @@ async fn json_requests_are_signed_targeted_and_judged() {
         .await;
 
     let ep = endpoint(&server);
-    let done = run_endpoint(&ep, &generic(), &[create_and_send()], &[Protocol::Json], false).await;
+    let done = run_endpoint(
+        &ep,
+        &generic(),
+        &[create_and_send()],
+        &[Protocol::Json],
+        false,
+    )
+    .await;
     assert_eq!(done.rows[0].verdict, Verdict::Pass, "{:?}", done.rows);
 
     let received = server.received_requests().await.expect("recorded requests");
-    let targets: Vec<String> = received.iter().map(|r| header_of(r, "x-amz-target")).collect();
+    let targets: Vec<String> = received
+        .iter()
+        .map(|r| header_of(r, "x-amz-target"))
+        .collect();
     assert_eq!(
         targets,
         [
@@ -179,12 +195,18 @@ async fn json_requests_are_signed_targeted_and_judged() {
     );
     let create: Value = serde_json::from_slice(&received[0].body).expect("JSON body");
     let name = create["QueueName"].as_str().expect("a name");
-    assert!(name.starts_with("cf") && name.ends_with("-orders"), "{name}");
+    assert!(
+        name.starts_with("cf") && name.ends_with("-orders"),
+        "{name}"
+    );
     assert_eq!(create["Attributes"], json!({"VisibilityTimeout": "45"}));
     let delete: Value = serde_json::from_slice(&received[3].body).expect("JSON body");
     assert_eq!(delete, json!({"QueueUrl": url}));
     for request in &received {
-        assert_eq!(header_of(request, "content-type"), "application/x-amz-json-1.0");
+        assert_eq!(
+            header_of(request, "content-type"),
+            "application/x-amz-json-1.0"
+        );
         assert_signed_by(request, &ep, &["content-type", "x-amz-target"]);
     }
 }
@@ -209,7 +231,14 @@ async fn query_requests_are_form_encoded_signed_and_judged() {
     )).await;
 
     let ep = endpoint(&server);
-    let done = run_endpoint(&ep, &generic(), &[create_and_send()], &[Protocol::Query], false).await;
+    let done = run_endpoint(
+        &ep,
+        &generic(),
+        &[create_and_send()],
+        &[Protocol::Query],
+        false,
+    )
+    .await;
     assert_eq!(done.rows[0].verdict, Verdict::Pass, "{:?}", done.rows);
 
     let received = server.received_requests().await.expect("recorded requests");
@@ -222,7 +251,10 @@ async fn query_requests_are_form_encoded_signed_and_judged() {
     assert!(pairs.contains(&("Attribute.1.Name".into(), "VisibilityTimeout".into())));
     assert!(pairs.contains(&("Attribute.1.Value".into(), "45".into())));
     let body = String::from_utf8_lossy(&received[3].body).into_owned();
-    assert!(body.starts_with("Action=DeleteQueue&Version=2012-11-05&QueueUrl="), "{body}");
+    assert!(
+        body.starts_with("Action=DeleteQueue&Version=2012-11-05&QueueUrl="),
+        "{body}"
+    );
     for request in &received {
         assert_eq!(
             header_of(request, "content-type"),
@@ -233,8 +265,14 @@ async fn query_requests_are_form_encoded_signed_and_judged() {
     }
     // The transcript is normalized: the mock's host and ids become placeholders.
     let transcript = &done.runs[0].transcript;
-    assert!(transcript.contains("<host:1>/<account:1>/cfq-orders"), "{transcript}");
-    assert!(transcript.contains(r#"{"QueueName":"cf-orders","#), "{transcript}");
+    assert!(
+        transcript.contains("<host:1>/<account:1>/cfq-orders"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains(r#"{"QueueName":"cf-orders","#),
+        "{transcript}"
+    );
     assert!(transcript.contains("<message-id:1>"), "{transcript}");
     assert!(transcript.contains("098f6bcd4621d373cade4e832627b4f6"));
 }
@@ -256,7 +294,14 @@ async fn a_wrong_answer_fails_but_cleans_up_and_a_listed_divergence_is_reported(
     json_mock(&server, "DeleteQueue", json!({})).await;
 
     let ep = endpoint(&server);
-    let done = run_endpoint(&ep, &generic(), &[create_and_send()], &[Protocol::Json], false).await;
+    let done = run_endpoint(
+        &ep,
+        &generic(),
+        &[create_and_send()],
+        &[Protocol::Json],
+        false,
+    )
+    .await;
     match &done.rows[0].verdict {
         Verdict::Fail(why) => {
             assert!(why.starts_with("step 2: SendMessage"), "{why}");
@@ -265,10 +310,17 @@ async fn a_wrong_answer_fails_but_cleans_up_and_a_listed_divergence_is_reported(
         other => panic!("expected a failure, got {other:?}"),
     }
     let received = server.received_requests().await.expect("recorded requests");
-    let targets: Vec<String> = received.iter().map(|r| header_of(r, "x-amz-target")).collect();
+    let targets: Vec<String> = received
+        .iter()
+        .map(|r| header_of(r, "x-amz-target"))
+        .collect();
     assert_eq!(
         targets,
-        ["AmazonSQS.CreateQueue", "AmazonSQS.SendMessage", "AmazonSQS.DeleteQueue"]
+        [
+            "AmazonSQS.CreateQueue",
+            "AmazonSQS.SendMessage",
+            "AmazonSQS.DeleteQueue"
+        ]
     );
 
     let mut profile = generic();
@@ -277,8 +329,17 @@ async fn a_wrong_answer_fails_but_cleans_up_and_a_listed_divergence_is_reported(
         step: None,
         reason: "this provider computes MD5s differently".into(),
     });
-    let done = run_endpoint(&ep, &profile, &[create_and_send()], &[Protocol::Json], false).await;
-    assert!(matches!(&done.rows[0].verdict, Verdict::Known(why) if why.contains("MD5s differently")));
+    let done = run_endpoint(
+        &ep,
+        &profile,
+        &[create_and_send()],
+        &[Protocol::Json],
+        false,
+    )
+    .await;
+    assert!(
+        matches!(&done.rows[0].verdict, Verdict::Known(why) if why.contains("MD5s differently"))
+    );
 }
 
 /// A profile skips what its provider lacks, and says why, without sending anything.
@@ -294,11 +355,17 @@ async fn a_profile_skips_what_its_provider_lacks() {
     profile.protocols = vec![Protocol::Query];
     let ep = endpoint(&server);
     let done = run_endpoint(&ep, &profile, &[create_and_send()], &Protocol::ALL, false).await;
-    assert!(matches!(&done.rows[0].verdict, Verdict::Skip(why) if why.contains("does not speak json")));
+    assert!(
+        matches!(&done.rows[0].verdict, Verdict::Skip(why) if why.contains("does not speak json"))
+    );
     assert!(
         matches!(&done.rows[1].verdict, Verdict::Skip(why) if why == "CreateQueue.Attributes: no queue attributes here")
     );
-    assert!(server.received_requests().await.expect("recorded").is_empty());
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recorded")
+        .is_empty());
 }
 
 /// A recording that differs from the fake's answers yields one line per difference,
@@ -317,11 +384,17 @@ fn differences_from_a_recording_are_reported_unless_listed() {
         scenario: "s".into(),
         protocol: Protocol::Json,
         provider: String::new(),
-        steps: vec![step(1, json!({"A": 1, "B": "x"})), step(2, json!({"C": "1"}))],
+        steps: vec![
+            step(1, json!({"A": 1, "B": "x"})),
+            step(2, json!({"C": "1"})),
+        ],
     };
     let aws = Recording {
         provider: "aws".into(),
-        steps: vec![step(1, json!({"B": "x", "A": "1"})), step(2, json!({"C": "2"}))],
+        steps: vec![
+            step(1, json!({"B": "x", "A": "1"})),
+            step(2, json!({"C": "2"})),
+        ],
         ..fake.clone()
     };
     let mut profile = Profile {

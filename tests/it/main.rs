@@ -11,6 +11,7 @@ mod fifo;
 mod lifecycle;
 mod list_queues_prefix;
 mod long_poll;
+mod message_timers;
 mod messages;
 mod move_tasks;
 mod permissions;

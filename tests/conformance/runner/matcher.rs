@@ -68,10 +68,7 @@ pub fn check(pattern: &Value, actual: Option<&Value>, path: &str, out: &mut Vec<
 
 fn special(op: &str, arg: &Value, actual: Option<&Value>, path: &str, out: &mut Vec<String>) {
     let fail = |out: &mut Vec<String>| {
-        out.push(format!(
-            "{path}: expected {op} {arg}, got {}",
-            show(actual)
-        ))
+        out.push(format!("{path}: expected {op} {arg}, got {}", show(actual)))
     };
     match op {
         "$len" => {
@@ -128,7 +125,7 @@ fn special(op: &str, arg: &Value, actual: Option<&Value>, path: &str, out: &mut 
             _ => fail(out),
         },
         "$int" => {
-            if !actual.map(text).is_some_and(|s| s.parse::<i128>().is_ok()) {
+            if actual.map(text).is_none_or(|s| s.parse::<i128>().is_err()) {
                 fail(out);
             }
         }

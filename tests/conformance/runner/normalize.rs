@@ -98,9 +98,7 @@ impl Normalizer {
     /// A queue URL: its scheme and authority is a host, a 12-digit segment an account.
     pub fn learn_url(&mut self, url: &str) {
         if let Some(rest_at) = url.find("://").map(|i| i + 3) {
-            let end = url[rest_at..]
-                .find('/')
-                .map_or(url.len(), |i| rest_at + i);
+            let end = url[rest_at..].find('/').map_or(url.len(), |i| rest_at + i);
             self.learn("host", &url[..end]);
             for segment in url[end..].split('/') {
                 if segment.len() == 12 && segment.bytes().all(|b| b.is_ascii_digit()) {
@@ -152,7 +150,9 @@ impl Normalizer {
                     Value::String(replaced)
                 }
             }
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.apply_value(v)).collect()),
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.apply_value(v)).collect())
+            }
             Value::Object(map) => Value::Object(
                 map.iter()
                     .map(|(k, v)| (self.apply(k), self.apply_value(v)))

@@ -69,7 +69,9 @@ fn both() -> Vec<Protocol> {
 impl Profile {
     /// Loads `conformance/profiles/<name>.json`.
     pub fn load(name: &str) -> Profile {
-        let path = conformance_dir().join("profiles").join(format!("{name}.json"));
+        let path = conformance_dir()
+            .join("profiles")
+            .join(format!("{name}.json"));
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("profile {}: {e}", path.display()));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("profile {}: {e}", path.display()))
@@ -89,7 +91,11 @@ impl Profile {
             return Some(format!("scenario does not use {}", protocol.as_str()));
         }
         if !self.protocols.contains(&protocol) {
-            return Some(format!("{} does not speak {}", self.name, protocol.as_str()));
+            return Some(format!(
+                "{} does not speak {}",
+                self.name,
+                protocol.as_str()
+            ));
         }
         for tag in &scenario.tags {
             if let Some(reason) = self.excluded_tags.get(tag) {

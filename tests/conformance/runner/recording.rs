@@ -117,8 +117,16 @@ pub fn differences(fake: &Recording, recorded: &Recording, profile: &Profile) ->
             }
         };
         diff("status", mine.status.to_string(), theirs.status.to_string());
-        diff("error", format!("{:?}", mine.error), format!("{:?}", theirs.error));
-        diff("message", format!("{:?}", mine.message), format!("{:?}", theirs.message));
+        diff(
+            "error",
+            format!("{:?}", mine.error),
+            format!("{:?}", theirs.error),
+        );
+        diff(
+            "message",
+            format!("{:?}", mine.message),
+            format!("{:?}", theirs.message),
+        );
         diff(
             "members",
             canonical(&mine.members).to_string(),

@@ -28,8 +28,16 @@ pub struct Row {
 
 /// The table, with totals.
 pub fn table(rows: &[Row]) -> String {
-    let width = rows.iter().map(|r| r.scenario.len()).max().unwrap_or(8).max(8);
-    let mut out = format!("{:width$}  {:5}  {:7}  detail\n", "scenario", "proto", "result");
+    let width = rows
+        .iter()
+        .map(|r| r.scenario.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let mut out = format!(
+        "{:width$}  {:5}  {:7}  detail\n",
+        "scenario", "proto", "result"
+    );
     let (mut pass, mut fail, mut skip, mut known) = (0, 0, 0, 0);
     for row in rows {
         let (word, detail) = match &row.verdict {

@@ -92,7 +92,8 @@ pub async fn run(target: &Target, scenario: &Scenario, protocol: Protocol) -> Ru
                 session_token: None,
             };
             let time = Time::Fake(sqs.clock().clone());
-            let mut runner = Runner::new(Client::new(endpoint), time, FAKE_PREFIX, scenario, protocol);
+            let mut runner =
+                Runner::new(Client::new(endpoint), time, FAKE_PREFIX, scenario, protocol);
             runner.steps().await;
             runner.finish()
         }
@@ -164,7 +165,8 @@ impl<'a> Runner<'a> {
 
     async fn step(&mut self, n: usize, step: &Step) -> Result<(), String> {
         if let Some(seconds) = step.wait {
-            self.transcript.push_str(&format!("\n## {n}. wait {seconds}s\n"));
+            self.transcript
+                .push_str(&format!("\n## {n}. wait {seconds}s\n"));
             self.time.wait(seconds).await;
             return Ok(());
         }
@@ -182,7 +184,11 @@ impl<'a> Runner<'a> {
             let params = substitute(&step.params, &self.vars)?;
             self.transcript.push_str(&format!(
                 "\n## {n}. {action}{}\n> {}\n",
-                if step.start.is_some() { " (started)" } else { "" },
+                if step.start.is_some() {
+                    " (started)"
+                } else {
+                    ""
+                },
                 serde_json::to_string(&elide(&params)).expect("JSON")
             ));
             if let Some(name) = &step.start {
@@ -336,7 +342,10 @@ impl<'a> Runner<'a> {
             )]));
             // Best effort: a queue that cannot be deleted is reported by the provider's
             // console, and must not hide the scenario's own verdict.
-            let _ = self.client.call(self.protocol, "DeleteQueue", &params).await;
+            let _ = self
+                .client
+                .call(self.protocol, "DeleteQueue", &params)
+                .await;
         }
     }
 
@@ -386,7 +395,9 @@ pub fn substitute_text(s: &str, vars: &BTreeMap<String, String>) -> Result<Strin
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let end = after.find('}').ok_or_else(|| format!("unclosed ${{ in {s:?}"))?;
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("unclosed ${{ in {s:?}"))?;
         let name = &after[..end];
         match name.split_once('*') {
             Some((literal, times)) => {
@@ -412,7 +423,9 @@ fn elide(value: &Value) -> Value {
             Value::String(format!("{head}…({} chars)", s.chars().count()))
         }
         Value::Array(items) => Value::Array(items.iter().map(elide).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), elide(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), elide(v))).collect())
+        }
         other => other.clone(),
     }
 }

@@ -125,8 +125,7 @@ impl Client {
             ),
         };
         let url = format!("{}/", self.endpoint.url.trim_end_matches('/'));
-        let mut headers: Vec<(String, String)> =
-            vec![("content-type".into(), content_type.into())];
+        let mut headers: Vec<(String, String)> = vec![("content-type".into(), content_type.into())];
         if let Some(target) = target {
             headers.push(("x-amz-target".into(), target));
         }
@@ -404,7 +403,10 @@ mod tests {
             ("QueueUrl", "u"),
             ("SendMessageBatchRequestEntry.1.Id", "a"),
             ("SendMessageBatchRequestEntry.1.MessageBody", "b"),
-            ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Name", "k"),
+            (
+                "SendMessageBatchRequestEntry.1.MessageAttribute.1.Name",
+                "k",
+            ),
             (
                 "SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType",
                 "String",
