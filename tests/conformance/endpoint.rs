@@ -44,7 +44,7 @@ pub async fn run_endpoint(
                     n += 1;
                     let target = Target::Endpoint {
                         endpoint: endpoint.clone(),
-                        prefix: format!("cf{run_id:x}n{n}-"),
+                        prefix: format!("cf{run_id:x}{}{n}-", &protocol.as_str()[..1]),
                     };
                     let mut done = run(&target, scenario, protocol).await;
                     let verdict = match &done.outcome {
