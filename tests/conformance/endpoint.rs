@@ -65,6 +65,8 @@ pub async fn run_endpoint(
                     verdict
                 }
             };
+            // A full run against a real endpoint takes minutes: show progress.
+            eprintln!("{:5} {} {:?}", protocol.as_str(), scenario.name, verdict);
             rows.push(Row {
                 scenario: scenario.name.clone(),
                 protocol,
