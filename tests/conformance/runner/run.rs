@@ -429,3 +429,19 @@ fn elide(value: &Value) -> Value {
         other => other.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substitution_fills_captures_and_repeats() {
+        let vars = BTreeMap::from([("q".to_owned(), "http://h/1/q".to_owned())]);
+        assert_eq!(
+            substitute_text("${q}?${ab*3}.", &vars).unwrap(),
+            "http://h/1/q?ababab."
+        );
+        assert!(substitute_text("${missing}", &vars).is_err());
+        assert!(substitute_text("${q", &vars).is_err());
+    }
+}
