@@ -38,9 +38,6 @@ pub(crate) fn change_one(
     dialect: Dialect,
 ) -> Result<(), SqsError> {
     let receipt = receipt_for(queue, handle)?;
-    if dialect == Dialect::Scaleway {
-        scaleway::check_visibility_change(timeout, queue.attributes.visibility_timeout)?;
-    }
     let until = now + timeout as u64 * 1000;
     let not_available = || {
         SqsError::invalid_value(
@@ -49,7 +46,12 @@ pub(crate) fn change_one(
             "Message does not exist or is not available for visibility timeout change.",
         )
     };
-    match queue.store.handle_state(receipt.key, receipt.nonce) {
+    let state = queue.store.handle_state(receipt.key, receipt.nonce);
+    // Scaleway's timeout rule concerns messages that exist; a gone one is just gone.
+    if dialect == Dialect::Scaleway && state != HandleState::Gone {
+        scaleway::check_visibility_change(timeout, queue.attributes.visibility_timeout)?;
+    }
+    match state {
         HandleState::Gone => Err(not_available()),
         HandleState::Current => {
             let received_at = queue.store.received_at(receipt.key).unwrap_or(now);

@@ -8,6 +8,7 @@ mod runner;
 
 use std::collections::BTreeSet;
 
+use fake_sqs::Dialect;
 use runner::profile::Profile;
 use runner::recording;
 use runner::report::{table, Row, Verdict};
@@ -35,7 +36,7 @@ async fn fake_suite(protocol: Protocol) {
         let verdict = match fake.skip_reason(&scenario, protocol) {
             Some(why) => Verdict::Skip(why),
             None => {
-                let done = run(&Target::Fake, &scenario, protocol).await;
+                let done = run(&Target::Fake(Dialect::Aws), &scenario, protocol).await;
                 let mut verdict = match &done.outcome {
                     Outcome::Pass => Verdict::Pass,
                     Outcome::Fail(why) => match fake.divergence(&scenario.name, None) {
@@ -80,6 +81,65 @@ async fn fake_suite(protocol: Protocol) {
             insta::assert_snapshot!(format!("{name}.{}", protocol.as_str()), transcript);
         }
     });
+}
+
+/// Runs every selected scenario against the fake in `dialect`, judged by the provider's
+/// profile: what the provider lacks is skipped, a failure the profile lists as a known
+/// divergence of the provider is expected, any other failure fails the test. (No AWS
+/// recordings or snapshots: the yardstick here is the provider, not AWS.)
+async fn dialect_suite(dialect: Dialect, profile: &str, protocol: Protocol) {
+    let profile = Profile::load(profile);
+    let mut rows = Vec::new();
+    for scenario in selected() {
+        let verdict = match profile.skip_reason(&scenario, protocol) {
+            Some(why) => Verdict::Skip(why),
+            None => match run(&Target::Fake(dialect), &scenario, protocol)
+                .await
+                .outcome
+            {
+                Outcome::Pass => Verdict::Pass,
+                Outcome::Fail(why) => match profile.divergence(&scenario.name, None) {
+                    Some(d) => Verdict::Known(format!("{why} [{}]", d.reason)),
+                    None => Verdict::Fail(why),
+                },
+            },
+        };
+        rows.push(Row {
+            scenario: scenario.name.clone(),
+            protocol,
+            verdict,
+        });
+    }
+    println!("{}", table(&rows));
+    let failed: Vec<Row> = rows
+        .into_iter()
+        .filter(|r| matches!(r.verdict, Verdict::Fail(_)))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} scenario(s) failed against the fake in the {} dialect:\n{}",
+        failed.len(),
+        profile.name,
+        table(&failed)
+    );
+}
+
+/// The fake in the Scaleway dialect holds to the Scaleway profile, over JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scaleway_dialect_matches_the_scaleway_profile_over_json() {
+    dialect_suite(Dialect::Scaleway, "scaleway", Protocol::Json).await;
+}
+
+/// The fake in the Scaleway dialect holds to the Scaleway profile, over Query.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scaleway_dialect_matches_the_scaleway_profile_over_query() {
+    dialect_suite(Dialect::Scaleway, "scaleway", Protocol::Query).await;
+}
+
+/// The fake in the Yandex dialect holds to the Yandex profile (Query only).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_yandex_dialect_matches_the_yandex_profile() {
+    dialect_suite(Dialect::Yandex, "yandex", Protocol::Query).await;
 }
 
 /// Every scenario against the fake over AWS JSON 1.0.

@@ -575,3 +575,45 @@ async fn scaleway_fifo_queues_have_one_message_in_flight() {
         .unwrap();
     assert_eq!(receive().await.unwrap().messages()[0].body(), Some("b"));
 }
+
+/// On Scaleway too, changing the visibility of a deleted message says the message is not
+/// available; the only-0-or-queue-timeout rule concerns messages that exist.
+#[tokio::test]
+async fn visibility_change_of_a_deleted_message_reports_it_gone() {
+    let sqs = scaleway().await;
+    let client = sqs.client().await;
+    let url = create_queue(&client, "q").await;
+    client
+        .send_message()
+        .queue_url(&url)
+        .message_body("m")
+        .send()
+        .await
+        .unwrap();
+    let got = client
+        .receive_message()
+        .queue_url(&url)
+        .send()
+        .await
+        .unwrap();
+    let handle = got.messages()[0].receipt_handle().unwrap().to_owned();
+    client
+        .delete_message()
+        .queue_url(&url)
+        .receipt_handle(&handle)
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(&handle)
+        .visibility_timeout(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterValue");
+    assert!(message(&err).ends_with(
+        "Reason: Message does not exist or is not available for visibility timeout change."
+    ));
+}

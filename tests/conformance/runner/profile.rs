@@ -113,9 +113,19 @@ impl Profile {
                 continue;
             };
             if let Some(unsupported) = self.unsupported_params.get(action) {
-                for name in params.keys() {
-                    if let Some(reason) = unsupported.get(name) {
-                        return Some(format!("{action}.{name}: {reason}"));
+                // A batch's entries carry the parameters of the single action, so an
+                // unsupported parameter counts there too.
+                let entries = params
+                    .get("Entries")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_object);
+                for members in std::iter::once(params).chain(entries) {
+                    for name in members.keys() {
+                        if let Some(reason) = unsupported.get(name) {
+                            return Some(format!("{action}.{name}: {reason}"));
+                        }
                     }
                 }
             }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
 
-use fake_sqs::{ClockMode, FakeSqs};
+use fake_sqs::{ClockMode, Dialect, FakeSqs, Permissions};
 use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
 
@@ -24,8 +24,8 @@ pub const FAKE_PREFIX: &str = "cf-";
 /// What a scenario runs against.
 #[derive(Debug, Clone)]
 pub enum Target {
-    /// A fresh `FakeSqs` per scenario: paused clock, seeded ids.
-    Fake,
+    /// A fresh `FakeSqs` per scenario in the given dialect: paused clock, seeded ids.
+    Fake(Dialect),
     /// A real endpoint; queue names get `prefix`.
     Endpoint {
         /// Where and who.
@@ -73,11 +73,18 @@ impl Time {
 
 type Pending = JoinHandle<Result<Answer, String>>;
 
+/// The credentials the runner signs with against the fake.
+const FAKE_ACCESS_KEY: &str = "AKIDCONFORMANCE";
+const FAKE_SECRET_KEY: &str = "conformance-secret";
+
 /// Runs `scenario` over `protocol` against `target`.
 pub async fn run(target: &Target, scenario: &Scenario, protocol: Protocol) -> Run {
     match target {
-        Target::Fake => {
+        Target::Fake(dialect) => {
             let sqs = FakeSqs::builder()
+                .dialect(*dialect)
+                // The Scaleway dialect admits only the credentials it knows.
+                .scaleway_credential(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, Permissions::all())
                 .clock(ClockMode::Paused(Some(
                     UNIX_EPOCH + Duration::from_secs(START_SECS),
                 )))
@@ -87,8 +94,8 @@ pub async fn run(target: &Target, scenario: &Scenario, protocol: Protocol) -> Ru
             let endpoint = Endpoint {
                 url: sqs.endpoint_url(),
                 region: sqs.region().to_owned(),
-                access_key: "AKIDCONFORMANCE".into(),
-                secret_key: "conformance-secret".into(),
+                access_key: FAKE_ACCESS_KEY.into(),
+                secret_key: FAKE_SECRET_KEY.into(),
                 session_token: None,
             };
             let time = Time::Fake(sqs.clock().clone());
