@@ -17,6 +17,7 @@ mod list_message_move_tasks;
 mod list_queue_tags;
 mod list_queues;
 mod outgoing;
+mod paging;
 mod purge_queue;
 mod receive_message;
 mod remove_permission;
