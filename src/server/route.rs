@@ -30,6 +30,11 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
     let started = Instant::now();
     let request_id = engine.ids().uuid();
     let (parts, body) = req.into_parts();
+    let accepts_json = parts
+        .headers
+        .get(hyper::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
     let protocol = match parts.headers.get("x-amz-target") {
         Some(_) => Protocol::Json,
         None => Protocol::Query,
@@ -62,13 +67,20 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
             )),
         ),
     };
-    let encoded = protocol::encode(
+    let mut encoded = protocol::encode(
         dialect.answer_protocol(protocol),
         dialect,
         &action,
         &outcome,
         &request_id,
     );
+    // AWS answers a Query request that asks for JSON with the JSON form of its answer.
+    if let (Protocol::Query, Dialect::Aws, true, Ok(ok)) =
+        (protocol, dialect, accepts_json, &outcome)
+    {
+        encoded.content_type = "application/json";
+        encoded.body = query::encode::success_json(&action, ok.result(), &request_id).into_bytes();
+    }
     tracing::info!(
         target: "fake_sqs::request",
         action = %action,

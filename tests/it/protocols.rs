@@ -395,3 +395,66 @@ async fn json_message_answers() {
     );
     assert_snapshot!("json_purge_queue_in_progress", again.snapshot());
 }
+
+/// A Query request that asks for JSON gets the JSON form of its answer (AWS-RECORDED
+/// rows 116 and 173); without the header it gets XML.
+#[tokio::test]
+async fn query_with_accept_json_answers_json() {
+    let sqs = fake().await;
+    query(&sqs, &[("Action", "CreateQueue"), ("QueueName", "q1")]).await;
+    let url = format!("{}/000000000000/q1", sqs.endpoint_url());
+    query(
+        &sqs,
+        &[
+            ("Action", "SendMessage"),
+            ("QueueUrl", &url),
+            ("MessageBody", "foobar"),
+        ],
+    )
+    .await;
+    let get = |pairs: Vec<(&'static str, String)>| {
+        reqwest::Client::new()
+            .get(sqs.endpoint_url())
+            .header("accept", "application/json")
+            .query(&pairs)
+            .send()
+    };
+    let listed = get(vec![
+        ("Action", "ListQueues".into()),
+        ("Version", "2012-11-05".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(listed.status(), 200);
+    let listed: serde_json::Value = listed.json_body().await;
+    assert_eq!(
+        listed["ListQueuesResponse"]["ListQueuesResult"]["QueueUrls"][0],
+        url.as_str()
+    );
+    assert!(listed["ListQueuesResponse"]["ResponseMetadata"]["RequestId"].is_string());
+
+    let received = get(vec![
+        ("Action", "ReceiveMessage".into()),
+        ("QueueUrl", url.clone()),
+    ])
+    .await
+    .unwrap();
+    let received: serde_json::Value = received.json_body().await;
+    assert_eq!(
+        received["ReceiveMessageResponse"]["ReceiveMessageResult"]["messages"][0]["Body"],
+        "foobar"
+    );
+    let xml = query_get(&sqs, "/", &[("Action", "ListQueues")]).await;
+    assert!(xml.body.starts_with("<?xml"));
+}
+
+/// Reads a response body as JSON.
+trait JsonBody {
+    async fn json_body(self) -> serde_json::Value;
+}
+
+impl JsonBody for reqwest::Response {
+    async fn json_body(self) -> serde_json::Value {
+        serde_json::from_str(&self.text().await.unwrap()).unwrap()
+    }
+}

@@ -132,6 +132,31 @@ pub(crate) fn success(
     out
 }
 
+/// The JSON form of a Query answer, for a request that sent `Accept: application/json`
+/// (AWS-RECORDED.md rows 116 and 173): `{"<Action>Response": {"<Action>Result": ...,
+/// "ResponseMetadata": {"RequestId": ...}}}`, with ReceiveMessage's list as `messages`.
+pub(crate) fn success_json(
+    action: &str,
+    result: Option<&Map<String, Value>>,
+    request_id: &str,
+) -> String {
+    let mut response = Map::new();
+    if let Some(result) = result {
+        let mut result = result.clone();
+        if let Some(messages) = result.shift_remove("Messages") {
+            result.insert("messages".into(), messages);
+        }
+        response.insert(format!("{action}Result"), Value::Object(result));
+    }
+    response.insert(
+        "ResponseMetadata".into(),
+        serde_json::json!({ "RequestId": request_id }),
+    );
+    let mut root = Map::new();
+    root.insert(format!("{action}Response"), Value::Object(response));
+    Value::Object(root).to_string()
+}
+
 /// `<ErrorResponse>` with `Type`, `Code`, `Message` and an empty `Detail`.
 pub(crate) fn error(err: &SqsError, request_id: &str, namespace: bool) -> String {
     let wire = err.code.wire();
