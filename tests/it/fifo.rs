@@ -496,12 +496,7 @@ async fn a_long_poll_wakes_when_a_delete_unblocks_the_group() {
         }
     });
     // Yield (not sleep) until the poll waits in the fake: the group is blocked.
-    let mut spins = 0;
-    while sqs.waiting_receives() == 0 {
-        assert!(spins < 100_000, "the long poll never started waiting");
-        spins += 1;
-        tokio::task::yield_now().await;
-    }
+    crate::support::until_waiting(&sqs, 1).await;
     delete(&client, &url, &head[0]).await;
     // A wall-clock guard only: with the paused clock the poll ends on the wake or never.
     let got = tokio::time::timeout(Duration::from_secs(10), poll)

@@ -6,21 +6,7 @@ use std::time::Duration;
 use aws_sdk_sqs::types::QueueAttributeName as Q;
 use fake_sqs::FakeSqs;
 
-use crate::support::{code, create_queue, fake_and_client};
-
-/// Waits (yielding, not sleeping) until `n` long polls are waiting in the fake.
-async fn until_waiting(sqs: &FakeSqs, n: usize) {
-    for _ in 0..100_000 {
-        if sqs.waiting_receives() == n {
-            return;
-        }
-        tokio::task::yield_now().await;
-    }
-    panic!(
-        "expected {n} waiting receives, have {}",
-        sqs.waiting_receives()
-    );
-}
+use crate::support::{code, create_queue, fake_and_client, until_waiting};
 
 fn long_poll(
     client: &aws_sdk_sqs::Client,
