@@ -81,7 +81,10 @@ impl FakeSqs {
     /// Every queue of every account and region, by name.
     pub fn queues(&self) -> Vec<QueueInfo> {
         let now = self.clock.now_millis();
-        let state = self.engine.lock();
+        let mut state = self.engine.lock();
+        // Move tasks advance with the clock; show what they have moved by now, as the
+        // next SQS call would.
+        state.settle_move_tasks(now);
         let mut all: Vec<QueueInfo> = state
             .all_queues()
             .map(|(owner, q)| {
@@ -114,7 +117,10 @@ impl FakeSqs {
     /// Empty when there is no such queue.
     pub fn messages(&self, queue_url: &str) -> Vec<MessageInfo> {
         let now = self.clock.now_millis();
-        let state = self.engine.lock();
+        let mut state = self.engine.lock();
+        // Move tasks advance with the clock; show what they have moved by now, as the
+        // next SQS call would.
+        state.settle_move_tasks(now);
         let default_region = self.region();
         let mut candidates: Vec<_> = state
             .all_queues()

@@ -523,3 +523,28 @@ async fn redrive_to_a_deleted_source_fails_and_keeps_the_messages() {
     assert_eq!(task.approximate_number_of_messages_moved, 0);
     assert_eq!(visible(&client, &dlq).await, 2);
 }
+
+/// Inspection shows what a rate-limited task has moved by the fake's clock, without an
+/// SQS call in between.
+#[tokio::test]
+async fn inspection_sees_what_a_task_moved_by_now() {
+    let (sqs, client) = fake_and_client().await;
+    let (_source, _dlq) = dead_lettered(&client, 25).await;
+    let target = create_queue(&client, "target").await;
+    client
+        .start_message_move_task()
+        .source_arn(format!("{ARN}:dlq"))
+        .destination_arn(format!("{ARN}:target"))
+        .max_number_of_messages_per_second(10)
+        .send()
+        .await
+        .unwrap();
+    sqs.clock().advance(Duration::from_secs(1));
+    assert_eq!(sqs.messages(&target).len(), 10);
+    let moved = sqs
+        .queues()
+        .into_iter()
+        .find(|q| q.name == "target")
+        .unwrap();
+    assert_eq!(moved.visible, 10);
+}
