@@ -1,7 +1,7 @@
 //! The queue `Policy` document that AddPermission and RemovePermission maintain.
 //!
 //! AWS writes it in a fixed shape (AWS-RECORDED.md §6): `Version` "2008-10-17", `Id`
-//! "<queue arn>/SQSDefaultPolicy", and one statement per label with `Sid` = label, the
+//! `"<queue arn>/SQSDefaultPolicy"`, and one statement per label with `Sid` = label, the
 //! principals as `arn:aws:iam::<account>:root` (a string for one, a list for several),
 //! the actions as `SQS:<Name>` (a string for one, a list for several), and `Resource` =
 //! the queue ARN. A policy set with SetQueueAttributes keeps its own shape; its
