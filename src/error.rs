@@ -3,17 +3,12 @@
 
 use std::borrow::Cow;
 
-/// Who is at fault, as the `Type` element (Query) and the `x-amzn-query-error` suffix
-/// (JSON) say.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Fault {
-    Sender,
-    Receiver,
-}
+/// Who is at fault, as the `Type` element (Query), the `x-amzn-query-error` suffix (JSON)
+/// and batch entries' `SenderFault` say: every error the fake gives is the sender's, since
+/// it has no failures of its own to report.
+pub(crate) const FAULT: &str = "Sender";
 
-/// Every error the fake can answer with. Some are produced only by actions and dialects
-/// still to come (move tasks, permissions, Scaleway credentials).
-#[allow(dead_code)]
+/// Every error the fake can answer with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ErrorCode {
     QueueDoesNotExist,
@@ -54,7 +49,6 @@ pub(crate) enum ErrorCode {
     Serialization,
     /// A request body over the fake's size cap.
     RequestEntityTooLarge,
-    InternalFailure,
 }
 
 /// How one error code appears on the wire.
@@ -64,7 +58,6 @@ pub(crate) struct Wire {
     /// The Query `<Code>`, which is also the first half of `x-amzn-query-error`.
     pub query_code: &'static str,
     pub status: u16,
-    pub fault: Fault,
     /// Whether the JSON answer carries `x-amzn-query-error` (only SQS's own errors do).
     pub query_error_header: bool,
 }
@@ -73,216 +66,174 @@ impl ErrorCode {
     /// The single table from error codes to their wire form (PROTOCOL.md §1.4).
     pub(crate) fn wire(self) -> Wire {
         use ErrorCode::*;
-        let (shape, query_code, status, fault, header): (&str, &str, u16, Fault, bool) = match self
-        {
+        let (shape, query_code, status, header): (&str, &str, u16, bool) = match self {
             QueueDoesNotExist => (
                 "com.amazonaws.sqs#QueueDoesNotExist",
                 "AWS.SimpleQueueService.NonExistentQueue",
                 400,
-                Fault::Sender,
                 true,
             ),
             QueueNameExists => (
                 "com.amazonaws.sqs#QueueNameExists",
                 "QueueAlreadyExists",
                 400,
-                Fault::Sender,
                 true,
             ),
             QueueDeletedRecently => (
                 "com.amazonaws.sqs#QueueDeletedRecently",
                 "AWS.SimpleQueueService.QueueDeletedRecently",
                 400,
-                Fault::Sender,
                 true,
             ),
             PurgeQueueInProgress => (
                 "com.amazonaws.sqs#PurgeQueueInProgress",
                 "AWS.SimpleQueueService.PurgeQueueInProgress",
                 403,
-                Fault::Sender,
                 true,
             ),
-            OverLimit => (
-                "com.amazonaws.sqs#OverLimit",
-                "OverLimit",
-                403,
-                Fault::Sender,
-                true,
-            ),
+            OverLimit => ("com.amazonaws.sqs#OverLimit", "OverLimit", 403, true),
             ReceiptHandleIsInvalid => (
                 "com.amazonaws.sqs#ReceiptHandleIsInvalid",
                 "ReceiptHandleIsInvalid",
                 404,
-                Fault::Sender,
                 true,
             ),
             ResourceNotFound => (
                 "com.amazonaws.sqs#ResourceNotFoundException",
                 "ResourceNotFoundException",
                 404,
-                Fault::Sender,
                 true,
             ),
             MessageNotInflight => (
                 "com.amazonaws.sqs#MessageNotInflight",
                 "AWS.SimpleQueueService.MessageNotInflight",
                 400,
-                Fault::Sender,
                 true,
             ),
             TooManyEntriesInBatchRequest => (
                 "com.amazonaws.sqs#TooManyEntriesInBatchRequest",
                 "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
                 400,
-                Fault::Sender,
                 true,
             ),
             EmptyBatchRequest => (
                 "com.amazonaws.sqs#EmptyBatchRequest",
                 "AWS.SimpleQueueService.EmptyBatchRequest",
                 400,
-                Fault::Sender,
                 true,
             ),
             BatchEntryIdsNotDistinct => (
                 "com.amazonaws.sqs#BatchEntryIdsNotDistinct",
                 "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
                 400,
-                Fault::Sender,
                 true,
             ),
             BatchRequestTooLong => (
                 "com.amazonaws.sqs#BatchRequestTooLong",
                 "AWS.SimpleQueueService.BatchRequestTooLong",
                 400,
-                Fault::Sender,
                 true,
             ),
             InvalidBatchEntryId => (
                 "com.amazonaws.sqs#InvalidBatchEntryId",
                 "AWS.SimpleQueueService.InvalidBatchEntryId",
                 400,
-                Fault::Sender,
                 true,
             ),
             UnsupportedOperation => (
                 "com.amazonaws.sqs#UnsupportedOperation",
                 "AWS.SimpleQueueService.UnsupportedOperation",
                 400,
-                Fault::Sender,
                 true,
             ),
             InvalidAttributeName => (
                 "com.amazonaws.sqs#InvalidAttributeName",
                 "InvalidAttributeName",
                 400,
-                Fault::Sender,
                 true,
             ),
             InvalidAttributeValue => (
                 "com.amazonaws.sqs#InvalidAttributeValue",
                 "InvalidAttributeValue",
                 400,
-                Fault::Sender,
                 true,
             ),
             InvalidMessageContents => (
                 "com.amazonaws.sqs#InvalidMessageContents",
                 "InvalidMessageContents",
                 400,
-                Fault::Sender,
                 true,
             ),
             InvalidParameterValue => (
                 "com.amazon.coral.service#InvalidParameterValueException",
                 "InvalidParameterValue",
                 400,
-                Fault::Sender,
                 true,
             ),
             MissingParameter => (
                 "com.amazon.coral.service#MissingRequiredParameterException",
                 "MissingParameter",
                 400,
-                Fault::Sender,
                 true,
             ),
             AccessDenied => (
                 "com.amazon.coral.service#AccessDeniedException",
                 "AccessDenied",
                 403,
-                Fault::Sender,
                 true,
             ),
             InvalidClientTokenId => (
                 "com.amazon.coral.service#InvalidClientTokenId",
                 "InvalidClientTokenId",
                 403,
-                Fault::Sender,
                 true,
             ),
             MissingAuthenticationToken => (
                 "com.amazon.coral.service#MissingAuthenticationTokenException",
                 "MissingAuthenticationToken",
                 403,
-                Fault::Sender,
                 true,
             ),
             SignatureDoesNotMatch => (
                 "com.amazon.coral.service#SignatureDoesNotMatch",
                 "SignatureDoesNotMatch",
                 403,
-                Fault::Sender,
                 true,
             ),
             IncompleteSignature => (
                 "com.amazon.coral.service#IncompleteSignatureException",
                 "IncompleteSignature",
                 400,
-                Fault::Sender,
                 true,
             ),
             MissingAction => (
                 "com.amazon.coral.service#MissingAction",
                 "MissingAction",
                 400,
-                Fault::Sender,
                 false,
             ),
             InvalidAction => (
                 "com.amazon.coral.service#UnknownOperationException",
                 "InvalidAction",
                 400,
-                Fault::Sender,
                 false,
             ),
             UnknownOperation => (
                 "com.amazon.coral.service#UnknownOperationException",
                 "UnknownOperationException",
                 404,
-                Fault::Sender,
                 false,
             ),
             Serialization => (
                 "com.amazon.coral.service#SerializationException",
                 "SerializationException",
                 400,
-                Fault::Sender,
                 false,
             ),
             RequestEntityTooLarge => (
                 "com.amazon.coral.service#RequestEntityTooLargeException",
                 "RequestEntityTooLarge",
                 413,
-                Fault::Sender,
-                false,
-            ),
-            InternalFailure => (
-                "com.amazon.coral.service#InternalFailure",
-                "InternalFailure",
-                500,
-                Fault::Receiver,
                 false,
             ),
         };
@@ -290,7 +241,6 @@ impl ErrorCode {
             json_type: shape,
             query_code,
             status,
-            fault,
             query_error_header: header,
         }
     }

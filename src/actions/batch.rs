@@ -80,7 +80,7 @@ impl BatchResult {
         let wire = err.code.wire();
         self.failed.push(json!({
             "Id": id,
-            "SenderFault": wire.fault == crate::error::Fault::Sender,
+            "SenderFault": true,
             "Code": wire.query_code,
             "Message": err.message,
         }));

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{ErrorCode, Fault, SqsError};
+use crate::error::{ErrorCode, SqsError, FAULT};
 
 /// The members of a JSON request body. An empty body counts as `{}`.
 pub(crate) fn decode(body: &[u8]) -> Result<Map<String, Value>, SqsError> {
@@ -36,12 +36,8 @@ pub(crate) fn success(result: Option<&Map<String, Value>>) -> Vec<u8> {
 pub(crate) fn error(err: &SqsError) -> (Vec<u8>, Option<String>) {
     let wire = err.code.wire();
     let body = serde_json::json!({"__type": wire.json_type, "message": err.message});
-    let header = wire.query_error_header.then(|| {
-        let fault = match wire.fault {
-            Fault::Sender => "Sender",
-            Fault::Receiver => "Receiver",
-        };
-        format!("{};{}", wire.query_code, fault)
-    });
+    let header = wire
+        .query_error_header
+        .then(|| format!("{};{FAULT}", wire.query_code));
     (serde_json::to_vec(&body).unwrap_or_default(), header)
 }

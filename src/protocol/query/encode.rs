@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Fault, SqsError};
+use crate::error::{SqsError, FAULT};
 
 const NAMESPACE: &str = "http://queue.amazonaws.com/doc/2012-11-05/";
 
@@ -164,10 +164,7 @@ pub(crate) fn error(err: &SqsError, request_id: &str, namespace: bool) -> String
     out.push_str("<?xml version=\"1.0\"?><ErrorResponse");
     push_namespace(namespace, &mut out);
     out.push_str("<Error><Type>");
-    out.push_str(match wire.fault {
-        Fault::Sender => "Sender",
-        Fault::Receiver => "Receiver",
-    });
+    out.push_str(FAULT);
     out.push_str("</Type><Code>");
     escape(wire.query_code, &mut out);
     out.push_str("</Code><Message>");
