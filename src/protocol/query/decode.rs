@@ -61,6 +61,7 @@ impl Node {
 }
 
 /// How a flattened Query name maps onto a JSON member.
+#[derive(Clone, Copy)]
 enum Rule {
     /// `Name.N` → a list of strings.
     StringList(&'static str),
@@ -72,42 +73,54 @@ enum Rule {
     StructList(&'static str),
 }
 
-/// The Query names that differ from their JSON member (PROTOCOL.md §2.1).
-fn rule(action: &str, key: &str) -> Option<Rule> {
-    Some(match key {
-        "Attribute" => Rule::StringMap("Attributes", "Name", "Value"),
-        "Tag" if action == "CreateQueue" => Rule::StringMap("tags", "Key", "Value"),
-        "Tag" => Rule::StringMap("Tags", "Key", "Value"),
-        "AttributeName" => Rule::StringList("AttributeNames"),
-        "MessageSystemAttributeName" => Rule::StringList("MessageSystemAttributeNames"),
-        "MessageAttributeName" => Rule::StringList("MessageAttributeNames"),
-        "TagKey" => Rule::StringList("TagKeys"),
-        "AWSAccountId" => Rule::StringList("AWSAccountIds"),
-        "ActionName" => Rule::StringList("Actions"),
-        "MessageAttribute" => Rule::AttributeMap("MessageAttributes"),
-        "MessageSystemAttribute" => Rule::AttributeMap("MessageSystemAttributes"),
-        "SendMessageBatchRequestEntry"
-        | "DeleteMessageBatchRequestEntry"
-        | "ChangeMessageVisibilityBatchRequestEntry" => Rule::StructList("Entries"),
-        _ => return None,
-    })
-}
-
-/// The JSON names of the list members above: botocore's Query serializer writes an empty
-/// list as `<JsonName>=` (e.g. `Entries=`), which must read as an empty list, so that an
-/// empty batch gets `EmptyBatchRequest` as from AWS rather than a type error.
-const LIST_MEMBERS: &[&str] = &[
-    "AttributeNames",
-    "MessageSystemAttributeNames",
-    "MessageAttributeNames",
-    "TagKeys",
-    "AWSAccountIds",
-    "Actions",
-    "Entries",
+/// The Query names that differ from their JSON member (PROTOCOL.md §2.1). `Tag` is the
+/// one name whose JSON member depends on the action (`tags` on CreateQueue).
+const RULES: &[(&str, Rule)] = &[
+    ("Attribute", Rule::StringMap("Attributes", "Name", "Value")),
+    ("Tag", Rule::StringMap("Tags", "Key", "Value")),
+    ("AttributeName", Rule::StringList("AttributeNames")),
+    (
+        "MessageSystemAttributeName",
+        Rule::StringList("MessageSystemAttributeNames"),
+    ),
+    (
+        "MessageAttributeName",
+        Rule::StringList("MessageAttributeNames"),
+    ),
+    ("TagKey", Rule::StringList("TagKeys")),
+    ("AWSAccountId", Rule::StringList("AWSAccountIds")),
+    ("ActionName", Rule::StringList("Actions")),
+    ("MessageAttribute", Rule::AttributeMap("MessageAttributes")),
+    (
+        "MessageSystemAttribute",
+        Rule::AttributeMap("MessageSystemAttributes"),
+    ),
+    ("SendMessageBatchRequestEntry", Rule::StructList("Entries")),
+    (
+        "DeleteMessageBatchRequestEntry",
+        Rule::StructList("Entries"),
+    ),
+    (
+        "ChangeMessageVisibilityBatchRequestEntry",
+        Rule::StructList("Entries"),
+    ),
 ];
 
+fn rule(action: &str, key: &str) -> Option<Rule> {
+    if action == "CreateQueue" && key == "Tag" {
+        return Some(Rule::StringMap("tags", "Key", "Value"));
+    }
+    RULES.iter().find(|(name, _)| *name == key).map(|(_, r)| *r)
+}
+
+/// botocore's Query serializer writes an empty list under its JSON name (e.g.
+/// `Entries=`), which must read as an empty list, so that an empty batch gets
+/// `EmptyBatchRequest` as from AWS rather than a type error.
 fn is_empty_list(key: &str, node: &Node) -> bool {
-    LIST_MEMBERS.contains(&key) && node.children.is_empty() && node.value.as_deref() == Some("")
+    let is_list = RULES
+        .iter()
+        .any(|(_, r)| matches!(r, Rule::StringList(json) | Rule::StructList(json) if *json == key));
+    is_list && node.children.is_empty() && node.value.as_deref() == Some("")
 }
 
 /// Unflattens the pairs of one request (without `Action`) into JSON members.
