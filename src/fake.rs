@@ -82,31 +82,19 @@ impl FakeSqs {
     pub fn queues(&self) -> Vec<QueueInfo> {
         let now = self.clock.now_millis();
         let mut state = self.engine.lock();
-        // Move tasks advance with the clock; show what they have moved by now, as the
-        // next SQS call would.
-        state.settle_move_tasks(now);
+        state.settle_all(now);
         let mut all: Vec<QueueInfo> = state
             .all_queues()
-            .map(|(owner, q)| {
-                let (mut visible, mut in_flight, mut delayed) = (0, 0, 0);
-                for (_, status) in q.store.peek() {
-                    match crate::inspect::state_at(status, now) {
-                        crate::MessageState::Visible => visible += 1,
-                        crate::MessageState::InFlight { .. } => in_flight += 1,
-                        crate::MessageState::Delayed { .. } => delayed += 1,
-                    }
-                }
-                QueueInfo {
-                    name: q.name.clone(),
-                    url: q.url.clone(),
-                    arn: q.arn.clone(),
-                    account_id: owner.account.clone(),
-                    region: owner.region.clone(),
-                    fifo: q.is_fifo(),
-                    visible,
-                    in_flight,
-                    delayed,
-                }
+            .map(|(owner, q)| QueueInfo {
+                name: q.name.clone(),
+                url: q.url.clone(),
+                arn: q.arn.clone(),
+                account_id: owner.account.clone(),
+                region: owner.region.clone(),
+                fifo: q.is_fifo(),
+                visible: q.store.visible(),
+                in_flight: q.store.in_flight(),
+                delayed: q.store.delayed(),
             })
             .collect();
         all.sort_by(|a, b| (&a.name, &a.region).cmp(&(&b.name, &b.region)));
@@ -118,9 +106,7 @@ impl FakeSqs {
     pub fn messages(&self, queue_url: &str) -> Vec<MessageInfo> {
         let now = self.clock.now_millis();
         let mut state = self.engine.lock();
-        // Move tasks advance with the clock; show what they have moved by now, as the
-        // next SQS call would.
-        state.settle_move_tasks(now);
+        state.settle_all(now);
         let default_region = self.region();
         let mut candidates: Vec<_> = state
             .all_queues()
@@ -130,13 +116,11 @@ impl FakeSqs {
         let Some((_, queue)) = candidates.first() else {
             return Vec::new();
         };
-        let retention = u64::from(queue.attributes.message_retention_period) * 1000;
         queue
             .store
             .peek()
             .into_iter()
-            .filter(|(m, _)| m.content.sent_at + retention > now)
-            .map(|(m, status)| message_info(&m, status, now))
+            .map(|(m, status)| message_info(&m, status))
             .collect()
     }
 }

@@ -71,13 +71,10 @@ fn at(millis: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(millis)
 }
 
-/// The state of a message at `now`, without settling the store.
-pub(crate) fn state_at(status: Status, now: u64) -> MessageState {
+/// The state of a message of a settled store.
+fn state_of(status: Status) -> MessageState {
     match status {
         Status::Ready => MessageState::Visible,
-        Status::Delayed { until } | Status::InFlight { until, .. } if until <= now => {
-            MessageState::Visible
-        }
         Status::Delayed { until } => MessageState::Delayed {
             visible_at: at(until),
         },
@@ -90,7 +87,6 @@ pub(crate) fn state_at(status: Status, now: u64) -> MessageState {
 pub(crate) fn message_info(
     message: &crate::engine::message::Message,
     status: Status,
-    now: u64,
 ) -> MessageInfo {
     use base64::Engine as _;
     let c = &message.content;
@@ -109,7 +105,7 @@ pub(crate) fn message_info(
     MessageInfo {
         message_id: c.message_id.clone(),
         body: c.body.clone(),
-        state: state_at(status, now),
+        state: state_of(status),
         receive_count: message.receive_count,
         attributes,
         group_id: c.group_id.clone(),

@@ -245,4 +245,16 @@ impl State {
             .iter()
             .flat_map(|(c, r)| r.queues.values().map(move |q| (c, q)))
     }
+
+    /// Brings every queue to `now`, as the next SQS call would (move tasks, due timers,
+    /// retention), so that inspection reads exact counts without changing anything a
+    /// client could observe.
+    pub(crate) fn settle_all(&mut self, now: u64) {
+        self.settle_move_tasks(now);
+        for region in self.regions.values_mut() {
+            for queue in region.queues.values_mut() {
+                queue.settle(now);
+            }
+        }
+    }
 }
