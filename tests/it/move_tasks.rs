@@ -55,6 +55,18 @@ async fn dead_lettered(client: &aws_sdk_sqs::Client, n: usize) -> (String, Strin
     (source, dlq)
 }
 
+/// Starts a task moving the `dlq` queue's messages to `target` at `rate` per second.
+async fn start_to_target(client: &aws_sdk_sqs::Client, rate: i32) {
+    client
+        .start_message_move_task()
+        .source_arn(format!("{ARN}:dlq"))
+        .destination_arn(format!("{ARN}:target"))
+        .max_number_of_messages_per_second(rate)
+        .send()
+        .await
+        .unwrap();
+}
+
 async fn visible(client: &aws_sdk_sqs::Client, url: &str) -> usize {
     client
         .get_queue_attributes()
@@ -131,14 +143,7 @@ async fn a_rate_limited_task_moves_with_the_clock() {
     let (sqs, client) = fake_and_client().await;
     let (_source, dlq) = dead_lettered(&client, 25).await;
     let target = create_queue(&client, "target").await;
-    client
-        .start_message_move_task()
-        .source_arn(format!("{ARN}:dlq"))
-        .destination_arn(format!("{ARN}:target"))
-        .max_number_of_messages_per_second(10)
-        .send()
-        .await
-        .unwrap();
+    start_to_target(&client, 10).await;
     assert_eq!(visible(&client, &target).await, 0);
 
     sqs.clock().advance(Duration::from_secs(1));
@@ -243,14 +248,7 @@ async fn deleting_the_destination_fails_the_task() {
     let (sqs, client) = fake_and_client().await;
     let (_source, dlq) = dead_lettered(&client, 10).await;
     let target = create_queue(&client, "target").await;
-    client
-        .start_message_move_task()
-        .source_arn(format!("{ARN}:dlq"))
-        .destination_arn(format!("{ARN}:target"))
-        .max_number_of_messages_per_second(1)
-        .send()
-        .await
-        .unwrap();
+    start_to_target(&client, 1).await;
     sqs.clock().advance(Duration::from_secs(3));
     assert_eq!(visible(&client, &target).await, 3);
     client
@@ -448,14 +446,7 @@ async fn query_list_message_move_tasks() {
     let (sqs, client) = fake_and_client().await;
     dead_lettered(&client, 4).await;
     create_queue(&client, "target").await;
-    client
-        .start_message_move_task()
-        .source_arn(format!("{ARN}:dlq"))
-        .destination_arn(format!("{ARN}:target"))
-        .max_number_of_messages_per_second(2)
-        .send()
-        .await
-        .unwrap();
+    start_to_target(&client, 2).await;
     sqs.clock().advance(Duration::from_secs(1));
     let dlq_arn = format!("{ARN}:dlq");
     let running = query(
@@ -531,14 +522,7 @@ async fn inspection_sees_what_a_task_moved_by_now() {
     let (sqs, client) = fake_and_client().await;
     let (_source, _dlq) = dead_lettered(&client, 25).await;
     let target = create_queue(&client, "target").await;
-    client
-        .start_message_move_task()
-        .source_arn(format!("{ARN}:dlq"))
-        .destination_arn(format!("{ARN}:target"))
-        .max_number_of_messages_per_second(10)
-        .send()
-        .await
-        .unwrap();
+    start_to_target(&client, 10).await;
     sqs.clock().advance(Duration::from_secs(1));
     assert_eq!(sqs.messages(&target).len(), 10);
     let moved = sqs
