@@ -42,15 +42,15 @@ impl Drop for Server {
     }
 }
 
-/// Scripts start the binary on port 0 and read its endpoint URL from the first line of
-/// stdout; the logs (which used to come first) go to stderr.
-#[tokio::test]
-async fn the_binary_prints_only_its_endpoint_url_on_stdout() {
+/// Starts the binary with `args` on port 0 and reads its endpoint URL from the first line
+/// of stdout, as scripts do.
+fn spawn_binary(args: &[&str]) -> (Server, String) {
     use std::io::BufRead;
     use std::process::{Command, Stdio};
 
     let child = Command::new(env!("CARGO_BIN_EXE_fake-sqs"))
-        .args(["--port", "0", "--seed", "7"])
+        .args(["--port", "0"])
+        .args(args)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -62,18 +62,43 @@ async fn the_binary_prints_only_its_endpoint_url_on_stdout() {
     std::io::BufReader::new(stdout)
         .read_line(&mut first)
         .expect("a first line");
-    let endpoint = first.trim_end();
+    (server, first.trim_end().to_owned())
+}
+
+/// Scripts start the binary on port 0 and read its endpoint URL from the first line of
+/// stdout; the logs (which used to come first) go to stderr.
+#[tokio::test]
+async fn the_binary_prints_only_its_endpoint_url_on_stdout() {
+    let (_server, endpoint) = spawn_binary(&["--seed", "7"]);
     assert!(
         endpoint.starts_with("http://127.0.0.1:") && !endpoint.ends_with(":0"),
-        "first line: {first:?}"
+        "first line: {endpoint:?}"
     );
     let answer = reqwest::Client::new()
-        .post(endpoint)
+        .post(&endpoint)
         .form(&[("Action", "ListQueues"), ("Version", "2012-11-05")])
         .send()
         .await
         .expect("the binary answers");
     assert_eq!(answer.status(), 200);
+}
+
+/// `--dialect yandex` makes the binary behave like Yandex: a JSON request is refused
+/// with MissingAction, in XML.
+#[tokio::test]
+async fn the_binary_serves_the_dialect_it_is_given() {
+    let (_server, endpoint) = spawn_binary(&["--dialect", "yandex"]);
+    let answer = reqwest::Client::new()
+        .post(&endpoint)
+        .header("x-amz-target", "AmazonSQS.ListQueues")
+        .header("content-type", "application/x-amz-json-1.0")
+        .body("{}")
+        .send()
+        .await
+        .expect("the binary answers");
+    assert_eq!(answer.status(), 400);
+    let body = answer.text().await.unwrap();
+    assert!(body.contains("<Code>MissingAction</Code>"), "{body}");
 }
 
 /// A port that is taken is a one-line error and exit code 1, not a panic.
