@@ -38,6 +38,7 @@
 //! - `engine`: queues and messages behind one lock; time only from [`Clock`].
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod actions;
 mod builder;
