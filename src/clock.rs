@@ -12,6 +12,22 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 
 /// How the fake's clock moves.
+///
+/// # Example
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use fake_sqs::{ClockMode, FakeSqs};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// // Real time (the default).
+/// let live = FakeSqs::builder().clock(ClockMode::System).start().await;
+/// assert!(!live.clock().is_paused());
+/// // Standing still at a chosen time, for timestamps a snapshot can hold.
+/// let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+/// let paused = FakeSqs::builder().clock(ClockMode::Paused(Some(at))).start().await;
+/// assert_eq!(paused.clock().now(), at);
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ClockMode {
     /// Follows the system clock (plus whatever [`Clock::advance`] added).
@@ -76,11 +92,36 @@ impl Clock {
     }
 
     /// The current time of the fake.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// let sqs = FakeSqs::builder().clock(ClockMode::Paused(Some(at))).start().await;
+    /// assert_eq!(sqs.clock().now(), at);
+    /// # }
+    /// ```
     pub fn now(&self) -> SystemTime {
         UNIX_EPOCH + Duration::from_millis(self.now_millis())
     }
 
     /// The current time of the fake, in milliseconds since the Unix epoch.
+    /// SQS's timestamps (SentTimestamp, ...) are in this unit.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let at = UNIX_EPOCH + Duration::from_millis(1_700_000_000_250);
+    /// let sqs = FakeSqs::builder().clock(ClockMode::Paused(Some(at))).start().await;
+    /// assert_eq!(sqs.clock().now_millis(), 1_700_000_000_250);
+    /// # }
+    /// ```
     pub fn now_millis(&self) -> u64 {
         let real = self
             .inner
@@ -93,6 +134,23 @@ impl Clock {
 
     /// Moves the clock forward by `by`, and wakes every long poll so that messages that
     /// became visible are delivered and deadlines that passed are honoured.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = FakeSqs::builder().clock(ClockMode::Paused(None)).start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// client.send_message().queue_url(&url).message_body("later").delay_seconds(60).send().await.unwrap();
+    /// assert_eq!(sqs.queues()[0].delayed, 1);
+    ///
+    /// sqs.clock().advance(Duration::from_secs(60));
+    /// assert_eq!(sqs.queues()[0].visible, 1);
+    /// # }
+    /// ```
     pub fn advance(&self, by: Duration) {
         let nanos = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
         self.inner.offset_nanos.fetch_add(nanos, Ordering::AcqRel);
@@ -100,6 +158,17 @@ impl Clock {
     }
 
     /// Whether this clock stands still between calls to [`Clock::advance`].
+    ///
+    /// # Example
+    /// ```
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// assert!(!FakeSqs::start().await.clock().is_paused());
+    /// let sqs = FakeSqs::builder().clock(ClockMode::Paused(None)).start().await;
+    /// assert!(sqs.clock().is_paused());
+    /// # }
+    /// ```
     pub fn is_paused(&self) -> bool {
         self.inner.origin.is_none()
     }

@@ -7,6 +7,21 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::engine::store::Status;
 
 /// One queue, as it stands.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let sqs = fake_sqs::FakeSqs::start().await;
+/// let client = sqs.client().await;
+/// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+/// client.send_message().queue_url(&url).message_body("work").send().await.unwrap();
+///
+/// let queue = &sqs.queues()[0];
+/// assert_eq!(queue.url, url);
+/// assert_eq!(queue.arn, "arn:aws:sqs:us-east-1:000000000000:jobs");
+/// assert_eq!((queue.visible, queue.in_flight, queue.delayed), (1, 0, 0));
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct QueueInfo {
@@ -31,6 +46,24 @@ pub struct QueueInfo {
 }
 
 /// Where a message stands.
+///
+/// # Example
+/// ```
+/// use std::time::Duration;
+/// use fake_sqs::{ClockMode, FakeSqs, MessageState};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let sqs = FakeSqs::builder().clock(ClockMode::Paused(None)).start().await;
+/// let client = sqs.client().await;
+/// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+/// client.send_message().queue_url(&url).message_body("work").send().await.unwrap();
+/// client.receive_message().queue_url(&url).send().await.unwrap();
+///
+/// // In flight until the 30 s visibility timeout ends.
+/// let visible_at = sqs.clock().now() + Duration::from_secs(30);
+/// assert_eq!(sqs.messages(&url)[0].state, MessageState::InFlight { visible_at });
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessageState {
     /// A receive could return it now.
@@ -48,6 +81,33 @@ pub enum MessageState {
 }
 
 /// One message in a queue.
+///
+/// # Example
+/// ```
+/// use aws_sdk_sqs::types::MessageAttributeValue;
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let sqs = fake_sqs::FakeSqs::start().await;
+/// let client = sqs.client().await;
+/// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+/// let kind = MessageAttributeValue::builder().data_type("String").string_value("resize").build().unwrap();
+/// let sent = client
+///     .send_message()
+///     .queue_url(&url)
+///     .message_body("photo.jpg")
+///     .message_attributes("kind", kind)
+///     .send()
+///     .await
+///     .unwrap();
+///
+/// let message = &sqs.messages(&url)[0];
+/// assert_eq!(Some(message.message_id.as_str()), sent.message_id());
+/// assert_eq!(message.body, "photo.jpg");
+/// assert_eq!(message.attributes["kind"], "resize");
+/// assert_eq!((message.receive_count, message.group_id.as_deref()), (0, None));
+/// assert!(message.sent_at <= sqs.clock().now());
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct MessageInfo {
