@@ -16,6 +16,7 @@ mod messages;
 mod move_tasks;
 mod permissions;
 mod protocols;
+#[rustfmt::skip]
 mod readme;
 mod robustness;
 mod scaleway;
