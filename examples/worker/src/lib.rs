@@ -29,7 +29,9 @@ pub struct Backoff {
 impl Backoff {
     /// The wait after a job's `attempt`-th failure (1 for the first).
     pub fn after(&self, attempt: u32) -> Duration {
-        let doubled = self.first.saturating_mul(1 << attempt.saturating_sub(1).min(20));
+        let doubled = self
+            .first
+            .saturating_mul(1 << attempt.saturating_sub(1).min(20));
         doubled.min(self.max)
     }
 }

@@ -12,9 +12,17 @@ use fake_sqs_example_worker::{Polled, Worker};
 /// A fake with a `jobs` queue whose redrive policy moves a job to `jobs-dlq` after three
 /// receives. Returns the fake, a client, and the two queue URLs.
 async fn queues() -> (FakeSqs, aws_sdk_sqs::Client, String, String) {
-    let sqs = FakeSqs::builder().clock(ClockMode::Paused(None)).start().await;
+    let sqs = FakeSqs::builder()
+        .clock(ClockMode::Paused(None))
+        .start()
+        .await;
     let client = sqs.client().await;
-    let dlq = client.create_queue().queue_name("jobs-dlq").send().await.unwrap();
+    let dlq = client
+        .create_queue()
+        .queue_name("jobs-dlq")
+        .send()
+        .await
+        .unwrap();
     let dlq_url = dlq.queue_url.unwrap();
     let dlq_arn = &sqs.queues()[0].arn;
     let policy = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"3"}}"#);
@@ -29,7 +37,13 @@ async fn queues() -> (FakeSqs, aws_sdk_sqs::Client, String, String) {
 }
 
 async fn send(client: &aws_sdk_sqs::Client, url: &str, body: &str) {
-    client.send_message().queue_url(url).message_body(body).send().await.unwrap();
+    client
+        .send_message()
+        .queue_url(url)
+        .message_body(body)
+        .send()
+        .await
+        .unwrap();
 }
 
 /// One poll of the worker, with the clock moved forward by `by` once the poll waits in
@@ -57,7 +71,13 @@ async fn jobs_that_succeed_are_deleted() {
     let worker = Worker::new(client, &jobs, |_job: &str| Ok(()));
     let polled = worker.poll_once().await.unwrap();
 
-    assert_eq!(polled, Polled { succeeded: 2, failed: 0 });
+    assert_eq!(
+        polled,
+        Polled {
+            succeeded: 2,
+            failed: 0
+        }
+    );
     assert!(sqs.messages(&jobs).is_empty());
 }
 
@@ -76,11 +96,22 @@ async fn a_failed_job_comes_back_after_its_backoff_and_succeeds() {
     assert_eq!(worker.poll_once().await.unwrap().failed, 1);
     // Hidden for the first backoff, 1 s, not for the queue's 30 s visibility timeout.
     let back_at = sqs.clock().now() + Duration::from_secs(1);
-    assert_eq!(sqs.messages(&jobs)[0].state, MessageState::InFlight { visible_at: back_at });
+    assert_eq!(
+        sqs.messages(&jobs)[0].state,
+        MessageState::InFlight {
+            visible_at: back_at
+        }
+    );
 
     // The next poll waits; when the backoff is over, the job is back and succeeds.
     let polled = poll_while_advancing(&sqs, &worker, Duration::from_secs(1)).await;
-    assert_eq!(polled, Polled { succeeded: 1, failed: 0 });
+    assert_eq!(
+        polled,
+        Polled {
+            succeeded: 1,
+            failed: 0
+        }
+    );
     assert!(sqs.messages(&jobs).is_empty());
 }
 
@@ -92,8 +123,18 @@ async fn a_job_that_keeps_failing_ends_in_the_dead_letter_queue() {
 
     // Three receives, three failures, with backoffs of 1 s and 2 s in between.
     assert_eq!(worker.poll_once().await.unwrap().failed, 1);
-    assert_eq!(poll_while_advancing(&sqs, &worker, Duration::from_secs(1)).await.failed, 1);
-    assert_eq!(poll_while_advancing(&sqs, &worker, Duration::from_secs(2)).await.failed, 1);
+    assert_eq!(
+        poll_while_advancing(&sqs, &worker, Duration::from_secs(1))
+            .await
+            .failed,
+        1
+    );
+    assert_eq!(
+        poll_while_advancing(&sqs, &worker, Duration::from_secs(2))
+            .await
+            .failed,
+        1
+    );
     assert_eq!(sqs.messages(&jobs)[0].receive_count, 3);
 
     // After the third backoff (4 s) the job is due a fourth receive: the redrive policy

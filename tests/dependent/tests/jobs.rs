@@ -7,11 +7,25 @@ use fake_sqs::{ClockMode, FakeSqs};
 
 #[tokio::test]
 async fn unacknowledged_jobs_come_back() -> Result<(), Box<dyn std::error::Error>> {
-    let sqs = FakeSqs::builder().clock(ClockMode::Paused(None)).start().await;
+    let sqs = FakeSqs::builder()
+        .clock(ClockMode::Paused(None))
+        .start()
+        .await;
     let client = sqs.client().await;
 
-    let url = client.create_queue().queue_name("jobs").send().await?.queue_url.unwrap();
-    client.send_message().queue_url(&url).message_body("work").send().await?;
+    let url = client
+        .create_queue()
+        .queue_name("jobs")
+        .send()
+        .await?
+        .queue_url
+        .unwrap();
+    client
+        .send_message()
+        .queue_url(&url)
+        .message_body("work")
+        .send()
+        .await?;
     let first = client.receive_message().queue_url(&url).send().await?;
     assert_eq!(first.messages().len(), 1);
 
@@ -26,8 +40,19 @@ async fn unacknowledged_jobs_come_back() -> Result<(), Box<dyn std::error::Error
 async fn works_on_a_multi_thread_runtime() -> Result<(), Box<dyn std::error::Error>> {
     let sqs = FakeSqs::start().await;
     let client = sqs.client().await;
-    let url = client.create_queue().queue_name("jobs").send().await?.queue_url.unwrap();
-    client.send_message().queue_url(&url).message_body("work").send().await?;
+    let url = client
+        .create_queue()
+        .queue_name("jobs")
+        .send()
+        .await?
+        .queue_url
+        .unwrap();
+    client
+        .send_message()
+        .queue_url(&url)
+        .message_body("work")
+        .send()
+        .await?;
     assert_eq!(sqs.queues()[0].visible, 1);
     Ok(())
 }
