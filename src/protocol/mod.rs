@@ -3,7 +3,10 @@
 //!
 //! The engine never sees a wire format, and neither codec ever sees queue state.
 
+#[cfg(test)]
+pub(crate) mod heap_meter;
 pub(crate) mod json;
+pub(crate) mod limits;
 pub(crate) mod params;
 pub(crate) mod query;
 
