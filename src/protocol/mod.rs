@@ -89,14 +89,13 @@ pub(crate) fn encode(
         (Protocol::Query, Ok(outcome)) => Encoded {
             status: 200,
             content_type: "text/xml",
-            body: query::encode::success(action, outcome.result(), request_id, namespace)
-                .into_bytes(),
+            body: query::encode::success(action, outcome.result(), request_id, namespace),
             query_error: None,
         },
         (Protocol::Query, Err(err)) => Encoded {
             status: dialect.status(err.code),
             content_type: "text/xml",
-            body: query::encode::error(err, request_id, namespace).into_bytes(),
+            body: query::encode::error(err, request_id, namespace),
             query_error: None,
         },
     }
