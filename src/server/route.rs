@@ -4,9 +4,9 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 
+use super::connection::RequestBody;
 use super::{auth, scaleway_api, signature};
 use crate::actions::{Action, Ctx};
 use crate::dialect::{self, Dialect};
@@ -22,7 +22,7 @@ pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// protocol, AWS rejects them (AWS-RECORDED.md rows 168 and 169).
 const SERVICE_ACTIONS: [&str; 2] = ["CreateQueue", "ListQueues"];
 
-pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<Full<Bytes>> {
+pub(crate) async fn handle(req: Request<RequestBody>, engine: &Engine) -> Response<Full<Bytes>> {
     let dialect = engine.config().dialect;
     if dialect == Dialect::Scaleway && scaleway_api::is_management_path(req.uri().path()) {
         return scaleway_api::handle(req, engine).await;

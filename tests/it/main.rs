@@ -5,6 +5,7 @@ mod support;
 
 mod batch;
 mod client_regressions;
+mod connections;
 mod dlq;
 mod errors;
 mod fifo;
