@@ -200,3 +200,22 @@ async fn serve(
         _ = tokio::time::sleep(Duration::from_millis(100)) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn accept_pauses_double_up_to_a_second_and_start_again_after_an_accept() {
+        let mut backoff = Backoff::new();
+        let emfile = std::io::Error::from_raw_os_error(24);
+        let pauses: Vec<u128> = (0..9).map(|_| backoff.after(&emfile).as_millis()).collect();
+        assert_eq!(pauses, [10, 20, 40, 80, 160, 320, 640, 1000, 1000]);
+        backoff.accepted();
+        assert_eq!(backoff.after(&emfile), Backoff::FIRST);
+        assert!(!is_connection_error(&emfile));
+        assert!(is_connection_error(
+            &std::io::ErrorKind::ConnectionAborted.into()
+        ));
+    }
+}
