@@ -5,9 +5,11 @@ mod support;
 
 mod batch;
 mod client_regressions;
+mod connections;
 mod dlq;
 mod errors;
 mod fifo;
+mod hostile;
 mod lifecycle;
 mod list_queues_prefix;
 mod long_poll;
