@@ -8,6 +8,7 @@ mod client_regressions;
 mod dlq;
 mod errors;
 mod fifo;
+mod fifo_group_line;
 mod lifecycle;
 mod list_queues_prefix;
 mod long_poll;
