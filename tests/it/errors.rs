@@ -116,8 +116,6 @@ async fn create_queue_rejects_bad_names_and_attributes() {
     );
 }
 
-/// FifoQueue cannot change; setting `true` on a FIFO queue is a no-op (rows 37-40).
-
 /// A missing, empty or invalid QueueName: each case of `fixtures/aws/create-queue-names.json`
 /// gets its recorded code, status and text over both protocols, and creates nothing.
 #[tokio::test]
@@ -140,6 +138,8 @@ async fn create_queue_name_errors_match_the_recorded_facts() {
     }
     assert!(sqs.queues().is_empty());
 }
+
+/// FifoQueue cannot change; setting `true` on a FIFO queue is a no-op (rows 37-40).
 #[tokio::test]
 async fn queue_type_cannot_change() {
     let (_sqs, client) = fake_and_client().await;
