@@ -14,7 +14,7 @@ use crate::server::connection::Timeouts;
 use crate::server::Server;
 
 /// The access key of [`FakeSqs::sdk_config`]'s credentials. Messages sent with them
-/// carry it as their SenderId.
+/// carry [`sender_id`](crate::sender_id)`(TEST_ACCESS_KEY)` as their SenderId.
 pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 
 /// The secret key that goes with [`TEST_ACCESS_KEY`].

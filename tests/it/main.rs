@@ -9,6 +9,7 @@ mod connections;
 mod dlq;
 mod errors;
 mod fifo;
+mod fifo_group_line;
 mod hostile;
 mod lifecycle;
 mod list_queues_prefix;

@@ -85,6 +85,42 @@ impl Answer {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).expect("a JSON body")
     }
+
+    /// The error's (status, code, message), read as SDKs read it: for JSON the code from
+    /// `x-amzn-query-error` and the body's `message`, for Query `<Code>` and `<Message>`.
+    pub fn error(&self) -> (u16, String, String) {
+        if let Some(header) = self.headers.get("x-amzn-query-error") {
+            let code = header.to_str().unwrap().split(';').next().unwrap();
+            let message = self.json()["message"].as_str().unwrap_or("").to_owned();
+            return (self.status, code.to_owned(), message);
+        }
+        let element = |name: &str| {
+            let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+            let start = self.body.find(&open).map(|i| i + open.len());
+            let end = self.body.find(&close);
+            match (start, end) {
+                (Some(start), Some(end)) => unescape_xml(&self.body[start..end]),
+                _ => String::new(),
+            }
+        };
+        (self.status, element("Code"), element("Message"))
+    }
+}
+
+/// The text of an XML element's content (the five predefined entities).
+fn unescape_xml(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// A fact recorded from AWS, `fixtures/aws/<name>`.
+pub fn aws_fact(name: &str) -> Value {
+    let path = format!("{}/fixtures/aws/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Replaces `127.0.0.1:<port>` with `127.0.0.1:PORT`.
