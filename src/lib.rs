@@ -233,4 +233,5 @@ pub use clock::{Clock, ClockMode};
 pub use dialect::credentials::Permissions;
 pub use dialect::Dialect;
 pub use fake::FakeSqs;
+pub use ids::sender_id;
 pub use inspect::{MessageInfo, MessageState, QueueInfo};
