@@ -429,6 +429,20 @@ impl FakeSqsBuilder {
 
     /// How long a client may take to send a request's body once its headers are in
     /// (default 60 s). A connection that takes longer is closed.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// // Uploads of large batches over a slow link may take their time.
+    /// let sqs = fake_sqs::FakeSqs::builder()
+    ///     .body_read_timeout(Duration::from_secs(300))
+    ///     .start()
+    ///     .await;
+    /// # drop(sqs);
+    /// # }
+    /// ```
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.body_read = timeout;
         self
@@ -437,6 +451,19 @@ impl FakeSqsBuilder {
     /// How long a keep-alive connection may sit idle between requests (default 120 s,
     /// longer than SDK connection pools keep idle connections). An idle connection is
     /// closed then. A request being answered, such as a long poll, is never cut short.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// // Shorter than the client pool's idle time, to test how a client copes when
+    /// // the server closes a pooled connection first.
+    /// let sqs = fake_sqs::FakeSqs::builder().idle_timeout(Duration::from_secs(1)).start().await;
+    /// let client = sqs.client().await;
+    /// client.list_queues().send().await.unwrap();
+    /// # }
+    /// ```
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.idle = timeout;
         self
