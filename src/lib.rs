@@ -198,8 +198,9 @@
 //! ```
 //!
 //! Its flags (`--host`, `--port`, `--dialect`, `--region`, `--account-id`, `--seed`,
-//! `--threads`, each also read from a `FAKE_SQS_*` variable) are the builder's
-//! settings; `fake-sqs --help` lists them. It logs one line per request to stderr.
+//! `--threads` and the connection timeouts, each also read from a `FAKE_SQS_*`
+//! variable) are the builder's settings; `fake-sqs --help` lists them. It logs one line
+//! per request to stderr.
 //!
 //! # Features
 //!
