@@ -52,10 +52,12 @@ mod protocol;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
 mod server;
+mod wait;
 
 pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
 pub use clock::{Clock, ClockMode};
 pub use dialect::credentials::Permissions;
 pub use dialect::Dialect;
 pub use fake::FakeSqs;
-pub use inspect::{MessageInfo, MessageState, QueueInfo};
+pub use inspect::{MessageAttribute, MessageInfo, MessageState, QueueInfo, UnknownQueue};
+pub use wait::{ReceiversTimeout, RECEIVERS_TIMEOUT};
