@@ -363,8 +363,9 @@ impl Clock {
         let id = sleepers.next_id;
         sleepers.next_id += 1;
         sleepers.by_wake.insert((at, id), what.to_owned());
-        self.inner.sleeping.send_replace(sleepers.by_wake.len());
+        // Jump first: whoever sees the new count sees the clock where it will be.
         self.advance_if_idle(&sleepers);
+        self.inner.sleeping.send_replace(sleepers.by_wake.len());
         Sleeper {
             clock: self.clone(),
             key: (at, id),

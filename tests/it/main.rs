@@ -5,9 +5,11 @@ mod support;
 
 mod batch;
 mod client_regressions;
+mod clock;
 mod dlq;
 mod errors;
 mod fifo;
+mod inspection;
 mod lifecycle;
 mod list_queues_prefix;
 mod long_poll;
@@ -16,7 +18,9 @@ mod messages;
 mod move_tasks;
 mod permissions;
 mod protocols;
+#[rustfmt::skip]
 mod readme;
+mod reset;
 mod robustness;
 mod scaleway;
 mod visibility;
