@@ -260,7 +260,8 @@ impl FakeSqs {
     ///
     /// [`FakeSqsBuilder::start_blocking`]: crate::FakeSqsBuilder::start_blocking
     pub fn reset(&self) {
-        // Everything the fake remembers is cleared here, in one place.
+        // Everything the fake remembers is cleared here, in one place: what it comes to
+        // remember beside the engine (a request journal, faults, expectations) too.
         self.engine
             .reset(|state, now| self.initial.seed(state, self.engine.config(), now));
     }

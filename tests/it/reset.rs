@@ -5,7 +5,6 @@
 use std::sync::LazyLock;
 use std::time::{Duration, UNIX_EPOCH};
 
-use aws_sdk_sqs::types::QueueAttributeName as Q;
 use fake_sqs::{Dialect, FakeSqs};
 
 use crate::support::{builder, code, create_queue, fake_and_client, START_SECS};
@@ -160,7 +159,6 @@ async fn dropping_the_fake_answers_waiting_polls_empty() {
                     .receive_message()
                     .queue_url(&url)
                     .wait_time_seconds(20)
-                    .attribute_names(Q::All)
                     .send(),
             )
         })
