@@ -51,9 +51,14 @@ pub enum ClockMode {
     /// starts.
     ///
     /// A worker's long poll then answers at once instead of hanging a test that never
-    /// advances the clock; the price is that the clock runs ahead whenever the fake is
-    /// idle but for long polls, even if the test was about to send: a message the test
-    /// sends a moment later reaches the worker's *next* poll.
+    /// advances the clock. The price: the fake sees only the requests it is serving,
+    /// not the work around them, so the clock runs ahead whenever it is idle but for
+    /// long polls. A message the test sends a moment later reaches the worker's *next*
+    /// poll; and with two consumers, one's empty polls move the clock while the other
+    /// handles a message between requests, which can take that message past its
+    /// visibility timeout. For such tests, pause the clock and move it with
+    /// [`FakeSqs::wait_for_receivers`](crate::FakeSqs::wait_for_receivers) and
+    /// [`Clock::advance`].
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {

@@ -36,8 +36,8 @@ pub struct ReceiversTimeout {
     pub expected: usize,
     /// The queue URL of each long poll waiting when time ran out.
     pub waiting_on: Vec<String>,
-    /// How long it waited.
-    #[serde(serialize_with = "millis")]
+    /// How long it waited (in JSON, `after_ms`).
+    #[serde(rename = "after_ms", serialize_with = "millis")]
     pub after: Duration,
 }
 
