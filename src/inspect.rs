@@ -145,7 +145,7 @@ pub struct MessageInfo {
     pub deduplication_id: Option<String>,
     /// Its `SequenceNumber` (FIFO queues).
     pub sequence_number: Option<String>,
-    /// Who sent it (`SenderId`: the access key of the request).
+    /// Who sent it (`SenderId`, as [`sender_id`](crate::sender_id) derives it).
     pub sender_id: String,
     /// Its `AWSTraceHeader`, if it was sent with one.
     pub trace_header: Option<String>,

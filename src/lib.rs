@@ -72,5 +72,6 @@ pub use clock::{Clock, ClockMode};
 pub use dialect::credentials::Permissions;
 pub use dialect::Dialect;
 pub use fake::FakeSqs;
+pub use ids::sender_id;
 pub use inspect::{MessageAttribute, MessageInfo, MessageState, QueueInfo, UnknownQueue};
 pub use wait::{ReceiversTimeout, RECEIVERS_TIMEOUT};
