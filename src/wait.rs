@@ -13,6 +13,17 @@ use crate::fake::FakeSqs;
 /// How long [`FakeSqs::wait_for_receivers`] waits before it panics. Generous, because
 /// a loaded CI machine can take seconds to schedule a worker; a test that works never
 /// waits that long.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use fake_sqs::{FakeSqs, RECEIVERS_TIMEOUT};
+///
+/// // The same wait as `wait_for_receivers(0)`, as a Result.
+/// let sqs = FakeSqs::start().await;
+/// assert!(sqs.try_wait_for_receivers(0, RECEIVERS_TIMEOUT).await.is_ok());
+/// # }
+/// ```
 pub const RECEIVERS_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The error of [`FakeSqs::try_wait_for_receivers`]: the count of waiting long polls
