@@ -129,6 +129,9 @@ async fn an_idle_keep_alive_connection_is_closed_and_a_busy_one_is_not() {
     // Idle longer than the header timeout: the connection is still there, because
     // between requests the (longer) idle timeout runs.
     tokio::time::sleep(Duration::from_millis(400)).await;
+    // Taken before the request: the server's idle countdown starts once it has written
+    // the answer, which is after this instant and before the client has read it.
+    let since = Instant::now();
     stream
         .write_all(post("Action=ListQueues").as_bytes())
         .await
@@ -140,7 +143,6 @@ async fn an_idle_keep_alive_connection_is_closed_and_a_busy_one_is_not() {
         idle_since.elapsed()
     );
 
-    let since = Instant::now();
     let (after, read) = closed(&mut stream, since, Duration::from_secs(5)).await;
     assert!(
         after >= Duration::from_millis(600),
