@@ -8,7 +8,7 @@ use crate::dialect::credentials::{Activation, Credential, Permissions};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
 use crate::engine::store::IN_FLIGHT_LIMIT;
-use crate::engine::{Config, Engine};
+use crate::engine::{Config, Engine, State};
 use crate::fake::FakeSqs;
 use crate::server::connection::Timeouts;
 use crate::server::Server;
@@ -65,12 +65,31 @@ pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 /// ```
 pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
 
+/// What a fresh fake holds before its first request, and what [`FakeSqs::reset`] puts
+/// back: in the Scaleway dialect, SQS activated for the default project and the
+/// builder's credentials; nothing otherwise.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Initial {
+    scaleway_credentials: Option<Vec<(String, String, Permissions)>>,
+}
+
+impl Initial {
+    pub(crate) fn seed(&self, state: &mut State, config: &Config, now: u64) {
+        if let Some(credentials) = &self.scaleway_credentials {
+            seed_scaleway(state, config, now, credentials);
+        }
+    }
+}
+
 /// Activates SQS for the default project and adds the given credentials to it.
-fn seed_scaleway(engine: &Engine, credentials: Vec<(String, String, Permissions)>) {
-    let project = engine.config().default_account.clone();
-    let region = engine.config().default_region.clone();
-    let now = engine.now();
-    let mut state = engine.lock();
+fn seed_scaleway(
+    state: &mut State,
+    config: &Config,
+    now: u64,
+    credentials: &[(String, String, Permissions)],
+) {
+    let project = config.default_account.clone();
+    let region = config.default_region.clone();
     state.scaleway.activations.insert(
         (project.clone(), region.clone()),
         Activation {
@@ -79,7 +98,7 @@ fn seed_scaleway(engine: &Engine, credentials: Vec<(String, String, Permissions)
             enabled: true,
         },
     );
-    for (i, (access_key, secret_key, permissions)) in credentials.into_iter().enumerate() {
+    for (i, (access_key, secret_key, permissions)) in credentials.iter().enumerate() {
         state.scaleway.insert(Credential {
             id: format!("00000000-0000-4000-8000-{i:012}"),
             name: format!("fake-sqs-{i}"),
@@ -87,9 +106,9 @@ fn seed_scaleway(engine: &Engine, credentials: Vec<(String, String, Permissions)
             region: region.clone(),
             created_at: now,
             updated_at: now,
-            access_key,
-            secret_key,
-            permissions,
+            access_key: access_key.clone(),
+            secret_key: secret_key.clone(),
+            permissions: *permissions,
         });
     }
 }
@@ -120,6 +139,7 @@ pub struct FakeSqsBuilder {
     clock: ClockMode,
     seed: Option<u64>,
     addr: SocketAddr,
+    advertised_url: Option<String>,
     threads: usize,
     deleted_queue_cooldown: bool,
     purge_cooldown: bool,
@@ -138,6 +158,7 @@ impl Default for FakeSqsBuilder {
             clock: ClockMode::System,
             seed: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            advertised_url: None,
             threads: 1,
             deleted_queue_cooldown: true,
             purge_cooldown: true,
@@ -298,6 +319,35 @@ impl FakeSqsBuilder {
     /// ```
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
+        self
+    }
+
+    /// What queue URLs start with, instead of the endpoint URL (`http://127.0.0.1:<port>`):
+    /// a scheme and host, and a port if you like, such as `http://sqs.test` or the name a
+    /// container is reached by. The server still listens where [`FakeSqsBuilder::bind`]
+    /// says, and [`FakeSqs::endpoint_url`] still gives that address.
+    ///
+    /// With a fixed host, queue URLs no longer depend on the ephemeral port, so
+    /// snapshots that show them (a [`FakeSqs::queues`] dump, a QueueUrl in an answer)
+    /// are the same on every run. The AWS SDKs send every request to their endpoint and
+    /// carry the queue URL as a parameter, so they work with any host here; a client
+    /// that sends to the queue URL itself needs a host that reaches the fake.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// let sqs = FakeSqs::builder().advertised_url("http://sqs.test").start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// assert_eq!(url, "http://sqs.test/000000000000/jobs");
+    /// client.send_message().queue_url(&url).message_body("a").send().await.unwrap();
+    /// assert_eq!(sqs.messages(&url).len(), 1);
+    /// # }
+    /// ```
+    pub fn advertised_url(mut self, url: impl Into<String>) -> Self {
+        self.advertised_url = Some(url.into().trim_end_matches('/').to_owned());
         self
     }
 
@@ -567,7 +617,9 @@ impl FakeSqsBuilder {
             default_region: self
                 .region
                 .unwrap_or_else(|| dialect.default_region().to_owned()),
-            base_url: format!("http://{addr}"),
+            base_url: self
+                .advertised_url
+                .unwrap_or_else(|| format!("http://{addr}")),
             limits: AttributeLimits {
                 max_message_size: dialect.max_message_size(),
                 settable: dialect.settable_attributes(),
@@ -577,8 +629,9 @@ impl FakeSqsBuilder {
             deleted_queue_cooldown: self.deleted_queue_cooldown,
             purge_cooldown: self.purge_cooldown,
             in_flight_limit: self.in_flight_limit,
+            seed: self.seed,
         };
-        let engine = Engine::new(clock.clone(), self.seed, config);
+        let mut initial = Initial::default();
         if dialect == Dialect::Scaleway {
             let mut credentials = vec![(
                 TEST_ACCESS_KEY.to_owned(),
@@ -586,9 +639,11 @@ impl FakeSqsBuilder {
                 Permissions::all(),
             )];
             credentials.extend(self.scaleway_credentials);
-            seed_scaleway(&engine, credentials);
+            initial.scaleway_credentials = Some(credentials);
         }
+        let engine = Engine::new(clock.clone(), config);
+        initial.seed(&mut engine.lock(), engine.config(), engine.now());
         let server = Server::spawn(listener, engine.clone(), self.threads, self.timeouts)?;
-        Ok(FakeSqs::new(server, engine, clock))
+        Ok(FakeSqs::new(server, engine, clock, initial))
     }
 }

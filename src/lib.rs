@@ -50,7 +50,10 @@
 //! Every timer of the fake (visibility timeouts, delays, retention, the 60-second
 //! cooldowns, long-poll deadlines) reads the fake's [`Clock`]. By default it follows
 //! real time; [`ClockMode::Paused`] stands it still until the test calls
-//! [`Clock::advance`], which also wakes long polls whose wait has passed.
+//! [`Clock::advance`] or [`Clock::set`], which also wake long polls whose wait has
+//! passed. [`ClockMode::AutoAdvance`] is paused too, but moves by itself to the next
+//! moment something would happen whenever the only requests in the fake are long polls
+//! waiting: a test that forgets to move the clock does not hang.
 //!
 //! ```
 //! use std::time::Duration;
@@ -76,8 +79,8 @@
 //! ```
 //!
 //! A worker that long-polls waits in the fake until a message arrives or the clock
-//! passes its wait. [`FakeSqs::waiting_receives`] tells the test when the worker is
-//! idle in a poll, so that it knows when to send or to move the clock:
+//! passes its wait. [`FakeSqs::wait_for_receivers`] waits (without sleeping) until the
+//! worker is idle in a poll, so that the test knows when to send or to move the clock:
 //!
 //! ```
 //! use std::time::Duration;
@@ -94,9 +97,7 @@
 //!     let (client, url) = (client.clone(), url.clone());
 //!     async move { client.receive_message().queue_url(url).wait_time_seconds(20).send().await }
 //! });
-//! while sqs.waiting_receives() == 0 {
-//!     tokio::task::yield_now().await;
-//! }
+//! sqs.wait_for_receivers(1).await;
 //!
 //! // The clock passes the wait: the poll answers, empty.
 //! sqs.clock().advance(Duration::from_secs(20));
@@ -107,8 +108,11 @@
 //!
 //! ## Inspection
 //!
-//! [`FakeSqs::queues`] and [`FakeSqs::messages`] show the fake's state for assertions.
-//! Reading changes nothing a client could see: no receive count, no visibility.
+//! [`FakeSqs::queues`], [`FakeSqs::queue`] and [`FakeSqs::messages`] show the fake's
+//! state for assertions. Reading changes nothing a client could see: no receive count,
+//! no visibility. A URL that names no queue panics with the URLs there are (the `try_`
+//! forms return the error), so an assertion cannot pass on a misspelt URL. The views
+//! serialize with serde, for `insta::assert_json_snapshot!`.
 //!
 //! ```
 //! use fake_sqs::{FakeSqs, MessageState};
@@ -134,7 +138,8 @@
 //!
 //! MessageIds, receipt handles and RequestIds are random unless the fake has a
 //! [seed](FakeSqsBuilder::seed): then the same requests get the same ids on every run,
-//! which makes snapshots of whole answers stable.
+//! which makes snapshots of whole answers stable. [`FakeSqsBuilder::advertised_url`]
+//! keeps the ephemeral port out of queue URLs, for the same reason.
 //!
 //! ```
 //! use fake_sqs::FakeSqs;
@@ -151,6 +156,31 @@
 //! let one = FakeSqs::builder().seed(42).start().await;
 //! let two = FakeSqs::builder().seed(42).start().await;
 //! assert_eq!(first_message_id(&one).await?, first_message_id(&two).await?);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## One fake for many tests
+//!
+//! A fake starts in well under a millisecond, so one per test is the simple choice. A
+//! `static` fake can serve a whole test binary instead: [`FakeSqsBuilder::start_blocking`]
+//! starts it without `.await`, and [`FakeSqs::reset`] empties it on the same port. Each
+//! test builds its own client, on its own runtime: a client keeps its connections on the
+//! runtime it first ran on, and stalls when shared with another.
+//!
+//! ```
+//! use std::sync::LazyLock;
+//! use fake_sqs::FakeSqs;
+//!
+//! static SQS: LazyLock<FakeSqs> = LazyLock::new(|| FakeSqs::builder().start_blocking());
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), aws_sdk_sqs::Error> {
+//! // In each test:
+//! let client = SQS.client().await;
+//! client.create_queue().queue_name("mine").send().await?;
+//! SQS.reset();
+//! assert!(SQS.queues().is_empty());
 //! # Ok(())
 //! # }
 //! ```
@@ -198,7 +228,7 @@
 //! ```
 //!
 //! Its flags (`--host`, `--port`, `--dialect`, `--region`, `--account-id`, `--seed`,
-//! `--threads` and the connection timeouts, each also read from a `FAKE_SQS_*`
+//! `--advertised-url`, `--threads` and the connection timeouts, each also read from a `FAKE_SQS_*`
 //! variable) are the builder's settings; `fake-sqs --help` lists them. It logs one line
 //! per request to stderr.
 //!
@@ -228,6 +258,7 @@ mod protocol;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
 mod server;
+mod wait;
 
 pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
 pub use clock::{Clock, ClockMode};
@@ -235,4 +266,5 @@ pub use dialect::credentials::Permissions;
 pub use dialect::Dialect;
 pub use fake::FakeSqs;
 pub use ids::sender_id;
-pub use inspect::{MessageInfo, MessageState, QueueInfo};
+pub use inspect::{MessageAttribute, MessageInfo, MessageState, QueueInfo, UnknownQueue};
+pub use wait::{ReceiversTimeout, RECEIVERS_TIMEOUT};

@@ -23,6 +23,8 @@ pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 const SERVICE_ACTIONS: [&str; 2] = ["CreateQueue", "ListQueues"];
 
 pub(crate) async fn handle(req: Request<RequestBody>, engine: &Engine) -> Response<Full<Bytes>> {
+    // An auto-advancing clock moves only when every request in flight is a sleeping poll.
+    let _busy = engine.clock().busy();
     let dialect = engine.config().dialect;
     if dialect == Dialect::Scaleway && scaleway_api::is_management_path(req.uri().path()) {
         return scaleway_api::handle(req, engine).await;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::support::{builder, until_waiting};
+use crate::support::builder;
 
 const SHORT: Duration = Duration::from_millis(200);
 const LONG: Duration = Duration::from_secs(60);
@@ -168,7 +168,7 @@ async fn a_long_poll_is_never_cut_short() {
         form_urlencoded::byte_serialize(url.as_bytes()).collect::<String>()
     );
     stream.write_all(post(&body).as_bytes()).await.unwrap();
-    until_waiting(&sqs, 1).await;
+    sqs.wait_for_receivers(1).await;
     tokio::time::sleep(SHORT * 3).await;
     sqs.clock().advance(Duration::from_secs(20));
     let answer = answer(&mut stream, "ReceiveMessageResponse").await;
