@@ -75,7 +75,7 @@ fn at(millis: u64) -> SystemTime {
 fn state_of(status: Status) -> MessageState {
     match status {
         Status::Ready => MessageState::Visible,
-        Status::Delayed { until } => MessageState::Delayed {
+        Status::Delayed { until, .. } => MessageState::Delayed {
             visible_at: at(until),
         },
         Status::InFlight { until, .. } => MessageState::InFlight {
