@@ -4,9 +4,9 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
 use hyper::{Method, Request, Response};
 
+use super::connection::RequestBody;
 use super::{auth, scaleway_api, signature};
 use crate::actions::{Action, Ctx};
 use crate::dialect::{self, Dialect};
@@ -22,7 +22,9 @@ pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// protocol, AWS rejects them (AWS-RECORDED.md rows 168 and 169).
 const SERVICE_ACTIONS: [&str; 2] = ["CreateQueue", "ListQueues"];
 
-pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<Full<Bytes>> {
+pub(crate) async fn handle(req: Request<RequestBody>, engine: &Engine) -> Response<Full<Bytes>> {
+    // An auto-advancing clock moves only when every request in flight is a sleeping poll.
+    let _busy = engine.clock().busy();
     let dialect = engine.config().dialect;
     if dialect == Dialect::Scaleway && scaleway_api::is_management_path(req.uri().path()) {
         return scaleway_api::handle(req, engine).await;
@@ -145,11 +147,10 @@ fn decode(
     protocol: Protocol,
     engine: &Engine,
 ) -> Result<Decoded, (String, SqsError)> {
-    let query_pairs: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
+    let mut query_pairs = Vec::new();
+    let query_string = parts.uri.query().unwrap_or_default();
+    query::decode::parse_pairs(query_string.as_bytes(), &mut query_pairs)
+        .map_err(|e| (String::new(), e))?;
     let credential = auth::credential(parts, &query_pairs);
     let config = engine.config();
     let account = credential
@@ -193,7 +194,7 @@ fn decode(
         Protocol::Query => {
             let mut pairs = query_pairs;
             if parts.method == Method::POST {
-                pairs.extend(form_urlencoded::parse(body).into_owned());
+                query::decode::parse_pairs(body, &mut pairs).map_err(|e| (String::new(), e))?;
             }
             let Some(action) = pairs
                 .iter()
@@ -213,7 +214,8 @@ fn decode(
             let mut members = query::decode::members(
                 &action,
                 pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            );
+            )
+            .map_err(|e| (action.clone(), e))?;
             if at_queue && !members.contains_key("QueueUrl") {
                 let url = format!("{}{}", config.base_url, path);
                 members.insert("QueueUrl".into(), url.into());

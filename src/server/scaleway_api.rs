@@ -7,9 +7,10 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
+
+use super::connection::RequestBody;
 
 use crate::dialect::credentials::{Activation, Credential, Permissions};
 use crate::engine::{Caller, Engine};
@@ -88,7 +89,7 @@ fn permissions_from(value: Option<&Value>, base: Permissions) -> Permissions {
 }
 
 /// Answers one management API request.
-pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<Full<Bytes>> {
+pub(crate) async fn handle(req: Request<RequestBody>, engine: &Engine) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let token = parts
         .headers
