@@ -228,6 +228,15 @@ impl FakeSqsBuilder {
     pub fn try_start_blocking(self) -> std::io::Result<FakeSqs> {
         let listener = TcpListener::bind(self.addr)?;
         let addr = listener.local_addr()?;
+        let threads = self.threads;
+        let (engine, clock) = self.engine(format!("http://{addr}"));
+        let server = Server::spawn(listener, engine.clone(), threads)?;
+        Ok(FakeSqs::new(server, engine, clock))
+    }
+
+    /// The engine and clock this builder describes, serving queue URLs under
+    /// `base_url`, without a server (the server, and in-process callers, use it).
+    pub(crate) fn engine(self, base_url: String) -> (Engine, Clock) {
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
         let config = Config {
@@ -237,7 +246,7 @@ impl FakeSqsBuilder {
             default_region: self
                 .region
                 .unwrap_or_else(|| dialect.default_region().to_owned()),
-            base_url: format!("http://{addr}"),
+            base_url,
             limits: AttributeLimits {
                 max_message_size: dialect.max_message_size(),
                 settable: dialect.settable_attributes(),
@@ -258,7 +267,6 @@ impl FakeSqsBuilder {
             credentials.extend(self.scaleway_credentials);
             seed_scaleway(&engine, credentials);
         }
-        let server = Server::spawn(listener, engine.clone(), self.threads)?;
-        Ok(FakeSqs::new(server, engine, clock))
+        (engine, clock)
     }
 }

@@ -19,5 +19,6 @@ mod protocols;
 mod readme;
 mod robustness;
 mod scaleway;
+mod soak;
 mod visibility;
 mod yandex;
