@@ -3,24 +3,17 @@
 #![no_main]
 
 use fake_sqs::fuzzing::decode_json;
-use fake_sqs_fuzz::{check, on_server_stack, script};
+use fake_sqs_fuzz::{check, script};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: fake_sqs_fuzz::init(), |data: &[u8]| {
     let (action, body) = script::json_decode_input(data);
-    let body = body.to_vec();
-    on_server_stack(move || {
-        if let Err(answer) = decode_json(&action, &body) {
-            let request = script::json_request(&action, &body);
-            if let Err(problem) = check::answer(
-                "aws",
-                &request,
-                answer.status,
-                &answer.headers,
-                &answer.body,
-            ) {
-                panic!("{problem}: {}", String::from_utf8_lossy(&answer.body));
-            }
+    if let Err(answer) = decode_json(&action, body) {
+        let request = script::json_request(&action, body);
+        if let Err(problem) =
+            check::answer("aws", &request, answer.status, &answer.headers, &answer.body)
+        {
+            panic!("{problem}: {}", String::from_utf8_lossy(&answer.body));
         }
-    });
+    }
 });

@@ -4,23 +4,16 @@
 #![no_main]
 
 use fake_sqs::fuzzing::decode_query;
-use fake_sqs_fuzz::{check, on_server_stack, script};
+use fake_sqs_fuzz::{check, script};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let form = data.to_vec();
-    on_server_stack(move || {
-        if let Err(answer) = decode_query(&form) {
-            let request = script::query_request("/", &form);
-            if let Err(problem) = check::answer(
-                "aws",
-                &request,
-                answer.status,
-                &answer.headers,
-                &answer.body,
-            ) {
-                panic!("{problem}: {}", String::from_utf8_lossy(&answer.body));
-            }
+fuzz_target!(init: fake_sqs_fuzz::init(), |data: &[u8]| {
+    if let Err(answer) = decode_query(data) {
+        let request = script::query_request("/", data);
+        if let Err(problem) =
+            check::answer("aws", &request, answer.status, &answer.headers, &answer.body)
+        {
+            panic!("{problem}: {}", String::from_utf8_lossy(&answer.body));
         }
-    });
+    }
 });

@@ -6,7 +6,7 @@
 use fake_sqs::fuzzing::{decode_receipt_handle, encode_receipt_handle};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: fake_sqs_fuzz::init(), |data: &[u8]| {
     let Ok(handle) = std::str::from_utf8(data) else {
         return;
     };

@@ -3,10 +3,10 @@
 //! success or error for its protocol, with an SQS status, never a 5xx (`src/check.rs`).
 #![no_main]
 
-use fake_sqs_fuzz::{on_server_stack, run, script};
+use fake_sqs_fuzz::{run, script};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: fake_sqs_fuzz::init(), |data: &[u8]| {
     let script = script::parse(data);
-    on_server_stack(move || run(&script));
+    run(&script);
 });

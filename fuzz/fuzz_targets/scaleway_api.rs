@@ -3,10 +3,10 @@
 //! same checks, and JSON objects from the management API.
 #![no_main]
 
-use fake_sqs_fuzz::{on_server_stack, run, script};
+use fake_sqs_fuzz::{run, script};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: fake_sqs_fuzz::init(), |data: &[u8]| {
     let script = script::for_target("scaleway_api", data).expect("a known target");
-    on_server_stack(move || run(&script));
+    run(&script);
 });

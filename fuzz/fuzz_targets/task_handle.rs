@@ -5,7 +5,7 @@
 use fake_sqs::fuzzing::{decode_task_handle, encode_task_handle};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(init: fake_sqs_fuzz::init(), |data: &[u8]| {
     let Ok(handle) = std::str::from_utf8(data) else {
         return;
     };
