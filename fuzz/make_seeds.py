@@ -212,12 +212,16 @@ def scaleway():
     ]
     sqs = [
         request("POST", "/", [("Content-Type", "application/x-amz-json-1.0"),
+                              ("X-Amz-Target", "AmazonSQS.CreateQueue"), SCALEWAY_AUTH],
+                json.dumps({"QueueName": "fuzz"}).encode()),
+        request("POST", "/", [("Content-Type", "application/x-amz-json-1.0"),
                               ("X-Amz-Target", "AmazonSQS.SendMessage"), SCALEWAY_AUTH],
                 json.dumps({"QueueUrl": f"/project-{PROJECT}/fuzz", "MessageBody": "hi"}).encode()),
-        request("POST", "/", [("Content-Type", "application/x-www-form-urlencoded"), SCALEWAY_AUTH],
-                b"Action=ReceiveMessage&QueueUrl=%2Fproject-" + PROJECT.encode() + b"%2Ffuzz"),
-        request("POST", "/", [("Content-Type", "application/x-www-form-urlencoded"), SCALEWAY_AUTH],
-                b"Action=ListQueues"),
+        request("POST", "/", [("Content-Type", "application/x-amz-json-1.0"),
+                              ("X-Amz-Target", "AmazonSQS.ReceiveMessage"), SCALEWAY_AUTH],
+                json.dumps({"QueueUrl": f"/project-{PROJECT}/fuzz"}).encode()),
+        request("POST", "/", [("Content-Type", "application/x-amz-json-1.0"),
+                              ("X-Amz-Target", "AmazonSQS.ListQueues"), SCALEWAY_AUTH], b"{}"),
     ]
     seeds = [SEP.join(mgmt), SEP.join(sqs), SEP.join(mgmt[:3] + sqs), SEP.join(mgmt[2:7])]
     seeds.extend(mgmt)

@@ -63,7 +63,7 @@ async fn replay(script: &Script) {
         .await;
     let mut conn = connect(&sqs).await;
     let mut handles = Handles::default();
-    for step in script::setup(script.dialect).iter().chain(&script.steps) {
+    for step in &script.all_steps() {
         let request = match step {
             Step::Advance(secs) => {
                 sqs.clock().advance(Duration::from_secs((*secs).into()));

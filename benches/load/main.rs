@@ -17,6 +17,8 @@ mod idle;
 mod longpoll;
 mod queues;
 mod roundtrip;
+// Shared with `tests/it/soak.rs`, which uses the parts the benchmark does not.
+#[allow(dead_code)]
 mod soak;
 mod startup;
 mod stats;

@@ -38,7 +38,7 @@ pub fn answer(
             .map(|(_, v)| v.as_str())
     };
     let path = request.target.split('?').next().unwrap_or("");
-    if dialect == "scaleway" && path.starts_with("/mnq/v1beta1/regions/") {
+    if dialect == "scaleway" && path.starts_with(super::script::MANAGEMENT_PREFIX) {
         return management(status, body);
     }
     if !SQS_STATUSES.contains(&status) {

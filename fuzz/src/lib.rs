@@ -85,7 +85,7 @@ pub fn dialect(name: &str) -> Dialect {
 pub fn run(script: &Script) {
     let server = Server::new(dialect(script.dialect));
     let mut handles = Handles::default();
-    for step in script::setup(script.dialect).iter().chain(&script.steps) {
+    for step in &script.all_steps() {
         match step {
             Step::Advance(secs) => server.advance(std::time::Duration::from_secs((*secs).into())),
             Step::Request(request) => {

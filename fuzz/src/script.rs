@@ -21,6 +21,9 @@
 //! regressions (`tests/it/fuzz_regressions.rs`): it uses only the standard library,
 //! `form_urlencoded` and `serde_json`.
 
+/// Where Scaleway's management API lives.
+pub const MANAGEMENT_PREFIX: &str = "/mnq/v1beta1/regions/";
+
 /// The line between two steps.
 pub const SEPARATOR: &[u8] = b"\n----\n";
 
@@ -136,7 +139,22 @@ fn field(text: &str, name: &str) -> Option<String> {
 pub struct Script {
     /// `aws`, `scaleway` or `yandex`.
     pub dialect: &'static str,
+    /// Whether the [`setup`] queues are made first.
+    pub setup: bool,
     pub steps: Vec<Step>,
+}
+
+impl Script {
+    /// The steps to run: [`setup`]'s, if asked for, then the script's.
+    pub fn all_steps(&self) -> Vec<Step> {
+        let mut steps = if self.setup {
+            setup(self.dialect)
+        } else {
+            Vec::new()
+        };
+        steps.extend(self.steps.iter().cloned());
+        steps
+    }
 }
 
 /// Reads a script. Steps that are not valid (no method, a target that does not start
@@ -190,7 +208,11 @@ pub fn parse(data: &[u8]) -> Script {
             _ => {}
         }
     }
-    Script { dialect, steps }
+    Script {
+        dialect,
+        setup: true,
+        steps,
+    }
 }
 
 /// At most this many steps of a script run: enough for any state, and no input can
@@ -297,13 +319,28 @@ pub fn setup(dialect: &str) -> Vec<Step> {
 pub fn for_target(target: &str, data: &[u8]) -> Option<Script> {
     let one = |steps: Vec<Step>| Script {
         dialect: "aws",
+        setup: true,
         steps,
     };
     Some(match target {
         "request" => parse(data),
+        // The management API, and SQS over JSON with the credentials it makes: no
+        // setup (the management API is the subject) and no Query request (the Query
+        // decoder is `request`'s and `query_decode`'s).
         "scaleway_api" => Script {
             dialect: "scaleway",
-            ..parse(data)
+            setup: false,
+            steps: parse(data)
+                .steps
+                .into_iter()
+                .filter(|step| match step {
+                    Step::Advance(_) => true,
+                    Step::Request(r) => {
+                        r.target.starts_with(MANAGEMENT_PREFIX)
+                            || r.header("x-amz-target").is_some()
+                    }
+                })
+                .collect(),
         },
         "json_decode" => {
             let (action, body) = json_decode_input(data);
