@@ -460,6 +460,8 @@ pub struct Checker {
     standard_deleted: Vec<bool>,
     /// Bumped on every recorded delete, to order deletes against receives.
     events: u64,
+    /// Messages not yet deleted (kept as a count: consumers ask often).
+    open: u64,
     redeliveries: u64,
     violations: Vec<String>,
 }
@@ -483,6 +485,7 @@ impl Checker {
             standard_received: vec![false; soak.standard_messages as usize],
             standard_deleted: vec![false; soak.standard_messages as usize],
             events: 0,
+            open: soak.standard_messages + soak.fifo_messages,
             redeliveries: 0,
             violations: Vec::new(),
         }
@@ -733,6 +736,7 @@ impl Checker {
             if !fifo {
                 if ok {
                     if let Some(d) = self.standard_deleted.get_mut(i as usize) {
+                        self.open -= u64::from(!*d);
                         *d = true;
                     }
                 }
@@ -740,8 +744,9 @@ impl Checker {
             }
             let group = &mut self.groups[g as usize];
             group.deleting[i as usize] = false;
-            if ok {
-                group.completed[i as usize].get_or_insert(event);
+            if ok && group.completed[i as usize].is_none() {
+                group.completed[i as usize] = Some(event);
+                self.open -= 1;
             }
         }
         if !fifo && !failed.is_empty() {
@@ -752,18 +757,7 @@ impl Checker {
     /// Messages not yet accounted for: FIFO messages not deleted, standard messages
     /// never received or never deleted.
     pub fn lost(&self) -> u64 {
-        let fifo: usize = self
-            .groups
-            .iter()
-            .map(|g| g.completed.iter().filter(|c| c.is_none()).count())
-            .sum();
-        let standard = self
-            .standard_received
-            .iter()
-            .zip(&self.standard_deleted)
-            .filter(|(r, d)| !**r || !**d)
-            .count();
-        (fifo + standard) as u64
+        self.open
     }
 }
 
