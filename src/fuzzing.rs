@@ -85,7 +85,9 @@ pub fn decode_json(action: &str, body: &[u8]) -> Result<(), Answer> {
 /// Decodes an AWS Query form body (`Action=...&...`) and parses it into the action's
 /// typed input. `Err` holds the error answer the server would send.
 pub fn decode_query(form: &[u8]) -> Result<(), Answer> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(form).into_owned().collect();
+    let mut pairs = Vec::new();
+    query::decode::parse_pairs(form, &mut pairs)
+        .map_err(|e| error_answer(Protocol::Query, "", e))?;
     let Some(action) = pairs
         .iter()
         .find(|(k, _)| k == "Action")
@@ -95,7 +97,8 @@ pub fn decode_query(form: &[u8]) -> Result<(), Answer> {
         return Err(error_answer(Protocol::Query, "", err));
     };
     let members =
-        query::decode::members(&action, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        query::decode::members(&action, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| error_answer(Protocol::Query, &action, e))?;
     let params = Params::new(members, true);
     match Action::parse(&action, &params) {
         None => Err(error_answer(
@@ -156,7 +159,7 @@ impl Server {
     /// A fresh server in `dialect`, whose queue URLs start with
     /// `http://127.0.0.1:9324`.
     pub fn new(dialect: Dialect) -> Self {
-        let (engine, clock) = FakeSqsBuilder::default()
+        let (engine, clock, _) = FakeSqsBuilder::default()
             .dialect(dialect)
             .clock(ClockMode::Paused(Some(
                 UNIX_EPOCH + Duration::from_secs(START_SECS),

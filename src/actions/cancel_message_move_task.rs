@@ -1,11 +1,11 @@
-//! CancelMessageMoveTask: stops a running task; what it moved stays moved, the rest
-//! stays in the dead-letter queue.
+//! CancelMessageMoveTask: stops a running task at its next step; what it moved stays
+//! moved, the rest stays in the dead-letter queue.
 
 use serde_json::json;
 
 use super::start_message_move_task::no_such_resource;
 use super::Ctx;
-use crate::engine::move_tasks::{decode_handle, TaskStatus};
+use crate::engine::move_tasks::decode_handle;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
@@ -40,14 +40,13 @@ impl CancelMessageMoveTask {
             .move_tasks
             .get_mut(&self.source_arn, &self.task_id)
             .ok_or_else(|| SqsError::new(ErrorCode::ResourceNotFound, "Task does not exist."))?;
-        if task.status != TaskStatus::Running {
+        // It stops at its next step, as on AWS (see `engine::move_tasks`).
+        if !task.cancel() {
             return Err(SqsError::invalid_parameter(
                 "Only active tasks can be cancelled.",
             ));
         }
-        task.status = TaskStatus::Cancelled;
         let moved = task.moved;
-        state.move_tasks.stopped(&self.source_arn);
         Ok(Outcome::from_json(
             json!({ "ApproximateNumberOfMessagesMoved": moved }),
         ))

@@ -1,12 +1,12 @@
 //! ChangeMessageVisibility, and the per-handle rule its batch form shares.
 
-use super::delete_message::{expired, receipt_for};
+use super::delete_message::receipt_for;
 use super::Ctx;
 use crate::dialect::{scaleway, Dialect};
 use crate::engine::queue::Queue;
 use crate::engine::store::HandleState;
 use crate::engine::Engine;
-use crate::error::{ErrorCode, SqsError};
+use crate::error::SqsError;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -15,9 +15,6 @@ pub(crate) struct ChangeMessageVisibility {
     handle: String,
     timeout: i64,
 }
-
-/// A message may stay invisible at most 12 hours from the receive that made its handle.
-const MAX_VISIBILITY_MS: u64 = 43_200_000;
 
 /// Checks a VisibilityTimeout parameter.
 pub(crate) fn parse_timeout(p: &Params) -> Result<i64, SqsError> {
@@ -29,7 +26,8 @@ pub(crate) fn parse_timeout(p: &Params) -> Result<i64, SqsError> {
     .ok_or_else(|| SqsError::missing("VisibilityTimeout"))
 }
 
-/// Changes the visibility of the message a handle names, counted from `now`.
+/// Changes the visibility of the message a handle names, counted from `now` (the rule:
+/// [`Queue::change_visibility_by_receipt`]).
 pub(crate) fn change_one(
     queue: &mut Queue,
     handle: &str,
@@ -38,48 +36,13 @@ pub(crate) fn change_one(
     dialect: Dialect,
 ) -> Result<(), SqsError> {
     let receipt = receipt_for(queue, handle)?;
-    let until = now + timeout as u64 * 1000;
-    let not_available = || {
-        SqsError::invalid_value(
-            "ReceiptHandle",
-            handle,
-            "Message does not exist or is not available for visibility timeout change.",
-        )
-    };
-    let state = queue.store.handle_state(receipt.key, receipt.nonce);
     // Scaleway's timeout rule concerns messages that exist; a gone one is just gone.
-    if dialect == Dialect::Scaleway && state != HandleState::Gone {
+    if dialect == Dialect::Scaleway
+        && queue.store.handle_state(receipt.key, receipt.nonce) != HandleState::Gone
+    {
         scaleway::check_visibility_change(timeout, queue.attributes.visibility_timeout)?;
     }
-    match state {
-        HandleState::Gone => Err(not_available()),
-        HandleState::Current => {
-            let received_at = queue.store.received_at(receipt.key).unwrap_or(now);
-            if until > received_at + MAX_VISIBILITY_MS {
-                return Err(SqsError::invalid_value(
-                    "VisibilityTimeout",
-                    timeout,
-                    "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]",
-                ));
-            }
-            queue.store.set_in_flight(receipt.key, until, received_at);
-            Ok(())
-        }
-        HandleState::Expired if queue.is_fifo() => Err(expired(handle)),
-        // AWS accepts the latest handle of a standard-queue message whose timeout ran
-        // out, and hides the message again.
-        HandleState::Expired => {
-            queue.store.set_in_flight(receipt.key, until, now);
-            Ok(())
-        }
-        HandleState::Stale => match queue.store.received_at(receipt.key) {
-            None => Err(SqsError::new(
-                ErrorCode::MessageNotInflight,
-                "The message referred to isn't in flight.",
-            )),
-            Some(_) => Err(not_available()),
-        },
-    }
+    queue.change_visibility_by_receipt(receipt, handle, timeout, now)
 }
 
 impl ChangeMessageVisibility {

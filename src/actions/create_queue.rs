@@ -8,7 +8,7 @@ use serde_json::json;
 use super::Ctx;
 use crate::dialect::{scaleway, Dialect};
 use crate::engine::attributes::QueueAttributes;
-use crate::engine::queue::Queue;
+use crate::engine::queue::{self, Queue};
 use crate::engine::redrive::check_target;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
@@ -27,7 +27,7 @@ const DELETED_NAME_COOLDOWN_MS: u64 = 60_000;
 impl CreateQueue {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         Ok(CreateQueue {
-            name: p.str("QueueName")?,
+            name: queue::name_given(p.opt_str("QueueName")?)?,
             attributes: p.str_map("Attributes")?,
             tags: p.str_map("tags")?,
         })
@@ -38,7 +38,7 @@ impl CreateQueue {
             .attributes
             .iter()
             .any(|(k, v)| k == "FifoQueue" && v.eq_ignore_ascii_case("true"));
-        validate_name(&self.name, fifo)?;
+        queue::check_name(&self.name, fifo)?;
         super::tag_queue::validate_tags(&self.tags)?;
         let limits = engine.config().limits;
         let now = engine.now();
@@ -107,27 +107,4 @@ impl CreateQueue {
         );
         Ok(Outcome::from_json(json!({ "QueueUrl": url })))
     }
-}
-
-/// 1 to 80 of `[A-Za-z0-9_-]`; a FIFO queue's name also ends in `.fifo`, which counts.
-fn validate_name(name: &str, fifo: bool) -> Result<(), SqsError> {
-    let stem = if fifo {
-        name.strip_suffix(".fifo")
-    } else {
-        Some(name)
-    };
-    let valid = stem.is_some_and(|s| {
-        !s.is_empty()
-            && name.len() <= 80
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    });
-    if valid {
-        return Ok(());
-    }
-    Err(SqsError::invalid_parameter(if fifo {
-        "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.".to_string()
-    } else {
-        format!("Value {name} for parameter QueueName is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.")
-    }))
 }

@@ -3,7 +3,6 @@
 use super::Ctx;
 use crate::engine::queue::Queue;
 use crate::engine::receipt::Receipt;
-use crate::engine::store::HandleState;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
@@ -26,32 +25,10 @@ pub(crate) fn receipt_for(queue: &Queue, handle: &str) -> Result<Receipt, SqsErr
     Ok(receipt)
 }
 
-/// `Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`
-pub(crate) fn expired(handle: &str) -> SqsError {
-    SqsError::invalid_value("ReceiptHandle", handle, "The receipt handle has expired.")
-}
-
-/// Deletes the message a handle names, as AWS does:
-/// - a message that is already gone: success, nothing to do;
-/// - the latest handle: deleted, even on a standard queue whose timeout ran out;
-/// - an older handle on a standard queue: success, but the message stays (AWS: "the
-///   request succeeds, but the message might not be deleted");
-/// - on a FIFO queue, a handle whose visibility ran out is expired.
+/// Deletes the message a handle names (the rule: [`Queue::delete_by_receipt`]).
 pub(crate) fn delete_one(queue: &mut Queue, handle: &str) -> Result<(), SqsError> {
     let receipt = receipt_for(queue, handle)?;
-    match queue.store.handle_state(receipt.key, receipt.nonce) {
-        HandleState::Gone => Ok(()),
-        HandleState::Current => {
-            queue.store.remove(receipt.key);
-            Ok(())
-        }
-        HandleState::Expired | HandleState::Stale if queue.is_fifo() => Err(expired(handle)),
-        HandleState::Expired => {
-            queue.store.remove(receipt.key);
-            Ok(())
-        }
-        HandleState::Stale => Ok(()),
-    }
+    queue.delete_by_receipt(receipt, handle)
 }
 
 impl DeleteMessage {

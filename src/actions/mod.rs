@@ -71,11 +71,12 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    /// The SenderId of messages this caller sends.
+    /// The SenderId of messages this caller sends: an IAM user id derived from the
+    /// access key, or the account id for a request without credentials (the root's).
     pub(crate) fn sender_id(&self) -> String {
         self.access_key
-            .clone()
-            .unwrap_or_else(|| self.caller.account.clone())
+            .as_deref()
+            .map_or_else(|| self.caller.account.clone(), crate::ids::sender_id)
     }
 }
 

@@ -4,12 +4,12 @@
 //! re-tries the receive whenever one fires: a send to (or deletion of) its queue, a move
 //! of the fake's clock, and a real timer for the earliest moment something could change
 //! by itself (the deadline, or a delayed or in-flight message falling due). With a
-//! paused clock the real timer is off: only sends and `advance` move anything.
-
-use std::collections::BTreeSet;
-use std::time::Duration;
+//! paused clock the real timer is off: only sends and `advance` move anything (or, with
+//! an auto-advancing clock, the clock itself once every request is such a sleeper).
+//! When the server shuts down, a waiting poll answers with what it has.
 
 use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
 
 use super::outgoing::{invalid_fifo_id, valid_fifo_id};
 use super::Ctx;
@@ -83,14 +83,16 @@ impl ReceiveMessage {
         let target = engine.queue_ref(&ctx.caller, &self.url);
         let clock = engine.clock().clone();
         let mut clock_changes = clock.subscribe();
-        let (queue_id, waiters, deadline) = {
+        let mut closing = engine.closing();
+        let (queue_id, queue_url, waiters, deadline) = {
             let now = engine.now();
             let mut state = engine.lock();
             let queue = state.queue_mut(&target, now)?;
             let wait = self.wait_seconds.unwrap_or(u64::from(
                 queue.attributes.receive_message_wait_time_seconds,
             ));
-            (queue.id, queue.waiters.clone(), now + wait * 1000)
+            let url = queue.url.clone();
+            (queue.id, url, queue.waiters.clone(), now + wait * 1000)
         };
         loop {
             // Register for wake-ups before looking, so that nothing that happens between
@@ -147,7 +149,8 @@ impl ReceiveMessage {
                     state.dead_letter(&dlq, &source_arn, dead);
                 }
                 let queue = state.queue_mut(&target, now)?;
-                if !received.is_empty() || now >= deadline {
+                // A server shutting down answers now rather than cutting the poll off.
+                if !received.is_empty() || now >= deadline || *closing.borrow() {
                     let messages: Vec<Value> = received
                         .into_iter()
                         .map(|r| {
@@ -171,19 +174,11 @@ impl ReceiveMessage {
                 due.into_iter().chain(state.move_tasks.next_step_at()).min()
             };
             let wake_at = next_due.map_or(deadline, |due| due.min(deadline));
-            let real_wait = async {
-                if clock.is_paused() {
-                    std::future::pending::<()>().await
-                } else {
-                    let ms = wake_at.saturating_sub(clock.now_millis());
-                    tokio::time::sleep(Duration::from_millis(ms)).await
-                }
-            };
-            let _waiting = engine.waiting();
             tokio::select! {
                 _ = &mut woken => {}
                 _ = clock_changes.changed() => {}
-                _ = real_wait => {}
+                _ = closing.changed() => {}
+                _ = clock.sleep_until(wake_at, &queue_url) => {}
             }
         }
     }

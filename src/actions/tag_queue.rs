@@ -14,7 +14,16 @@ pub(crate) struct TagQueue {
 /// AWS allows 50 tags on a queue.
 const MAX_TAGS: usize = 50;
 
-/// Keys of 1 to 128 characters, values of at most 256.
+/// What a tag may contain (the SQS Developer Guide, "Quotas related to queues"): Unicode
+/// letters and digits, white space, and `_ . : / = + - @`.
+fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
+}
+
+const TAG_CHARACTERS: &str =
+    "Tag keys and values may only contain Unicode letters, digits, white space, and _ . : / = + - @.";
+
+/// Keys of 1 to 128 characters, values of at most 256, both of [`is_tag_char`].
 pub(crate) fn validate_tags(tags: &[(String, String)]) -> Result<(), SqsError> {
     for (key, value) in tags {
         if key.is_empty() || key.chars().count() > 128 {
@@ -24,12 +33,18 @@ pub(crate) fn validate_tags(tags: &[(String, String)]) -> Result<(), SqsError> {
                 "Tag keys must be between 1 and 128 characters in length.",
             ));
         }
+        if !key.chars().all(is_tag_char) {
+            return Err(SqsError::invalid_value("Tag key", key, TAG_CHARACTERS));
+        }
         if value.chars().count() > 256 {
             return Err(SqsError::invalid_value(
                 "Tag value",
                 value,
                 "Tag values may only be up to 256 characters in length.",
             ));
+        }
+        if !value.chars().all(is_tag_char) {
+            return Err(SqsError::invalid_value("Tag value", value, TAG_CHARACTERS));
         }
     }
     if tags.len() > MAX_TAGS {

@@ -4,6 +4,21 @@
 use std::collections::{BTreeMap, HashMap};
 
 /// What a Scaleway credential may do.
+///
+/// # Example
+/// ```
+/// use fake_sqs::{Dialect, FakeSqs, Permissions};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let consumer = Permissions { can_receive: true, ..Permissions::default() };
+/// let sqs = FakeSqs::builder()
+///     .dialect(Dialect::Scaleway)
+///     .scaleway_credential("SCWCONSUMER000000000", "secret", consumer)
+///     .start()
+///     .await;
+/// # drop(sqs);
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Permissions {
     /// Send messages.
@@ -16,6 +31,14 @@ pub struct Permissions {
 
 impl Permissions {
     /// All three permissions.
+    ///
+    /// # Example
+    /// ```
+    /// use fake_sqs::Permissions;
+    ///
+    /// let all = Permissions::all();
+    /// assert!(all.can_publish && all.can_receive && all.can_manage);
+    /// ```
     pub fn all() -> Self {
         Permissions {
             can_publish: true,

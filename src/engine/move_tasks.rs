@@ -7,6 +7,11 @@
 //! `t0` has moved `min(to_move, (now - t0) * r / 1000)` messages, so a paused clock
 //! advanced by one second moves exactly `r`. A task without a rate moves everything at
 //! the first catch-up, that is at once.
+//!
+//! A cancel, as on AWS, does not stop a task at once: it is `CANCELLING` until its next
+//! step would fall due, and then `CANCELLED`, having moved nothing more. A task whose
+//! destination is gone when a message is due fails, with AWS's failure reason, and
+//! keeps what it moved (`fixtures/aws/move-tasks.json`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -19,14 +24,16 @@ use super::queue::Queue;
 use super::redrive::parse_arn;
 use super::State;
 
-/// The FailureReason of a task whose destination queue is gone (AWS-RECORDED.md row 155).
+/// The FailureReason of a task whose destination queue is gone (AWS-RECORDED.md row
+/// 155, recorded on AWS; `fixtures/aws/move-tasks.json`).
 const NON_EXISTENT_QUEUE: &str = "AWS.SimpleQueueService.NonExistentQueue";
 
-/// Where a task stands. A cancel takes effect at once here, so a task is never seen
-/// `CANCELLING`.
+/// Where a task stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TaskStatus {
     Running,
+    /// Cancelled, but not yet at its next step; still the source's active task.
+    Cancelling,
     Completed,
     Cancelled,
     Failed,
@@ -36,10 +43,16 @@ impl TaskStatus {
     fn as_str(self) -> &'static str {
         match self {
             TaskStatus::Running => "RUNNING",
+            TaskStatus::Cancelling => "CANCELLING",
             TaskStatus::Completed => "COMPLETED",
             TaskStatus::Cancelled => "CANCELLED",
             TaskStatus::Failed => "FAILED",
         }
+    }
+
+    /// Whether the task still holds its source: running, or cancelled but not stopped.
+    pub(crate) fn is_active(self) -> bool {
+        matches!(self, TaskStatus::Running | TaskStatus::Cancelling)
     }
 }
 
@@ -62,6 +75,22 @@ pub(crate) struct MoveTask {
 }
 
 impl MoveTask {
+    /// Asks a running task to stop; it stops at its next step. `false` when it is not
+    /// running (AWS cancels only a `RUNNING` task).
+    pub(crate) fn cancel(&mut self) -> bool {
+        if self.status != TaskStatus::Running {
+            return false;
+        }
+        self.status = TaskStatus::Cancelling;
+        true
+    }
+
+    /// When the task moves its next message; `None` without a rate (it moves all at once).
+    fn next_step_at(&self) -> Option<u64> {
+        let rate = u64::from(self.rate?);
+        Some(self.started_at + ((self.moved + 1) * 1000).div_ceil(rate))
+    }
+
     /// The TaskHandle: base64 of `{"taskId":…,"sourceArn":…}`, as AWS makes it.
     pub(crate) fn handle(&self) -> String {
         encode_handle(&self.id, &self.source_arn)
@@ -121,13 +150,14 @@ pub(crate) struct MoveTasks {
 }
 
 impl MoveTasks {
-    /// The running task of `source_arn`, if any (AWS allows one per source).
+    /// The active task of `source_arn` (running or cancelling), if any: AWS allows one
+    /// per source.
     pub(crate) fn running(&self, source_arn: &str) -> Option<&MoveTask> {
         self.by_source
             .get(source_arn)?
             .iter()
             .rev()
-            .find(|t| t.status == TaskStatus::Running)
+            .find(|t| t.status.is_active())
     }
 
     pub(crate) fn start(&mut self, task: MoveTask) {
@@ -159,10 +189,7 @@ impl MoveTasks {
         self.running
             .iter()
             .filter_map(|source| self.running(source))
-            .filter_map(|t| {
-                let rate = u64::from(t.rate?);
-                Some(t.started_at + ((t.moved + 1) * 1000).div_ceil(rate))
-            })
+            .filter_map(MoveTask::next_step_at)
             .min()
     }
 
@@ -230,6 +257,16 @@ impl State {
             self.move_tasks.stopped(source_arn);
             return;
         };
+        if task.status == TaskStatus::Cancelling {
+            // It stops where its next message would have moved, having moved no more.
+            if task.next_step_at().is_none_or(|step| now >= step) {
+                if let Some(stored) = self.move_tasks.get_mut(source_arn, &task.id) {
+                    stored.status = TaskStatus::Cancelled;
+                }
+                self.move_tasks.stopped(source_arn);
+            }
+            return;
+        }
         let due = match task.rate {
             Some(rate) => {
                 let allowed = now.saturating_sub(task.started_at) * u64::from(rate) / 1000;

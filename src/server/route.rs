@@ -29,6 +29,8 @@ where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    // An auto-advancing clock moves only when every request in flight is a sleeping poll.
+    let _busy = engine.clock().busy();
     let dialect = engine.config().dialect;
     if dialect == Dialect::Scaleway && scaleway_api::is_management_path(req.uri().path()) {
         return scaleway_api::handle(req, engine).await;
@@ -151,11 +153,10 @@ fn decode(
     protocol: Protocol,
     engine: &Engine,
 ) -> Result<Decoded, (String, SqsError)> {
-    let query_pairs: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
+    let mut query_pairs = Vec::new();
+    let query_string = parts.uri.query().unwrap_or_default();
+    query::decode::parse_pairs(query_string.as_bytes(), &mut query_pairs)
+        .map_err(|e| (String::new(), e))?;
     let credential = auth::credential(parts, &query_pairs);
     let config = engine.config();
     let account = credential
@@ -199,7 +200,7 @@ fn decode(
         Protocol::Query => {
             let mut pairs = query_pairs;
             if parts.method == Method::POST {
-                pairs.extend(form_urlencoded::parse(body).into_owned());
+                query::decode::parse_pairs(body, &mut pairs).map_err(|e| (String::new(), e))?;
             }
             let Some(action) = pairs
                 .iter()
@@ -219,7 +220,8 @@ fn decode(
             let mut members = query::decode::members(
                 &action,
                 pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            );
+            )
+            .map_err(|e| (action.clone(), e))?;
             if at_queue && !members.contains_key("QueueUrl") {
                 let url = format!("{}{}", config.base_url, path);
                 members.insert("QueueUrl".into(), url.into());

@@ -1,39 +1,27 @@
-//! The README's quick start, verbatim, so that it keeps compiling and passing.
+//! The README's Rust examples, each copied verbatim into a file of `readme/`, so that they
+//! keep compiling and passing. `readme_examples_are_tested_verbatim` fails when the README
+//! and these files drift apart. (rustfmt leaves these files alone: see `main.rs`.)
 
-use fake_sqs::{ClockMode, FakeSqs};
-use std::time::Duration;
+mod first_test;
+mod shared_fake;
+mod worker;
 
-#[tokio::test]
-async fn unacknowledged_jobs_come_back() -> Result<(), Box<dyn std::error::Error>> {
-    // A paused clock: nothing moves until the test says so.
-    let sqs = FakeSqs::builder()
-        .clock(ClockMode::Paused(None))
-        .start()
-        .await;
-    let client = sqs.client().await; // aws_sdk_sqs::Client pointed at the fake
+/// The ```rust blocks of a Markdown text.
+fn rust_blocks(markdown: &str) -> Vec<&str> {
+    markdown
+        .split("```rust\n")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("```").expect("a closed code block")])
+        .collect()
+}
 
-    let url = client
-        .create_queue()
-        .queue_name("jobs")
-        .send()
-        .await?
-        .queue_url
-        .unwrap();
-    client
-        .send_message()
-        .queue_url(&url)
-        .message_body("work")
-        .send()
-        .await?;
-    let first = client.receive_message().queue_url(&url).send().await?;
-    assert_eq!(first.messages().len(), 1);
-
-    // The 30 s visibility timeout passes without sleeping.
-    sqs.clock().advance(Duration::from_secs(31));
-    let again = client.receive_message().queue_url(&url).send().await?;
-    assert_eq!(again.messages()[0].body(), Some("work"));
-
-    // Inspect state without disturbing it.
-    assert_eq!(sqs.messages(&url)[0].receive_count, 2);
-    Ok(())
+#[test]
+fn readme_examples_are_tested_verbatim() {
+    let readme = include_str!("../../README.md");
+    let files = [
+        include_str!("readme/first_test.rs"),
+        include_str!("readme/worker.rs"),
+        include_str!("readme/shared_fake.rs"),
+    ];
+    assert_eq!(rust_blocks(readme), files);
 }
