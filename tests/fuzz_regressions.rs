@@ -88,7 +88,13 @@ async fn replay(script: &Script) {
     // Still serving.
     let ping = script::query_request("/", b"Action=ListQueues");
     let (status, _, _) = send(&sqs, &mut conn, to_http(&ping).expect("valid")).await;
-    assert_eq!(status, 200, "the fake answers after the replay");
+    // Scaleway refuses an unsigned call (403): an answer all the same.
+    let expected = if script.dialect == "scaleway" {
+        403
+    } else {
+        200
+    };
+    assert_eq!(status, expected, "the fake answers after the replay");
 }
 
 type Conn = http1::SendRequest<Full<Bytes>>;
