@@ -19,6 +19,7 @@ fn string(data_type: &str, value: &str) -> MessageAttributeValue {
 
 /// A client that acts for another account (a 12-digit access key is the account id).
 async fn client_of_account(sqs: &FakeSqs, account: &str) -> aws_sdk_sqs::Client {
+    // From the fake's own config: it carries the plain-HTTP client the SDK needs.
     let config = aws_sdk_sqs::config::Builder::from(&sqs.sdk_config().await)
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new(account, "secret", None, None, "test"))
