@@ -4,9 +4,9 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Body;
 use hyper::{Method, Request, Response};
 
-use super::connection::RequestBody;
 use super::{auth, scaleway_api, signature};
 use crate::actions::{Action, Ctx};
 use crate::dialect::{self, Dialect};
@@ -22,7 +22,13 @@ pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// protocol, AWS rejects them (AWS-RECORDED.md rows 168 and 169).
 const SERVICE_ACTIONS: [&str; 2] = ["CreateQueue", "ListQueues"];
 
-pub(crate) async fn handle(req: Request<RequestBody>, engine: &Engine) -> Response<Full<Bytes>> {
+/// Answers one request. Generic over the body so that the same path serves hyper's
+/// connections and in-process callers (the fuzz targets).
+pub(crate) async fn handle<B>(req: Request<B>, engine: &Engine) -> Response<Full<Bytes>>
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     // An auto-advancing clock moves only when every request in flight is a sleeping poll.
     let _busy = engine.clock().busy();
     let dialect = engine.config().dialect;
