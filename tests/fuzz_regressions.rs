@@ -85,10 +85,15 @@ async fn replay(script: &Script) {
         }
         handles.capture(&body);
     }
-    // Still serving.
+    // Still serving. The ping carries no credentials, which Scaleway refuses (403).
     let ping = script::query_request("/", b"Action=ListQueues");
     let (status, _, _) = send(&sqs, &mut conn, to_http(&ping).expect("valid")).await;
-    assert_eq!(status, 200, "the fake answers after the replay");
+    let expected = if script.dialect == "scaleway" {
+        403
+    } else {
+        200
+    };
+    assert_eq!(status, expected, "the fake answers after the replay");
 }
 
 type Conn = http1::SendRequest<Full<Bytes>>;
