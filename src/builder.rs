@@ -6,9 +6,9 @@ use crate::clock::{Clock, ClockMode};
 use crate::dialect::credentials::{Activation, Credential, Permissions};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
-use crate::engine::store::IN_FLIGHT_LIMIT;
 use crate::engine::{Config, Engine};
 use crate::fake::FakeSqs;
+use crate::limits::IN_FLIGHT_LIMIT;
 use crate::server::Server;
 
 /// The access key of [`FakeSqs::sdk_config`]'s credentials. Messages sent with them

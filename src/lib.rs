@@ -48,6 +48,7 @@ mod error;
 mod fake;
 mod ids;
 mod inspect;
+mod limits;
 mod protocol;
 #[cfg(feature = "aws-sdk")]
 mod sdk;

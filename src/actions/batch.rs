@@ -7,8 +7,7 @@ use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
-/// The most entries a batch may have.
-pub(crate) const MAX_ENTRIES: usize = 10;
+use crate::limits::{MAX_BATCH_ENTRIES as MAX_ENTRIES, MAX_BATCH_ENTRY_ID};
 
 /// Checks the entries of a batch and returns them with their ids. `entry_name` is the
 /// Query name of one entry, e.g. `SendMessageBatchRequestEntry`.
@@ -33,7 +32,7 @@ pub(crate) fn entries(p: &Params, entry_name: &str) -> Result<Vec<(String, Param
     for entry in entries {
         let id = entry.opt_str("Id")?.unwrap_or_default();
         let valid = !id.is_empty()
-            && id.len() <= 80
+            && id.len() <= MAX_BATCH_ENTRY_ID
             && id
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');

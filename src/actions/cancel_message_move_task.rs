@@ -19,7 +19,7 @@ pub(crate) struct CancelMessageMoveTask {
 impl CancelMessageMoveTask {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let handle = p.str("TaskHandle")?;
-        // AWS does not echo the handle in this message (AWS-RECORDED.md row 159).
+        // AWS does not echo the handle in this message (fixtures/aws/recorded.md row 159).
         let (task_id, source_arn) = decode_handle(&handle).ok_or_else(|| {
             SqsError::invalid_parameter("Value for parameter TaskHandle is invalid.")
         })?;

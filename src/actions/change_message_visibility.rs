@@ -16,14 +16,13 @@ pub(crate) struct ChangeMessageVisibility {
     timeout: i64,
 }
 
-/// A message may stay invisible at most 12 hours from the receive that made its handle.
-const MAX_VISIBILITY_MS: u64 = 43_200_000;
+use crate::limits::{MAX_VISIBILITY_MS, VISIBILITY_TIMEOUT};
 
 /// Checks a VisibilityTimeout parameter.
 pub(crate) fn parse_timeout(p: &Params) -> Result<i64, SqsError> {
     p.opt_int_in(
         "VisibilityTimeout",
-        0..=43_200,
+        VISIBILITY_TIMEOUT,
         "Must be >= 0 and <= 43200, if provided.",
     )?
     .ok_or_else(|| SqsError::missing("VisibilityTimeout"))

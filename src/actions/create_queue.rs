@@ -21,8 +21,7 @@ pub(crate) struct CreateQueue {
     tags: Vec<(String, String)>,
 }
 
-/// How long a deleted queue's name stays taken (AWS: 60 s).
-const DELETED_NAME_COOLDOWN_MS: u64 = 60_000;
+use crate::limits::{DELETED_NAME_COOLDOWN_MS, MAX_QUEUE_NAME};
 
 impl CreateQueue {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
@@ -118,7 +117,7 @@ fn validate_name(name: &str, fifo: bool) -> Result<(), SqsError> {
     };
     let valid = stem.is_some_and(|s| {
         !s.is_empty()
-            && name.len() <= 80
+            && name.len() <= MAX_QUEUE_NAME
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     });

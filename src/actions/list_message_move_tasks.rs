@@ -6,6 +6,7 @@ use super::start_message_move_task::no_such_resource;
 use super::Ctx;
 use crate::engine::Engine;
 use crate::error::SqsError;
+use crate::limits::MOVE_TASKS_MAX_RESULTS;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -18,7 +19,7 @@ impl ListMessageMoveTasks {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let max_results = match p.opt_int("MaxResults")? {
             None => 1,
-            Some(n @ 1..=10) => n as usize,
+            Some(n) if MOVE_TASKS_MAX_RESULTS.contains(&n) => n as usize,
             Some(n) => {
                 return Err(SqsError::invalid_value(
                     "MaxResults",

@@ -14,6 +14,7 @@ use crate::engine::message::{
 use crate::engine::queue::{Queue, Sent};
 use crate::error::{ErrorCode, SqsError};
 use crate::ids::Ids;
+use crate::limits;
 use crate::protocol::params::{Params, RawAttribute};
 
 pub(crate) struct Outgoing {
@@ -42,7 +43,7 @@ pub(crate) enum Mode {
 /// alphanumerics and ASCII punctuation.
 pub(crate) fn valid_fifo_id(id: &str) -> bool {
     !id.is_empty()
-        && id.len() <= 128
+        && id.len() <= limits::MAX_FIFO_ID
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c.is_ascii_punctuation())
@@ -132,7 +133,7 @@ impl Outgoing {
         mode: Mode,
     ) -> Result<Prepared, SqsError> {
         if let Some(delay) = self.delay_seconds {
-            if !(0..=900).contains(&delay) {
+            if !limits::DELAY_SECONDS.contains(&delay) {
                 return Err(SqsError::invalid_value(
                     "DelaySeconds",
                     delay,
@@ -168,7 +169,7 @@ impl Outgoing {
         let md5_of_system_attributes = md5_of_attributes(system.iter());
         // A message timer overrides the queue's delay, 0 included, on standard queues.
         // FIFO queues refuse per-message delays; an explicit 0 there still waits the
-        // queue's delay (AWS-RECORDED row 63).
+        // queue's delay (fixtures/aws/recorded.md row 63).
         let delay = match self.delay_seconds {
             Some(d) if !queue.is_fifo() => d as u64,
             _ => u64::from(queue.attributes.delay_seconds),

@@ -10,7 +10,7 @@ pub(crate) struct PurgeQueue {
     url: String,
 }
 
-const PURGE_COOLDOWN_MS: u64 = 60_000;
+use crate::limits::PURGE_COOLDOWN_MS;
 
 impl PurgeQueue {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {

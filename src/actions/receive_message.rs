@@ -22,6 +22,7 @@ use crate::engine::receipt::Receipt;
 use crate::engine::store::Received;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
+use crate::limits;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -41,21 +42,21 @@ impl ReceiveMessage {
         let max = p
             .opt_int_in(
                 "MaxNumberOfMessages",
-                1..=10,
+                limits::MAX_NUMBER_OF_MESSAGES,
                 "Must be between 1 and 10, if provided.",
             )?
             .map_or(1, |n| n as usize);
         let visibility_timeout = p
             .opt_int_in(
                 "VisibilityTimeout",
-                0..=43_200,
+                limits::VISIBILITY_TIMEOUT,
                 "Must be >= 0 and <= 43200, if provided.",
             )?
             .map(|n| n as u64);
         let wait_seconds = p
             .opt_int_in(
                 "WaitTimeSeconds",
-                0..=20,
+                limits::WAIT_TIME_SECONDS,
                 "Must be >= 0 and <= 20, if provided.",
             )?
             .map(|n| n as u64);

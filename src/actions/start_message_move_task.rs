@@ -17,8 +17,7 @@ pub(crate) struct StartMessageMoveTask {
     rate: Option<u32>,
 }
 
-/// The most messages per second a task may move.
-const MAX_RATE: i64 = 500;
+use crate::limits::MOVE_TASK_RATE;
 
 /// `ResourceNotFoundException` for a parameter naming a queue that does not exist.
 pub(crate) fn no_such_resource(parameter: &str) -> SqsError {
@@ -32,7 +31,7 @@ impl StartMessageMoveTask {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let rate = match p.opt_int("MaxNumberOfMessagesPerSecond")? {
             None => None,
-            Some(n @ 1..=MAX_RATE) => Some(n as u32),
+            Some(n) if MOVE_TASK_RATE.contains(&n) => Some(n as u32),
             Some(n) => {
                 return Err(SqsError::invalid_value(
                     "MaxNumberOfMessagesPerSecond",

@@ -11,20 +11,19 @@ pub(crate) struct TagQueue {
     tags: Vec<(String, String)>,
 }
 
-/// AWS allows 50 tags on a queue.
-const MAX_TAGS: usize = 50;
+use crate::limits::{MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE};
 
 /// Keys of 1 to 128 characters, values of at most 256.
 pub(crate) fn validate_tags(tags: &[(String, String)]) -> Result<(), SqsError> {
     for (key, value) in tags {
-        if key.is_empty() || key.chars().count() > 128 {
+        if key.is_empty() || key.chars().count() > MAX_TAG_KEY {
             return Err(SqsError::invalid_value(
                 "Tag key",
                 key,
                 "Tag keys must be between 1 and 128 characters in length.",
             ));
         }
-        if value.chars().count() > 256 {
+        if value.chars().count() > MAX_TAG_VALUE {
             return Err(SqsError::invalid_value(
                 "Tag value",
                 value,

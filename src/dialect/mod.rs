@@ -55,7 +55,7 @@ impl Dialect {
     /// The largest message (and MaximumMessageSize) the provider allows.
     pub(crate) fn max_message_size(self) -> u32 {
         match self {
-            Dialect::Aws => 1_048_576,
+            Dialect::Aws => crate::limits::MAX_MESSAGE_SIZE,
             Dialect::Scaleway | Dialect::Yandex => 262_144,
         }
     }

@@ -1,5 +1,5 @@
 //! Scaleway Messaging and Queuing: its compatibility matrix, its permissions and its
-//! quotas (PROTOCOL.md §5; Scaleway's "queues-support" and quota pages).
+//! quotas (fixtures/aws/protocol.md §5; Scaleway's "queues-support" and quota pages).
 
 use crate::actions::Ctx;
 use crate::engine::Engine;

@@ -1,4 +1,4 @@
-//! Yandex Message Queue: what differs from AWS (PROTOCOL.md §6).
+//! Yandex Message Queue: what differs from AWS (fixtures/aws/protocol.md §6).
 
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::Protocol;

@@ -139,7 +139,7 @@ pub(crate) fn validate_attributes(
     raw: Vec<(String, RawAttribute)>,
     kind: &str,
 ) -> Result<MessageAttributes, SqsError> {
-    if raw.len() > 10 {
+    if raw.len() > crate::limits::MAX_MESSAGE_ATTRIBUTES {
         return Err(SqsError::invalid_parameter(format!(
             "Number of message attributes [{}] exceeds the allowed maximum [10].",
             raw.len()

@@ -19,7 +19,7 @@ use super::queue::Queue;
 use super::redrive::parse_arn;
 use super::State;
 
-/// The FailureReason of a task whose destination queue is gone (AWS-RECORDED.md row 155).
+/// The FailureReason of a task whose destination queue is gone (fixtures/aws/recorded.md row 155).
 const NON_EXISTENT_QUEUE: &str = "AWS.SimpleQueueService.NonExistentQueue";
 
 /// Where a task stands. A cancel takes effect at once here, so a task is never seen
@@ -68,7 +68,7 @@ impl MoveTask {
         base64::engine::general_purpose::STANDARD.encode(doc.to_string())
     }
 
-    /// The task as ListMessageMoveTasks shows it (AWS-RECORDED.md rows 150-155).
+    /// The task as ListMessageMoveTasks shows it (fixtures/aws/recorded.md rows 150-155).
     pub(crate) fn to_json(&self) -> Value {
         let mut out = Map::new();
         out.insert("ApproximateNumberOfMessagesMoved".into(), json!(self.moved));

@@ -1,6 +1,6 @@
 //! The queue `Policy` document that AddPermission and RemovePermission maintain.
 //!
-//! AWS writes it in a fixed shape (AWS-RECORDED.md §6): `Version` "2008-10-17", `Id`
+//! AWS writes it in a fixed shape (fixtures/aws/recorded.md §6): `Version` "2008-10-17", `Id`
 //! `"<queue arn>/SQSDefaultPolicy"`, and one statement per label with `Sid` = label, the
 //! principals as `arn:aws:iam::<account>:root` (a string for one, a list for several),
 //! the actions as `SQS:<Name>` (a string for one, a list for several), and `Resource` =
@@ -11,8 +11,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::SqsError;
 
-/// At most this many actions in one statement (AddPermission API reference).
-const MAX_ACTIONS: usize = 7;
+use crate::limits::{MAX_PERMISSION_ACTIONS as MAX_ACTIONS, MAX_QUEUE_NAME};
 
 /// Actions only the queue owner may call: AddPermission cannot grant them.
 const OWNER_ONLY: &[&str] = &[
@@ -28,7 +27,7 @@ const OWNER_ONLY: &[&str] = &[
 /// `[A-Za-z0-9_-]{1,80}`.
 pub(crate) fn validate_label(label: &str) -> Result<(), SqsError> {
     let valid = !label.is_empty()
-        && label.len() <= 80
+        && label.len() <= MAX_QUEUE_NAME
         && label
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
@@ -166,7 +165,7 @@ pub(crate) fn add(
 }
 
 /// The policy after removing the statement `label`; `None` when none is left (AWS then
-/// removes the attribute, AWS-RECORDED.md row 53).
+/// removes the attribute, fixtures/aws/recorded.md row 53).
 pub(crate) fn remove(policy: Option<&str>, label: &str) -> Result<Option<String>, SqsError> {
     let (doc, mut list) = statements(policy);
     if !has_label(&list, label) {

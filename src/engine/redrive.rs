@@ -2,7 +2,7 @@
 //! checks a source queue's policy must pass, and moving over-received messages.
 //!
 //! A message moves on the receive that would take its receive count past the source's
-//! `maxReceiveCount` (AWS-RECORDED.md row 146): that receive does not return it, and the
+//! `maxReceiveCount` (fixtures/aws/recorded.md row 146): that receive does not return it, and the
 //! dead-letter queue holds it with the same MessageId, body, attributes and SentTimestamp,
 //! the receive count it had (row 147) and `DeadLetterQueueSourceArn`.
 
@@ -16,10 +16,7 @@ use super::store::Received;
 use super::{Caller, QueueRef, Region, State};
 use crate::error::{ErrorCode, SqsError};
 
-/// The most a `maxReceiveCount` may be.
-const MAX_RECEIVE_COUNT: i64 = 1000;
-/// The most queues a `byQueue` RedriveAllowPolicy may name.
-const MAX_SOURCE_ARNS: usize = 10;
+use crate::limits::{MAX_RECEIVE_COUNT, MAX_SOURCE_ARNS};
 
 /// A parsed `RedrivePolicy`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +104,7 @@ impl RedrivePolicy {
             _ => None,
         };
         let max_receive_count = parsed
-            .filter(|n| (1..=MAX_RECEIVE_COUNT).contains(n))
+            .filter(|n| MAX_RECEIVE_COUNT.contains(n))
             .ok_or_else(|| {
                 let shown = match count {
                     Value::String(s) => s.clone(),
@@ -115,7 +112,7 @@ impl RedrivePolicy {
                 };
                 invalid_redrive(
                     value,
-                    &format!("Invalid value for maxReceiveCount: {shown}, valid values are from 1 to {MAX_RECEIVE_COUNT} both inclusive."),
+                    &format!("Invalid value for maxReceiveCount: {shown}, valid values are from 1 to {} both inclusive.", MAX_RECEIVE_COUNT.end()),
                 )
             })? as u32;
         Ok(RedrivePolicy {
@@ -125,7 +122,7 @@ impl RedrivePolicy {
     }
 
     /// The policy as GetQueueAttributes shows it: `maxReceiveCount` a JSON number
-    /// (AWS-RECORDED.md row 32).
+    /// (fixtures/aws/recorded.md row 32).
     pub(crate) fn to_attribute(&self) -> String {
         json!({
             "deadLetterTargetArn": self.target_arn,

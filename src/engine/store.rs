@@ -10,8 +10,7 @@ use std::sync::Arc;
 use super::groups::Groups;
 use super::message::{Content, Message};
 
-/// AWS's limit on in-flight messages per queue, standard or FIFO.
-pub(crate) const IN_FLIGHT_LIMIT: usize = 120_000;
+use crate::limits::IN_FLIGHT_LIMIT;
 
 /// Where a message stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

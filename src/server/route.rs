@@ -19,7 +19,7 @@ use crate::protocol::{self, json, query, Protocol};
 pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// Actions that address the service, not a queue: sent to a queue's URL over the Query
-/// protocol, AWS rejects them (AWS-RECORDED.md rows 168 and 169).
+/// protocol, AWS rejects them (fixtures/aws/recorded.md rows 168 and 169).
 const SERVICE_ACTIONS: [&str; 2] = ["CreateQueue", "ListQueues"];
 
 pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<Full<Bytes>> {

@@ -73,7 +73,7 @@ enum Rule {
     StructList(&'static str),
 }
 
-/// The Query names that differ from their JSON member (PROTOCOL.md §2.1). `Tag` is the
+/// The Query names that differ from their JSON member (fixtures/aws/protocol.md §2.1). `Tag` is the
 /// one name whose JSON member depends on the action (`tags` on CreateQueue).
 const RULES: &[(&str, Rule)] = &[
     ("Attribute", Rule::StringMap("Attributes", "Name", "Value")),

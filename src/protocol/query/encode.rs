@@ -133,7 +133,7 @@ pub(crate) fn success(
 }
 
 /// The JSON form of a Query answer, for a request that sent `Accept: application/json`
-/// (AWS-RECORDED.md rows 116 and 173): `{"<Action>Response": {"<Action>Result": ...,
+/// (fixtures/aws/recorded.md rows 116 and 173): `{"<Action>Response": {"<Action>Result": ...,
 /// "ResponseMetadata": {"RequestId": ...}}}`, with ReceiveMessage's list as `messages`.
 pub(crate) fn success_json(
     action: &str,
