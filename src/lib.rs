@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 
 mod actions;
+mod api;
 mod builder;
 mod clock;
 mod dialect;

@@ -3,17 +3,18 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::api::ActionName;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
 use crate::limits::{MAX_BATCH_ENTRIES as MAX_ENTRIES, MAX_BATCH_ENTRY_ID};
 
-/// Checks the entries of a batch and returns them with their ids. `entry_name` is the
-/// Query name of one entry, e.g. `SendMessageBatchRequestEntry`.
-pub(crate) fn entries(p: &Params, entry_name: &str) -> Result<Vec<(String, Params)>, SqsError> {
+/// Checks the entries of a batch of `action` and returns them with their ids.
+pub(crate) fn entries(p: &Params, action: ActionName) -> Result<Vec<(String, Params)>, SqsError> {
     let entries = p.entries("Entries")?.unwrap_or_default();
     if entries.is_empty() {
+        let entry_name = action.request_entry().unwrap_or("Entry");
         return Err(SqsError::new(
             ErrorCode::EmptyBatchRequest,
             format!("There should be at least one {entry_name} in the request."),

@@ -29,7 +29,7 @@ impl CancelMessageMoveTask {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
         let now = engine.now();
         let mut state = engine.lock();
         state.settle_move_tasks(now);

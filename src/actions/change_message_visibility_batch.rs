@@ -3,6 +3,7 @@
 use super::batch::{self, BatchResult};
 use super::change_message_visibility::{change_one, parse_timeout};
 use super::Ctx;
+use crate::api::ActionName;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -19,7 +20,7 @@ pub(crate) struct ChangeMessageVisibilityBatch {
 impl ChangeMessageVisibilityBatch {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let url = p.str("QueueUrl")?;
-        let entries = batch::entries(p, "ChangeMessageVisibilityBatchRequestEntry")?
+        let entries = batch::entries(p, ActionName::ChangeMessageVisibilityBatch)?
             .into_iter()
             .map(|(id, e)| {
                 let entry = e
@@ -31,7 +32,7 @@ impl ChangeMessageVisibilityBatch {
         Ok(ChangeMessageVisibilityBatch { url, entries })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
         let now = engine.now();
         let dialect = engine.config().dialect;

@@ -3,6 +3,7 @@
 use super::batch::{self, BatchResult};
 use super::delete_message::delete_one;
 use super::Ctx;
+use crate::api::ActionName;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -16,14 +17,14 @@ pub(crate) struct DeleteMessageBatch {
 impl DeleteMessageBatch {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let url = p.str("QueueUrl")?;
-        let entries = batch::entries(p, "DeleteMessageBatchRequestEntry")?
+        let entries = batch::entries(p, ActionName::DeleteMessageBatch)?
             .into_iter()
             .map(|(id, e)| (id, e.str("ReceiptHandle")))
             .collect();
         Ok(DeleteMessageBatch { url, entries })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
         let now = engine.now();
         let mut state = engine.lock();

@@ -23,7 +23,7 @@ impl GetQueueUrl {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let owner = Caller {
             account: self.owner.unwrap_or_else(|| ctx.caller.account.clone()),
             region: ctx.caller.region.clone(),

@@ -24,7 +24,7 @@ impl ListQueues {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let state = engine.lock();
         let Some(region) = state.region(&ctx.caller) else {
             return Ok(Outcome::Result(Map::new()));

@@ -4,6 +4,7 @@
 use super::batch::{self, BatchResult};
 use super::outgoing::{sent_fields, Mode, Outgoing};
 use super::Ctx;
+use crate::api::ActionName;
 use crate::dialect::{scaleway, Dialect};
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
@@ -19,14 +20,14 @@ pub(crate) struct SendMessageBatch {
 impl SendMessageBatch {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let url = p.str("QueueUrl")?;
-        let entries = batch::entries(p, "SendMessageBatchRequestEntry")?
+        let entries = batch::entries(p, ActionName::SendMessageBatch)?
             .into_iter()
             .map(|(id, entry)| (id, Outgoing::parse(&entry)))
             .collect();
         Ok(SendMessageBatch { url, entries })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let total: usize = self
             .entries
             .iter()

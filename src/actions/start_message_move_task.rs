@@ -47,7 +47,7 @@ impl StartMessageMoveTask {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
         let now = engine.now();
         let mut state = engine.lock();
         let source_ref = parse_arn(&self.source_arn)

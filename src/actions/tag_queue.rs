@@ -49,7 +49,7 @@ impl TagQueue {
         Ok(TagQueue { url, tags })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         validate_tags(&self.tags)?;
         let target = engine.queue_ref(&ctx.caller, &self.url);
         let now = engine.now();

@@ -2,6 +2,7 @@
 //! quotas (fixtures/aws/protocol.md §5; Scaleway's "queues-support" and quota pages).
 
 use crate::actions::Ctx;
+use crate::api::ActionName;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
@@ -57,33 +58,34 @@ enum Needs {
 }
 
 /// The actions Scaleway supports, with the permission each needs.
-fn needs(action: &str) -> Option<Needs> {
+fn needs(action: ActionName) -> Option<Needs> {
+    use ActionName::*;
     Some(match action {
-        "CreateQueue" | "ListQueues" | "DeleteQueue" | "PurgeQueue" | "SetQueueAttributes" => {
-            Needs::Manage
-        }
-        "GetQueueUrl" | "GetQueueAttributes" => Needs::Any,
-        "SendMessage" | "SendMessageBatch" => Needs::Publish,
-        "ReceiveMessage" | "DeleteMessage" | "DeleteMessageBatch" => Needs::Receive,
-        "ChangeMessageVisibility" | "ChangeMessageVisibilityBatch" => Needs::ReceiveOrManage,
+        CreateQueue | ListQueues | DeleteQueue | PurgeQueue | SetQueueAttributes => Needs::Manage,
+        GetQueueUrl | GetQueueAttributes => Needs::Any,
+        SendMessage | SendMessageBatch => Needs::Publish,
+        ReceiveMessage | DeleteMessage | DeleteMessageBatch => Needs::Receive,
+        ChangeMessageVisibility | ChangeMessageVisibilityBatch => Needs::ReceiveOrManage,
         _ => return None,
     })
 }
 
 /// Parameters the matrix marks unsupported, per action; for batches, per entry.
-fn unsupported_parameters(action: &str) -> (&'static [&'static str], &'static [&'static str]) {
+fn unsupported_parameters(
+    action: ActionName,
+) -> (&'static [&'static str], &'static [&'static str]) {
     match action {
-        "CreateQueue" => (&["tags"], &[]),
-        "ListQueues" => (&["MaxResults", "NextToken"], &[]),
-        "SendMessage" => (
+        ActionName::CreateQueue => (&["tags"], &[]),
+        ActionName::ListQueues => (&["MaxResults", "NextToken"], &[]),
+        ActionName::SendMessage => (
             &["DelaySeconds", "MessageGroupId", "MessageSystemAttributes"],
             &[],
         ),
-        "SendMessageBatch" => (
+        ActionName::SendMessageBatch => (
             &[],
             &["DelaySeconds", "MessageGroupId", "MessageSystemAttributes"],
         ),
-        "ReceiveMessage" => (&["ReceiveRequestAttemptId", "VisibilityTimeout"], &[]),
+        ActionName::ReceiveMessage => (&["ReceiveRequestAttemptId", "VisibilityTimeout"], &[]),
         _ => (&[], &[]),
     }
 }
@@ -129,7 +131,8 @@ pub(crate) fn admit(
     }
     let p = credential.permissions;
     drop(state);
-    let Some(need) = needs(action) else {
+    let named = ActionName::parse(action);
+    let Some(need) = named.and_then(needs) else {
         return Err(unsupported(format!("The action {action}")));
     };
     let allowed = match need {
@@ -148,7 +151,7 @@ pub(crate) fn admit(
             ),
         ));
     }
-    let (top, per_entry) = unsupported_parameters(action);
+    let (top, per_entry) = named.map_or((&[][..], &[][..]), unsupported_parameters);
     if let Some(name) = top.iter().find(|n| params.has(n)) {
         return Err(unsupported(format!("The parameter {name}")));
     }

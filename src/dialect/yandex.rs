@@ -1,27 +1,28 @@
 //! Yandex Message Queue: what differs from AWS (fixtures/aws/protocol.md §6).
 
+use crate::api::ActionName;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::Protocol;
 
 /// The documented methods of Yandex Message Queue.
-const ACTIONS: &[&str] = &[
-    "CreateQueue",
-    "DeleteQueue",
-    "GetQueueAttributes",
-    "GetQueueUrl",
-    "ListQueues",
-    "PurgeQueue",
-    "SetQueueAttributes",
-    "ChangeMessageVisibility",
-    "ChangeMessageVisibilityBatch",
-    "DeleteMessage",
-    "DeleteMessageBatch",
-    "ReceiveMessage",
-    "SendMessage",
-    "SendMessageBatch",
-    "TagQueue",
-    "UntagQueue",
-    "ListQueueTags",
+const ACTIONS: &[ActionName] = &[
+    ActionName::CreateQueue,
+    ActionName::DeleteQueue,
+    ActionName::GetQueueAttributes,
+    ActionName::GetQueueUrl,
+    ActionName::ListQueues,
+    ActionName::PurgeQueue,
+    ActionName::SetQueueAttributes,
+    ActionName::ChangeMessageVisibility,
+    ActionName::ChangeMessageVisibilityBatch,
+    ActionName::DeleteMessage,
+    ActionName::DeleteMessageBatch,
+    ActionName::ReceiveMessage,
+    ActionName::SendMessage,
+    ActionName::SendMessageBatch,
+    ActionName::TagQueue,
+    ActionName::UntagQueue,
+    ActionName::ListQueueTags,
 ];
 
 /// What CreateQueue and SetQueueAttributes accept; anything else is
@@ -78,7 +79,7 @@ pub(crate) fn admit(protocol: Protocol, action: &str) -> Result<(), SqsError> {
             "The request must contain the parameter Action.",
         ));
     }
-    if !ACTIONS.contains(&action) {
+    if !ActionName::parse(action).is_some_and(|a| ACTIONS.contains(&a)) {
         return Err(SqsError::new(
             ErrorCode::InvalidAction,
             format!("The action {action} is not valid for this endpoint."),

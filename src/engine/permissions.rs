@@ -9,20 +9,10 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::api::ActionName;
 use crate::error::SqsError;
 
 use crate::limits::{MAX_PERMISSION_ACTIONS as MAX_ACTIONS, MAX_QUEUE_NAME};
-
-/// Actions only the queue owner may call: AddPermission cannot grant them.
-const OWNER_ONLY: &[&str] = &[
-    "AddPermission",
-    "CreateQueue",
-    "DeleteQueue",
-    "RemovePermission",
-    "SetQueueAttributes",
-    "TagQueue",
-    "UntagQueue",
-];
 
 /// `[A-Za-z0-9_-]{1,80}`.
 pub(crate) fn validate_label(label: &str) -> Result<(), SqsError> {
@@ -43,14 +33,15 @@ pub(crate) fn validate_label(label: &str) -> Result<(), SqsError> {
 
 /// An action AddPermission may grant: `*` or an SQS action a non-owner may call.
 fn validate_action(action: &str) -> Result<(), SqsError> {
-    if OWNER_ONLY.contains(&action) {
+    let named = ActionName::parse(action);
+    if named.is_some_and(ActionName::owner_only) {
         return Err(SqsError::invalid_value(
             "ActionName",
             format!("SQS:{action}"),
             "Only the queue owner is allowed to invoke this action.",
         ));
     }
-    if action == "*" || crate::actions::ACTIONS.contains(&action) {
+    if action == "*" || named.is_some() {
         return Ok(());
     }
     Err(SqsError::invalid_value(

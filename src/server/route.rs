@@ -9,6 +9,7 @@ use hyper::{Method, Request, Response};
 
 use super::{auth, scaleway_api, signature};
 use crate::actions::{Action, Ctx};
+use crate::api::ActionName;
 use crate::dialect::{self, Dialect};
 use crate::engine::{Caller, Engine};
 use crate::error::{ErrorCode, SqsError};
@@ -17,10 +18,6 @@ use crate::protocol::{self, json, query, Protocol};
 
 /// The largest request body the fake reads. A batch of 1 MiB, URL-encoded, fits.
 pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-
-/// Actions that address the service, not a queue: sent to a queue's URL over the Query
-/// protocol, AWS rejects them (fixtures/aws/recorded.md rows 168 and 169).
-const SERVICE_ACTIONS: [&str; 2] = ["CreateQueue", "ListQueues"];
 
 pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<Full<Bytes>> {
     let dialect = engine.config().dialect;
@@ -48,11 +45,14 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
             {
                 Ok((action, params, mut ctx)) => {
                     let admitted = dialect::admit(engine, protocol, &action, &params, &mut ctx);
-                    let outcome = match admitted.map(|()| Action::parse(&action, &params)) {
+                    let parsed = admitted
+                        .and_then(|()| {
+                            ActionName::parse(&action).ok_or_else(|| invalid_action(&action))
+                        })
+                        .and_then(|name| Action::parse(name, &params));
+                    let outcome = match parsed {
                         Err(err) => Err(err),
-                        Ok(None) => Err(invalid_action(&action)),
-                        Ok(Some(Err(err))) => Err(err),
-                        Ok(Some(Ok(parsed))) => parsed.apply(engine, &ctx).await,
+                        Ok(parsed) => parsed.apply(engine, &ctx).await,
                     };
                     (action, outcome)
                 }
@@ -207,7 +207,7 @@ fn decode(
             };
             let path = parts.uri.path();
             let at_queue = path.trim_matches('/').contains('/');
-            if at_queue && SERVICE_ACTIONS.contains(&action.as_str()) {
+            if at_queue && ActionName::parse(&action).is_some_and(ActionName::root_only) {
                 return Err((action.clone(), invalid_action(&action)));
             }
             let mut members = query::decode::members(

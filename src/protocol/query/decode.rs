@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::api::ActionName;
+
 /// The pairs that carry signing or versioning, not request members.
 fn is_envelope(key: &str) -> bool {
     matches!(
@@ -95,20 +97,21 @@ const RULES: &[(&str, Rule)] = &[
         "MessageSystemAttribute",
         Rule::AttributeMap("MessageSystemAttributes"),
     ),
-    ("SendMessageBatchRequestEntry", Rule::StructList("Entries")),
-    (
-        "DeleteMessageBatchRequestEntry",
-        Rule::StructList("Entries"),
-    ),
-    (
-        "ChangeMessageVisibilityBatchRequestEntry",
-        Rule::StructList("Entries"),
-    ),
 ];
+
+/// The member every batch action's entries go to; their Query name,
+/// `<Action>RequestEntry`, comes from the action table.
+const ENTRIES: Rule = Rule::StructList("Entries");
 
 fn rule(action: &str, key: &str) -> Option<Rule> {
     if action == "CreateQueue" && key == "Tag" {
         return Some(Rule::StringMap("tags", "Key", "Value"));
+    }
+    if ActionName::ALL
+        .iter()
+        .any(|a| a.request_entry() == Some(key))
+    {
+        return Some(ENTRIES);
     }
     RULES.iter().find(|(name, _)| *name == key).map(|(_, r)| *r)
 }
@@ -119,7 +122,9 @@ fn rule(action: &str, key: &str) -> Option<Rule> {
 fn is_empty_list(key: &str, node: &Node) -> bool {
     let is_list = RULES
         .iter()
-        .any(|(_, r)| matches!(r, Rule::StringList(json) | Rule::StructList(json) if *json == key));
+        .map(|(_, r)| r)
+        .chain([&ENTRIES])
+        .any(|r| matches!(r, Rule::StringList(json) | Rule::StructList(json) if *json == key));
     is_list && node.children.is_empty() && node.value.as_deref() == Some("")
 }
 

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::api::ActionName;
 use crate::error::{SqsError, FAULT};
 
 const NAMESPACE: &str = "http://queue.amazonaws.com/doc/2012-11-05/";
@@ -13,9 +14,12 @@ fn list_element(action: &str, member: &str) -> Option<String> {
     Some(match member {
         "QueueUrls" | "queueUrls" => "QueueUrl".into(),
         "Messages" => "Message".into(),
-        "Successful" => format!("{action}ResultEntry"),
+        // `<Action>ResultEntry`, as the action table names it.
+        "Successful" | "Results" => ActionName::parse(action).map_or_else(
+            || format!("{action}ResultEntry"),
+            |a| a.result_entry().into(),
+        ),
         "Failed" => "BatchResultErrorEntry".into(),
-        "Results" => "ListMessageMoveTasksResultEntry".into(),
         "StringListValues" => "StringListValue".into(),
         "BinaryListValues" => "BinaryListValue".into(),
         _ => return None,
