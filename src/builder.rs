@@ -3,12 +3,13 @@
 use std::net::{SocketAddr, TcpListener};
 
 use crate::clock::{Clock, ClockMode};
-use crate::dialect::credentials::{Activation, Credential, Permissions};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
+use crate::engine::credentials::{Activation, Credential, Permissions};
 use crate::engine::{Config, Engine};
 use crate::fake::FakeSqs;
 use crate::limits::IN_FLIGHT_LIMIT;
+use crate::rules::CredentialModel;
 use crate::server::Server;
 
 /// The access key of [`FakeSqs::sdk_config`]'s credentials. Messages sent with them
@@ -24,7 +25,7 @@ fn seed_scaleway(engine: &Engine, credentials: Vec<(String, String, Permissions)
     let region = engine.config().default_region.clone();
     let now = engine.now();
     let mut state = engine.lock();
-    state.scaleway.activations.insert(
+    state.credentials.activations.insert(
         (project.clone(), region.clone()),
         Activation {
             created_at: now,
@@ -33,7 +34,7 @@ fn seed_scaleway(engine: &Engine, credentials: Vec<(String, String, Permissions)
         },
     );
     for (i, (access_key, secret_key, permissions)) in credentials.into_iter().enumerate() {
-        state.scaleway.insert(Credential {
+        state.credentials.insert(Credential {
             id: format!("00000000-0000-4000-8000-{i:012}"),
             name: format!("fake-sqs-{i}"),
             project_id: project.clone(),
@@ -230,6 +231,7 @@ impl FakeSqsBuilder {
         let addr = listener.local_addr()?;
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
+        let rules = dialect.rules();
         let config = Config {
             default_account: self
                 .account_id
@@ -239,17 +241,17 @@ impl FakeSqsBuilder {
                 .unwrap_or_else(|| dialect.default_region().to_owned()),
             base_url: format!("http://{addr}"),
             limits: AttributeLimits {
-                max_message_size: dialect.max_message_size(),
-                settable: dialect.settable_attributes(),
+                max_message_size: rules.max_message_size,
+                settable: rules.settable_attributes,
             },
-            dialect,
+            rules,
             verify_signatures: self.verify_signatures,
             deleted_queue_cooldown: self.deleted_queue_cooldown,
             purge_cooldown: self.purge_cooldown,
             in_flight_limit: self.in_flight_limit,
         };
         let engine = Engine::new(clock.clone(), self.seed, config);
-        if dialect == Dialect::Scaleway {
+        if rules.credentials == CredentialModel::Issued {
             let mut credentials = vec![(
                 TEST_ACCESS_KEY.to_owned(),
                 TEST_SECRET_KEY.to_owned(),

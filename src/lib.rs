@@ -51,13 +51,15 @@ mod ids;
 mod inspect;
 mod limits;
 mod protocol;
+mod rules;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
 mod server;
+mod service;
 
 pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
 pub use clock::{Clock, ClockMode};
-pub use dialect::credentials::Permissions;
 pub use dialect::Dialect;
+pub use engine::credentials::Permissions;
 pub use fake::FakeSqs;
 pub use inspect::{MessageInfo, MessageState, QueueInfo};

@@ -1,8 +1,8 @@
 //! AddPermission: grants actions on a queue to accounts, as a statement of the queue's
-//! `Policy` (see [`crate::engine::permissions`]).
+//! `Policy` (see [`crate::engine::policy`]).
 
 use super::Ctx;
-use crate::engine::permissions;
+use crate::engine::policy;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -30,7 +30,7 @@ impl AddPermission {
         let now = engine.now();
         let mut state = engine.lock();
         let queue = state.queue_mut(&target, now)?;
-        let policy = permissions::add(
+        let policy = policy::add(
             queue.attributes.policy.as_deref(),
             &queue.arn,
             &self.label,

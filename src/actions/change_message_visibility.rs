@@ -2,13 +2,13 @@
 
 use super::delete_message::{expired, receipt_for};
 use super::Ctx;
-use crate::dialect::{scaleway, Dialect};
 use crate::engine::queue::Queue;
 use crate::engine::store::HandleState;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
+use crate::rules::{Rules, VisibilityChange};
 
 pub(crate) struct ChangeMessageVisibility {
     url: String,
@@ -34,7 +34,7 @@ pub(crate) fn change_one(
     handle: &str,
     timeout: i64,
     now: u64,
-    dialect: Dialect,
+    rules: &Rules,
 ) -> Result<(), SqsError> {
     let receipt = receipt_for(queue, handle)?;
     let until = now + timeout as u64 * 1000;
@@ -46,9 +46,22 @@ pub(crate) fn change_one(
         )
     };
     let state = queue.store.handle_state(receipt.key, receipt.nonce);
-    // Scaleway's timeout rule concerns messages that exist; a gone one is just gone.
-    if dialect == Dialect::Scaleway && state != HandleState::Gone {
-        scaleway::check_visibility_change(timeout, queue.attributes.visibility_timeout)?;
+    // A provider's own timeout rule concerns messages that exist; a gone one is just
+    // gone.
+    if rules.visibility_change == VisibilityChange::ZeroOrQueueTimeout
+        && state != HandleState::Gone
+    {
+        let queue_timeout = queue.attributes.visibility_timeout;
+        if timeout != 0 && timeout != i64::from(queue_timeout) {
+            return Err(SqsError::invalid_value(
+                "VisibilityTimeout",
+                timeout,
+                &format!(
+                    "{} accepts only 0 or the queue's VisibilityTimeout ({queue_timeout}).",
+                    rules.provider
+                ),
+            ));
+        }
     }
     match state {
         HandleState::Gone => Err(not_available()),
@@ -100,7 +113,7 @@ impl ChangeMessageVisibility {
             &self.handle,
             self.timeout,
             now,
-            engine.config().dialect,
+            engine.rules(),
         )?;
         let waiters = queue.waiters.clone();
         drop(state);

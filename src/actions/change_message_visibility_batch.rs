@@ -35,13 +35,13 @@ impl ChangeMessageVisibilityBatch {
     pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
         let now = engine.now();
-        let dialect = engine.config().dialect;
+        let rules = engine.rules();
         let mut state = engine.lock();
         let queue = state.queue_mut(&target, now)?;
         let mut result = BatchResult::new();
         let mut made_visible = false;
         for (id, entry) in self.entries {
-            match entry.and_then(|(h, t)| change_one(queue, &h, t, now, dialect).map(|()| t)) {
+            match entry.and_then(|(h, t)| change_one(queue, &h, t, now, rules).map(|()| t)) {
                 Ok(t) => {
                     made_visible |= t == 0;
                     result.ok(&id, Default::default());

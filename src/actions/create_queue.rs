@@ -6,9 +6,9 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::Ctx;
-use crate::dialect::{scaleway, Dialect};
 use crate::engine::attributes::QueueAttributes;
 use crate::engine::queue::Queue;
+use crate::engine::quotas::check_queue_count;
 use crate::engine::redrive::check_target;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
@@ -41,7 +41,7 @@ impl CreateQueue {
         super::tag_queue::validate_tags(&self.tags)?;
         let limits = engine.config().limits;
         let now = engine.now();
-        let dialect = engine.config().dialect;
+        let rules = engine.rules();
         let mut state = engine.lock();
         let id = state.next_queue_id();
         let url = engine.queue_url(&ctx.caller.account, id, &self.name);
@@ -65,24 +65,20 @@ impl CreateQueue {
                 }
             }
         }
-        if dialect == Dialect::Scaleway && region.queues.len() >= scaleway::MAX_QUEUES {
-            return Err(SqsError::new(
-                ErrorCode::OverLimit,
-                format!(
-                    "The project has reached its quota of {} queues.",
-                    scaleway::MAX_QUEUES
-                ),
-            ));
-        }
+        check_queue_count(rules.quotas, region.queues.len())?;
         let mut attributes = QueueAttributes::defaults(fifo, limits);
         attributes.apply(&self.attributes, limits)?;
         let (mut store, fifo_state) = Queue::new_store(
             fifo,
             attributes.deduplication_scope == "messageGroup",
-            dialect.in_flight_limit(fifo, engine.config().in_flight_limit),
+            rules
+                .fifo_in_flight
+                .limit(fifo, engine.config().in_flight_limit),
         );
-        store.set_one_per_group(dialect.one_message_per_group());
-        let arn = dialect.queue_arn(&ctx.caller.region, &ctx.caller.account, &self.name);
+        store.set_one_per_group(rules.one_message_per_group);
+        let arn = rules
+            .arn
+            .of(&ctx.caller.region, &ctx.caller.account, &self.name);
         if let Some(policy) = &attributes.redrive_policy {
             check_target(policy, &arn, fifo, &ctx.caller, Some(region))?;
         }

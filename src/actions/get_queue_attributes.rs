@@ -33,7 +33,7 @@ impl GetQueueAttributes {
         let now = engine.now();
         let mut state = engine.lock();
         let queue = state.queue_mut(&target, now)?;
-        let shown = engine.config().dialect.shown_attributes();
+        let shown = engine.rules().shown_attributes;
         if let Some(shown) = shown {
             if let Some(hidden) = self
                 .names

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::Ctx;
-use crate::dialect::Dialect;
 use crate::engine::digest::{md5_of_attributes, md5_of_body, sha256_of_body};
 use crate::engine::message::{
     attributes_size, validate_attributes, validate_body, Content, Message, MessageAttributes,
@@ -16,6 +15,7 @@ use crate::error::{ErrorCode, SqsError};
 use crate::ids::Ids;
 use crate::limits;
 use crate::protocol::params::{Params, RawAttribute};
+use crate::rules::Rules;
 
 pub(crate) struct Outgoing {
     body: String,
@@ -92,7 +92,7 @@ impl Outgoing {
         &self,
         queue: &Queue,
         mode: Mode,
-        dialect: Dialect,
+        rules: &Rules,
     ) -> Result<(), SqsError> {
         if let Some(group) = &self.group_id {
             if !valid_fifo_id(group) {
@@ -107,7 +107,7 @@ impl Outgoing {
         if !queue.is_fifo() {
             return Ok(());
         }
-        if self.group_id.is_none() && dialect.requires_message_group() {
+        if self.group_id.is_none() && rules.requires_message_group {
             return Err(match mode {
                 Mode::Single => SqsError::missing("MessageGroupId"),
                 Mode::Batch => SqsError::invalid_parameter(

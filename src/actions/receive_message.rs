@@ -13,7 +13,6 @@ use serde_json::{json, Map, Value};
 
 use super::outgoing::{invalid_fifo_id, valid_fifo_id};
 use super::Ctx;
-use crate::dialect::Dialect;
 use crate::engine::attempts::Handed;
 use crate::engine::digest::md5_of_attributes;
 use crate::engine::message::Message;
@@ -25,6 +24,7 @@ use crate::error::{ErrorCode, SqsError};
 use crate::limits;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
+use crate::rules::Rules;
 
 pub(crate) struct ReceiveMessage {
     url: String,
@@ -158,7 +158,7 @@ impl ReceiveMessage {
                                 nonce: r.nonce,
                             }
                             .encode();
-                            self.render(&r.message, &handle, engine.config().dialect)
+                            self.render(&r.message, &handle, engine.rules())
                         })
                         .collect();
                     let mut out = Map::new();
@@ -246,7 +246,7 @@ impl ReceiveMessage {
     }
 
     /// One message as the receiver sees it, with the attributes it asked for.
-    fn render(&self, message: &Message, handle: &str, dialect: Dialect) -> Value {
+    fn render(&self, message: &Message, handle: &str, rules: &Rules) -> Value {
         let c = &message.content;
         let mut out = Map::new();
         out.insert("MessageId".into(), json!(c.message_id));
@@ -257,7 +257,8 @@ impl ReceiveMessage {
         let mut system = Map::new();
         let mut put = |name: &str, value: Option<String>| {
             if let Some(v) = value {
-                if self.wants(name) && dialect.shows_system_attribute(name) {
+                let shown = rules.system_attributes.is_none_or(|s| s.contains(&name));
+                if self.wants(name) && shown {
                     system.insert(name.to_owned(), Value::String(v));
                 }
             }

@@ -2,7 +2,7 @@
 //! attribute goes away with its last statement.
 
 use super::Ctx;
-use crate::engine::permissions;
+use crate::engine::policy;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -27,7 +27,7 @@ impl RemovePermission {
         let mut state = engine.lock();
         let queue = state.queue_mut(&target, now)?;
         queue.attributes.policy =
-            permissions::remove(queue.attributes.policy.as_deref(), &self.label)?;
+            policy::remove(queue.attributes.policy.as_deref(), &self.label)?;
         queue.modified_at = now;
         Ok(Outcome::Empty)
     }

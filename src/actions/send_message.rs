@@ -2,7 +2,7 @@
 
 use super::outgoing::{sent_fields, Mode, Outgoing};
 use super::Ctx;
-use crate::dialect::{scaleway, Dialect};
+use crate::engine::quotas::check_storage;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -24,22 +24,20 @@ impl SendMessage {
     pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
         let now = engine.now();
-        let quota = engine.config().dialect == Dialect::Scaleway;
+        let quotas = engine.rules().quotas;
         let mut state = engine.lock();
-        let used = if quota {
+        let used = if quotas.is_some() {
             state.stored_bytes(&target.owner)
         } else {
             0
         };
         let queue = state.queue_mut(&target, now)?;
         self.message
-            .check_fifo_ids(queue, Mode::Single, engine.config().dialect)?;
+            .check_fifo_ids(queue, Mode::Single, engine.rules())?;
         let prepared = self
             .message
             .prepare(queue, ctx, now, &mut engine.ids(), Mode::Single)?;
-        if quota {
-            scaleway::check_storage(used, prepared.message.content.size)?;
-        }
+        check_storage(quotas, used, prepared.message.content.size)?;
         let sent = queue.send(prepared.message, prepared.ready_at);
         let waiters = queue.waiters.clone();
         drop(state);

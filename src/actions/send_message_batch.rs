@@ -5,7 +5,7 @@ use super::batch::{self, BatchResult};
 use super::outgoing::{sent_fields, Mode, Outgoing};
 use super::Ctx;
 use crate::api::ActionName;
-use crate::dialect::{scaleway, Dialect};
+use crate::engine::quotas::check_storage;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
@@ -36,7 +36,7 @@ impl SendMessageBatch {
             .sum();
         // The total a batch may have, whatever the queue's MaximumMessageSize: the
         // provider's largest message.
-        let max_batch_bytes = engine.config().dialect.max_message_size() as usize;
+        let max_batch_bytes = engine.rules().max_message_size as usize;
         if total > max_batch_bytes {
             return Err(SqsError::new(
                 ErrorCode::BatchRequestTooLong,
@@ -45,9 +45,9 @@ impl SendMessageBatch {
         }
         let target = engine.queue_ref(&ctx.caller, &self.url);
         let now = engine.now();
-        let quota = engine.config().dialect == Dialect::Scaleway;
+        let quotas = engine.rules().quotas;
         let mut state = engine.lock();
-        let mut used = if quota {
+        let mut used = if quotas.is_some() {
             state.stored_bytes(&target.owner)
         } else {
             0
@@ -55,7 +55,7 @@ impl SendMessageBatch {
         let queue = state.queue_mut(&target, now)?;
         for (_, message) in &self.entries {
             if let Ok(message) = message {
-                message.check_fifo_ids(queue, Mode::Batch, engine.config().dialect)?;
+                message.check_fifo_ids(queue, Mode::Batch, engine.rules())?;
             }
         }
         let mut result = BatchResult::new();
@@ -64,8 +64,8 @@ impl SendMessageBatch {
             let prepared = message
                 .and_then(|m| m.prepare(queue, ctx, now, &mut engine.ids(), Mode::Batch))
                 .and_then(|p| {
-                    if quota {
-                        scaleway::check_storage(used, p.message.content.size)?;
+                    if quotas.is_some() {
+                        check_storage(quotas, used, p.message.content.size)?;
                         used += p.message.content.size;
                     }
                     Ok(p)

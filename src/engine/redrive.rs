@@ -59,7 +59,7 @@ pub(crate) fn parse_arn(arn: &str) -> Option<QueueRef> {
             region: region.to_owned(),
         },
         name: name.to_owned(),
-        queue_id: None,
+        incarnation: None,
     })
 }
 

@@ -10,18 +10,18 @@ use hyper::{Method, Request, Response};
 use super::{auth, scaleway_api, signature};
 use crate::actions::{Action, Ctx};
 use crate::api::ActionName;
-use crate::dialect::{self, Dialect};
 use crate::engine::{Caller, Engine};
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
 use crate::protocol::{self, json, query, Protocol};
+use crate::service::{admission, caller};
 
 /// The largest request body the fake reads. A batch of 1 MiB, URL-encoded, fits.
 pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<Full<Bytes>> {
-    let dialect = engine.config().dialect;
-    if dialect == Dialect::Scaleway && scaleway_api::is_management_path(req.uri().path()) {
+    let rules = engine.rules();
+    if rules.management_api && scaleway_api::is_management_path(req.uri().path()) {
         return scaleway_api::handle(req, engine).await;
     }
     let started = Instant::now();
@@ -44,7 +44,17 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
                 .and_then(|()| decode(&parts, &body, protocol, engine))
             {
                 Ok((action, params, mut ctx)) => {
-                    let admitted = dialect::admit(engine, protocol, &action, &params, &mut ctx);
+                    let admitted =
+                        caller::bind_issued_credential(engine, &mut ctx).and_then(|permissions| {
+                            admission::admit(
+                                rules,
+                                protocol,
+                                &action,
+                                &params,
+                                permissions,
+                                &engine.config().base_url,
+                            )
+                        });
                     let parsed = admitted
                         .and_then(|()| {
                             ActionName::parse(&action).ok_or_else(|| invalid_action(&action))
@@ -67,20 +77,14 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
             )),
         ),
     };
-    let mut encoded = protocol::encode(
-        dialect.answer_protocol(protocol),
-        dialect,
+    let encoded = protocol::encode(
+        protocol,
+        &rules.codec,
+        accepts_json,
         &action,
         &outcome,
         &request_id,
     );
-    // AWS answers a Query request that asks for JSON with the JSON form of its answer.
-    if let (Protocol::Query, Dialect::Aws, true, Ok(ok)) =
-        (protocol, dialect, accepts_json, &outcome)
-    {
-        encoded.content_type = "application/json";
-        encoded.body = query::encode::success_json(&action, ok.result(), &request_id).into_bytes();
-    }
     tracing::info!(
         target: "fake_sqs::request",
         action = %action,
@@ -118,7 +122,7 @@ fn verify_signature(
     };
     let known = engine
         .lock()
-        .scaleway
+        .credentials
         .by_access_key(&key)
         .map(|c| (c.secret_key.clone(), c.region.clone()));
     match known {

@@ -11,7 +11,7 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::dialect::credentials::{Activation, Credential, Permissions};
+use crate::engine::credentials::{Activation, Credential, Permissions};
 use crate::engine::{Caller, Engine};
 
 const PREFIX: &str = "/mnq/v1beta1/regions/";
@@ -142,21 +142,22 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
             let enable = resource[0] == "activate-sqs";
             let mut state = engine.lock();
             let key = (project.clone(), region.clone());
-            let activation = state
-                .scaleway
-                .activations
-                .entry(key.clone())
-                .or_insert(Activation {
-                    created_at: now,
-                    updated_at: now,
-                    enabled: false,
-                });
+            let activation =
+                state
+                    .credentials
+                    .activations
+                    .entry(key.clone())
+                    .or_insert(Activation {
+                        created_at: now,
+                        updated_at: now,
+                        enabled: false,
+                    });
             activation.enabled = enable;
             activation.updated_at = now;
             let info = info_json(engine, &project, &region, activation);
             if !enable {
                 // Deactivation deletes all queues and messages of the project.
-                state.scaleway.remove_project(&project, &region);
+                state.credentials.remove_project(&project, &region);
                 let queues = std::mem::take(
                     &mut state
                         .region_mut(&Caller {
@@ -175,16 +176,17 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
         (&Method::GET, ["sqs-info"]) => {
             let state = engine.lock();
             let key = (project.clone(), region.clone());
-            let activation = state
-                .scaleway
-                .activations
-                .get(&key)
-                .cloned()
-                .unwrap_or(Activation {
-                    created_at: now,
-                    updated_at: now,
-                    enabled: false,
-                });
+            let activation =
+                state
+                    .credentials
+                    .activations
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or(Activation {
+                        created_at: now,
+                        updated_at: now,
+                        enabled: false,
+                    });
             reply(
                 StatusCode::OK,
                 info_json(engine, &project, &region, &activation),
@@ -193,7 +195,7 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
         (&Method::GET, ["sqs-credentials"]) => {
             let state = engine.lock();
             let filter = arg("project_id");
-            let all = state.scaleway.of_project(filter.as_deref(), &region);
+            let all = state.credentials.of_project(filter.as_deref(), &region);
             let page: usize = arg("page")
                 .and_then(|p| p.parse().ok())
                 .filter(|p| *p > 0)
@@ -235,17 +237,17 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
                 permissions,
             };
             let answer = credential_json(&credential, true);
-            engine.lock().scaleway.insert(credential);
+            engine.lock().credentials.insert(credential);
             reply(StatusCode::OK, answer)
         }
         (method, ["sqs-credentials", id]) => {
             let mut state = engine.lock();
             match *method {
-                Method::GET => match state.scaleway.get(id) {
+                Method::GET => match state.credentials.get(id) {
                     Some(c) => reply(StatusCode::OK, credential_json(c, false)),
                     None => not_found("sqs_credentials", id),
                 },
-                Method::PATCH => match state.scaleway.get_mut(id) {
+                Method::PATCH => match state.credentials.get_mut(id) {
                     Some(c) => {
                         if let Some(name) = body.get("name").and_then(Value::as_str) {
                             c.name = name.to_owned();
@@ -256,7 +258,7 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
                     }
                     None => not_found("sqs_credentials", id),
                 },
-                Method::DELETE => match state.scaleway.remove(id) {
+                Method::DELETE => match state.credentials.remove(id) {
                     Some(_) => reply(StatusCode::NO_CONTENT, Value::Null),
                     None => not_found("sqs_credentials", id),
                 },

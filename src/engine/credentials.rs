@@ -1,9 +1,27 @@
-//! Scaleway's SQS credentials and per-project activation: the data the management API
-//! edits and the SQS endpoint checks.
+//! Credentials a provider issues (Scaleway's SQS credentials) and which accounts have
+//! the service activated: the data the management API edits and the service layer
+//! checks callers against.
 
 use std::collections::{BTreeMap, HashMap};
 
-/// What a Scaleway credential may do.
+/// What an issued credential may do (Scaleway's `can_publish`, `can_receive`,
+/// `can_manage`).
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use fake_sqs::{Dialect, FakeSqs, Permissions};
+///
+/// // A key that may only send, beside the default one with every permission.
+/// let publisher = Permissions { can_publish: true, ..Permissions::default() };
+/// let sqs = FakeSqs::builder()
+///     .dialect(Dialect::Scaleway)
+///     .scaleway_credential("SCWPUBLISHONLY", "secret", publisher)
+///     .start()
+///     .await;
+/// # drop(sqs);
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Permissions {
     /// Send messages.
@@ -16,6 +34,12 @@ pub struct Permissions {
 
 impl Permissions {
     /// All three permissions.
+    ///
+    /// # Example
+    /// ```
+    /// let all = fake_sqs::Permissions::all();
+    /// assert!(all.can_publish && all.can_receive && all.can_manage);
+    /// ```
     pub fn all() -> Self {
         Permissions {
             can_publish: true,
@@ -48,16 +72,16 @@ pub(crate) struct Activation {
     pub enabled: bool,
 }
 
-/// All credentials and activations of the fake.
+/// All issued credentials and activations of the fake.
 #[derive(Debug, Default)]
-pub(crate) struct Accounts {
+pub(crate) struct Credentials {
     credentials: BTreeMap<String, Credential>,
     by_access_key: HashMap<String, String>,
     /// By (project, region).
     pub activations: HashMap<(String, String), Activation>,
 }
 
-impl Accounts {
+impl Credentials {
     pub(crate) fn insert(&mut self, credential: Credential) {
         self.by_access_key
             .insert(credential.access_key.clone(), credential.id.clone());
