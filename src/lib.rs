@@ -56,6 +56,8 @@ mod rules;
 mod sdk;
 mod server;
 mod service;
+#[cfg(test)]
+mod testing;
 
 pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
 pub use clock::{Clock, ClockMode};

@@ -2,7 +2,6 @@
 //! `Policy` (see [`crate::engine::policy`]).
 
 use super::Ctx;
-use crate::engine::policy;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -27,18 +26,7 @@ impl AddPermission {
 
     pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let mut state = engine.lock();
-        let queue = state.queue_mut(&target, now)?;
-        let policy = policy::add(
-            queue.attributes.policy.as_deref(),
-            &queue.arn,
-            &self.label,
-            &self.accounts,
-            &self.actions,
-        )?;
-        queue.attributes.policy = Some(policy);
-        queue.modified_at = now;
+        engine.add_permission(&target, &self.label, &self.accounts, &self.actions)?;
         Ok(Outcome::Empty)
     }
 }

@@ -1,5 +1,5 @@
 //! Rules every batch action shares: 1 to 10 entries, ids of `[A-Za-z0-9_-]{1,80}`, each
-//! distinct; and the shape of a batch answer.
+//! distinct; the entries' VisibilityTimeout; and the shape of a batch answer.
 
 use serde_json::{json, Map, Value};
 
@@ -8,7 +8,7 @@ use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
-use crate::limits::{MAX_BATCH_ENTRIES as MAX_ENTRIES, MAX_BATCH_ENTRY_ID};
+use crate::limits::{MAX_BATCH_ENTRIES as MAX_ENTRIES, MAX_BATCH_ENTRY_ID, VISIBILITY_TIMEOUT};
 
 /// Checks the entries of a batch of `action` and returns them with their ids.
 pub(crate) fn entries(p: &Params, action: ActionName) -> Result<Vec<(String, Params)>, SqsError> {
@@ -54,6 +54,17 @@ pub(crate) fn entries(p: &Params, action: ActionName) -> Result<Vec<(String, Par
     Ok(out)
 }
 
+/// A VisibilityTimeout parameter, required, of ChangeMessageVisibility or one of its
+/// batch entries.
+pub(crate) fn visibility_timeout(p: &Params) -> Result<i64, SqsError> {
+    p.opt_int_in(
+        "VisibilityTimeout",
+        VISIBILITY_TIMEOUT,
+        "Must be >= 0 and <= 43200, if provided.",
+    )?
+    .ok_or_else(|| SqsError::missing("VisibilityTimeout"))
+}
+
 /// A batch answer: `Successful` always, `Failed` only when something failed.
 pub(crate) struct BatchResult {
     successful: Vec<Value>,
@@ -84,6 +95,18 @@ impl BatchResult {
             "Code": wire.query_code,
             "Message": err.message,
         }));
+    }
+
+    /// The answer of a batch whose entries answer nothing but success or failure.
+    pub(crate) fn of_entries(results: Vec<(String, Result<(), SqsError>)>) -> Self {
+        let mut out = BatchResult::new();
+        for (id, result) in results {
+            match result {
+                Ok(()) => out.ok(&id, Map::new()),
+                Err(err) => out.failed(&id, &err),
+            }
+        }
+        out
     }
 
     pub(crate) fn into_outcome(self) -> Outcome {

@@ -3,11 +3,10 @@
 
 use serde_json::json;
 
-use super::start_message_move_task::no_such_resource;
 use super::Ctx;
-use crate::engine::move_tasks::{decode_handle, TaskStatus};
+use crate::engine::move_tasks::decode_handle;
 use crate::engine::Engine;
-use crate::error::{ErrorCode, SqsError};
+use crate::error::SqsError;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -30,24 +29,7 @@ impl CancelMessageMoveTask {
     }
 
     pub(crate) async fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
-        let now = engine.now();
-        let mut state = engine.lock();
-        state.settle_move_tasks(now);
-        if state.queue_by_arn(&self.source_arn).is_none() {
-            return Err(no_such_resource("SourceArn"));
-        }
-        let task = state
-            .move_tasks
-            .get_mut(&self.source_arn, &self.task_id)
-            .ok_or_else(|| SqsError::new(ErrorCode::ResourceNotFound, "Task does not exist."))?;
-        if task.status != TaskStatus::Running {
-            return Err(SqsError::invalid_parameter(
-                "Only active tasks can be cancelled.",
-            ));
-        }
-        task.status = TaskStatus::Cancelled;
-        let moved = task.moved;
-        state.move_tasks.stopped(&self.source_arn);
+        let moved = engine.cancel_move_task(&self.task_id, &self.source_arn)?;
         Ok(Outcome::from_json(
             json!({ "ApproximateNumberOfMessagesMoved": moved }),
         ))

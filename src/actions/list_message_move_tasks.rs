@@ -2,7 +2,6 @@
 
 use serde_json::{Map, Value};
 
-use super::start_message_move_task::no_such_resource;
 use super::Ctx;
 use crate::engine::Engine;
 use crate::error::SqsError;
@@ -35,18 +34,7 @@ impl ListMessageMoveTasks {
     }
 
     pub(crate) async fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
-        let now = engine.now();
-        let mut state = engine.lock();
-        state.settle_move_tasks(now);
-        if state.queue_by_arn(&self.source_arn).is_none() {
-            return Err(no_such_resource("SourceArn"));
-        }
-        let results: Vec<Value> = state
-            .move_tasks
-            .newest_first(&self.source_arn, self.max_results)
-            .into_iter()
-            .map(|t| t.to_json())
-            .collect();
+        let results = engine.list_move_tasks(&self.source_arn, self.max_results)?;
         let mut out = Map::new();
         out.insert("Results".into(), Value::Array(results));
         Ok(Outcome::Result(out))

@@ -6,6 +6,7 @@ mod outgoing;
 mod paging;
 
 use crate::api::{for_each_action, ActionName};
+use crate::engine::sending::Sender;
 use crate::engine::{Caller, Engine};
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -22,11 +23,16 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    /// The SenderId of messages this caller sends.
-    pub(crate) fn sender_id(&self) -> String {
-        self.access_key
-            .clone()
-            .unwrap_or_else(|| self.caller.account.clone())
+    /// What messages this caller sends record about it: its access key as SenderId (its
+    /// account without one), and the request's trace header.
+    pub(crate) fn sender(&self) -> Sender {
+        Sender {
+            id: self
+                .access_key
+                .clone()
+                .unwrap_or_else(|| self.caller.account.clone()),
+            trace_header: self.trace_header.clone(),
+        }
     }
 }
 

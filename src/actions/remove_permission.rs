@@ -2,7 +2,6 @@
 //! attribute goes away with its last statement.
 
 use super::Ctx;
-use crate::engine::policy;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -23,12 +22,7 @@ impl RemovePermission {
 
     pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let mut state = engine.lock();
-        let queue = state.queue_mut(&target, now)?;
-        queue.attributes.policy =
-            policy::remove(queue.attributes.policy.as_deref(), &self.label)?;
-        queue.modified_at = now;
+        engine.remove_permission(&target, &self.label)?;
         Ok(Outcome::Empty)
     }
 }

@@ -2,7 +2,7 @@
 
 use std::ops::RangeInclusive;
 
-use super::redrive::{parse_allow_policy, RedrivePolicy};
+use super::redrive_policy::{parse_allow_policy, RedrivePolicy};
 use crate::error::{ErrorCode, SqsError};
 use crate::limits;
 

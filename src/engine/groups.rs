@@ -40,12 +40,12 @@ impl Groups {
         self.ready_heads.remove(&head);
     }
 
-    /// Puts `group` back into the ready set if its head is ready, after a change.
-    pub(crate) fn mark(&mut self, group: &str, is_ready: impl Fn(u64) -> bool) {
-        if let Some(head) = self.head(group) {
-            if is_ready(head) {
-                self.ready_heads.insert(head);
-            }
+    /// Puts `group` back into the ready set if its head is ready, after a change;
+    /// whether it went in.
+    pub(crate) fn mark(&mut self, group: &str, is_ready: impl Fn(u64) -> bool) -> bool {
+        match self.head(group) {
+            Some(head) if is_ready(head) => self.ready_heads.insert(head),
+            _ => false,
         }
     }
 

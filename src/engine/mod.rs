@@ -7,17 +7,22 @@
 pub(crate) mod attempts;
 pub(crate) mod attributes;
 pub(crate) mod credentials;
+pub(crate) mod dead_letter;
 pub(crate) mod dedup;
 pub(crate) mod digest;
 pub(crate) mod fifo;
 pub(crate) mod groups;
+pub(crate) mod handles;
 pub(crate) mod message;
 pub(crate) mod move_tasks;
 pub(crate) mod policy;
 pub(crate) mod queue;
+pub(crate) mod queues;
 pub(crate) mod quotas;
 pub(crate) mod receipt;
-pub(crate) mod redrive;
+pub(crate) mod receiving;
+pub(crate) mod redrive_policy;
+pub(crate) mod sending;
 pub(crate) mod store;
 
 use std::collections::{BTreeMap, HashMap};
@@ -220,6 +225,51 @@ impl Engine {
     pub(crate) fn rules(&self) -> &'static Rules {
         self.shared.config.rules
     }
+
+    /// The one preamble of every operation on one queue: the queue `target` names,
+    /// settled to now under the lock (`QueueDoesNotExist` if there is none), given to
+    /// `op`. Whatever `op` made receivable wakes the queue's long polls, after the lock
+    /// is released so that they do not wake into a held lock.
+    pub(crate) fn on_queue<T>(
+        &self,
+        target: &QueueRef,
+        op: impl FnOnce(&mut Queue, u64) -> Result<T, SqsError>,
+    ) -> Result<T, SqsError> {
+        let now = self.now();
+        let mut state = self.lock();
+        let queue = state.queue_mut(target, now)?;
+        let before = queue.store.readied();
+        let result = op(queue, now);
+        let wake = woken(queue, now, before);
+        drop(state);
+        if let Some(waiters) = wake {
+            waiters.notify_waiters();
+        }
+        result
+    }
+
+    /// [`Engine::on_queue`] for an operation that reads other queues of the state too
+    /// (quotas, dead-letter queues): `op` gets the whole state and looks the queue up
+    /// itself.
+    pub(crate) fn on_queue_in_state<T>(
+        &self,
+        target: &QueueRef,
+        op: impl FnOnce(&mut State, u64) -> Result<T, SqsError>,
+    ) -> Result<T, SqsError> {
+        let now = self.now();
+        let mut state = self.lock();
+        let before = state.queue_mut(target, now)?.store.readied();
+        let result = op(&mut state, now);
+        let wake = state
+            .queue_mut(target, now)
+            .ok()
+            .and_then(|queue| woken(queue, now, before));
+        drop(state);
+        if let Some(waiters) = wake {
+            waiters.notify_waiters();
+        }
+        result
+    }
 }
 
 impl State {
@@ -250,6 +300,20 @@ impl State {
         Ok(q)
     }
 
+    /// Removes the queue `target` names (whatever its incarnation), as DeleteQueue does:
+    /// its name stays taken from `now`, and its move tasks go with it (tasks moving
+    /// messages into it fail at their next step). The caller wakes its long polls.
+    pub(crate) fn remove_queue(&mut self, target: &QueueRef, now: u64) -> Result<Queue, SqsError> {
+        let region = self.region_mut(&target.owner);
+        let queue = region
+            .queues
+            .remove(&target.name)
+            .ok_or_else(SqsError::queue_does_not_exist)?;
+        region.deleted_at.insert(target.name.clone(), now);
+        self.move_tasks.forget_source(&queue.arn);
+        Ok(queue)
+    }
+
     /// Bytes held by all queues of one account in one region (Scaleway's storage quota).
     pub(crate) fn stored_bytes(&self, owner: &Caller) -> usize {
         self.regions
@@ -275,6 +339,14 @@ impl State {
             }
         }
     }
+}
+
+/// The long polls to wake after an operation on `queue`: any, if a message became
+/// receivable since the store counted `before` (what fell due at `now` counts: a
+/// visibility timeout of 0 makes a message receivable at once).
+fn woken(queue: &mut Queue, now: u64, before: u64) -> Option<Arc<tokio::sync::Notify>> {
+    queue.settle(now);
+    (queue.store.readied() != before).then(|| queue.waiters.clone())
 }
 
 /// The incarnation segment of a queue URL: `prefix` and 17 base-36 characters of the

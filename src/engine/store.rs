@@ -66,6 +66,9 @@ pub(crate) struct Store {
     in_flight_limit: usize,
     /// A FIFO receive takes at most one message of each group (Yandex).
     one_per_group: bool,
+    /// Counts every time a message became receivable (it was stored ready, fell due,
+    /// or its group was unblocked): the engine wakes long polls when it moves.
+    readied: u64,
 }
 
 impl Default for Store {
@@ -83,6 +86,7 @@ impl Default for Store {
             groups: None,
             in_flight_limit: IN_FLIGHT_LIMIT,
             one_per_group: false,
+            readied: 0,
         }
     }
 }
@@ -127,9 +131,18 @@ impl Store {
         };
         let group = group_of(&content);
         let slots = &self.slots;
-        groups.mark(group, |head| {
+        let unblocked = groups.mark(group, |head| {
             slots.get(&head).is_some_and(|s| s.status == Status::Ready)
         });
+        if unblocked {
+            self.readied = self.readied.wrapping_add(1);
+        }
+    }
+
+    /// How many times a message became receivable, wrapping: compare two readings to
+    /// know whether long polls should look again.
+    pub(crate) fn readied(&self) -> u64 {
+        self.readied
     }
 
     /// Adds a message, ready at once or delayed until `ready_at`.
@@ -152,6 +165,7 @@ impl Store {
             }
             None => {
                 self.ready.insert(key);
+                self.readied = self.readied.wrapping_add(1);
                 Status::Ready
             }
         };
@@ -184,6 +198,7 @@ impl Store {
                 }
                 slot.status = Status::Ready;
                 self.ready.insert(key);
+                self.readied = self.readied.wrapping_add(1);
             }
             self.regroup(group);
         }
@@ -401,6 +416,7 @@ impl Store {
             groups: self.groups.as_ref().map(|_| Groups::default()),
             in_flight_limit: self.in_flight_limit,
             one_per_group: self.one_per_group,
+            readied: self.readied,
             ..Store::default()
         };
     }
