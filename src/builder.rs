@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpListener};
 use crate::clock::{Clock, ClockMode};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
-use crate::engine::credentials::{Activation, Credential, Permissions};
+use crate::engine::credentials::{Credential, Permissions};
 use crate::engine::{Config, Engine};
 use crate::fake::FakeSqs;
 use crate::limits::IN_FLIGHT_LIMIT;
@@ -20,21 +20,13 @@ pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
 
 /// Activates SQS for the default project and adds the given credentials to it.
-fn seed_scaleway(engine: &Engine, credentials: Vec<(String, String, Permissions)>) {
+fn seed_credentials(engine: &Engine, credentials: Vec<(String, String, Permissions)>) {
     let project = engine.config().default_account.clone();
     let region = engine.config().default_region.clone();
     let now = engine.now();
-    let mut state = engine.lock();
-    state.credentials.activations.insert(
-        (project.clone(), region.clone()),
-        Activation {
-            created_at: now,
-            updated_at: now,
-            enabled: true,
-        },
-    );
+    engine.set_activation(&project, &region, true);
     for (i, (access_key, secret_key, permissions)) in credentials.into_iter().enumerate() {
-        state.credentials.insert(Credential {
+        engine.register_credential(Credential {
             id: format!("00000000-0000-4000-8000-{i:012}"),
             name: format!("fake-sqs-{i}"),
             project_id: project.clone(),
@@ -258,7 +250,7 @@ impl FakeSqsBuilder {
                 Permissions::all(),
             )];
             credentials.extend(self.scaleway_credentials);
-            seed_scaleway(&engine, credentials);
+            seed_credentials(&engine, credentials);
         }
         let server = Server::spawn(listener, engine.clone(), self.threads)?;
         Ok(FakeSqs::new(server, engine, clock))

@@ -290,6 +290,15 @@ impl SqsError {
         SqsError::new(ErrorCode::InvalidParameterValue, message)
     }
 
+    /// `The action {action} is not valid for this endpoint.`: an action SQS does not have
+    /// (or the provider does not serve, or not at this URL).
+    pub(crate) fn invalid_action(action: &str) -> Self {
+        SqsError::new(
+            ErrorCode::InvalidAction,
+            format!("The action {action} is not valid for this endpoint."),
+        )
+    }
+
     /// `Unknown Attribute {name}.`
     pub(crate) fn unknown_attribute(name: &str) -> Self {
         SqsError::new(

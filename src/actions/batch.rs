@@ -4,6 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::api::ActionName;
+use crate::engine::Entries;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
@@ -98,7 +99,7 @@ impl BatchResult {
     }
 
     /// The answer of a batch whose entries answer nothing but success or failure.
-    pub(crate) fn of_entries(results: Vec<(String, Result<(), SqsError>)>) -> Self {
+    pub(crate) fn of_entries(results: Entries<()>) -> Self {
         let mut out = BatchResult::new();
         for (id, result) in results {
             match result {

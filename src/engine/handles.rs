@@ -4,7 +4,7 @@
 use super::queue::Queue;
 use super::receipt::Receipt;
 use super::store::HandleState;
-use super::{Engine, QueueRef};
+use super::{Engine, Entries, QueueRef};
 use crate::error::{ErrorCode, SqsError};
 use crate::limits::MAX_VISIBILITY_MS;
 use crate::rules::{Rules, VisibilityChange};
@@ -115,9 +115,6 @@ fn change_one(
     }
 }
 
-/// Each batch entry's id and result, in order.
-pub(crate) type EntryResults = Vec<(String, Result<(), SqsError>)>;
-
 impl Engine {
     /// DeleteMessage. On a FIFO queue a delete can unblock the rest of a group: long
     /// polls wake for it.
@@ -129,8 +126,8 @@ impl Engine {
     pub(crate) fn delete_batch(
         &self,
         target: &QueueRef,
-        entries: Vec<(String, Result<String, SqsError>)>,
-    ) -> Result<EntryResults, SqsError> {
+        entries: Entries<String>,
+    ) -> Result<Entries<()>, SqsError> {
         self.on_queue(target, |queue, _| {
             Ok(entries
                 .into_iter()
@@ -158,8 +155,8 @@ impl Engine {
     pub(crate) fn change_visibility_batch(
         &self,
         target: &QueueRef,
-        entries: Vec<(String, Result<(String, i64), SqsError>)>,
-    ) -> Result<EntryResults, SqsError> {
+        entries: Entries<(String, i64)>,
+    ) -> Result<Entries<()>, SqsError> {
         let rules = self.rules();
         self.on_queue(target, |queue, now| {
             Ok(entries

@@ -57,6 +57,10 @@ pub(crate) struct Config {
     pub in_flight_limit: usize,
 }
 
+/// A batch's entries in order, by id: each a value, or the error that entry alone fails
+/// with.
+pub(crate) type Entries<T> = Vec<(String, Result<T, SqsError>)>;
+
 /// Who is calling, as the request's credentials say.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Caller {

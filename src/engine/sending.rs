@@ -10,7 +10,7 @@ use super::message::{
 };
 use super::queue::{Queue, Sent};
 use super::quotas::check_storage;
-use super::{Engine, QueueRef};
+use super::{Engine, Entries, QueueRef};
 use crate::error::{ErrorCode, SqsError};
 use crate::ids::Ids;
 use crate::limits;
@@ -259,9 +259,9 @@ impl Engine {
     pub(crate) fn send_batch(
         &self,
         target: &QueueRef,
-        entries: Vec<(String, Result<NewMessage, SqsError>)>,
+        entries: Entries<NewMessage>,
         sender: &Sender,
-    ) -> Result<Vec<(String, Result<Sent, SqsError>)>, SqsError> {
+    ) -> Result<Entries<Sent>, SqsError> {
         let rules = self.rules();
         let total: usize = entries
             .iter()

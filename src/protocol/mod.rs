@@ -6,6 +6,7 @@
 pub(crate) mod json;
 pub(crate) mod params;
 pub(crate) mod query;
+pub(crate) mod request;
 
 use serde_json::{Map, Value};
 
