@@ -1,6 +1,7 @@
 //! [`FakeSqsBuilder`]: every knob of a fake, with AWS's behaviour as the default.
 
 use std::net::{SocketAddr, TcpListener};
+use std::time::Duration;
 
 use crate::clock::{Clock, ClockMode};
 use crate::dialect::Dialect;
@@ -10,10 +11,11 @@ use crate::engine::{Config, Engine};
 use crate::fake::FakeSqs;
 use crate::limits::IN_FLIGHT_LIMIT;
 use crate::rules::CredentialModel;
+use crate::server::connection::Timeouts;
 use crate::server::Server;
 
 /// The access key of [`FakeSqs::sdk_config`]'s credentials. Messages sent with them
-/// carry it as their SenderId.
+/// carry [`sender_id`](crate::sender_id)`(TEST_ACCESS_KEY)` as their SenderId.
 pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 
 /// The secret key that goes with [`TEST_ACCESS_KEY`].
@@ -71,6 +73,7 @@ pub struct FakeSqsBuilder {
     purge_cooldown: bool,
     verify_signatures: bool,
     in_flight_limit: usize,
+    timeouts: Timeouts,
 }
 
 impl Default for FakeSqsBuilder {
@@ -88,6 +91,7 @@ impl Default for FakeSqsBuilder {
             purge_cooldown: true,
             verify_signatures: false,
             in_flight_limit: IN_FLIGHT_LIMIT,
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -187,6 +191,45 @@ impl FakeSqsBuilder {
         self
     }
 
+    /// How long a client may take to send a request's headers, counted from when it
+    /// connects or sends the first byte of its next request (default 30 s). A
+    /// connection that takes longer is closed.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::time::Duration;
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// let sqs = FakeSqs::builder()
+    ///     .header_read_timeout(Duration::from_secs(5))
+    ///     .body_read_timeout(Duration::from_secs(10))
+    ///     .idle_timeout(Duration::from_secs(30))
+    ///     .start()
+    ///     .await;
+    /// # drop(sqs);
+    /// # }
+    /// ```
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.header_read = timeout;
+        self
+    }
+
+    /// How long a client may take to send a request's body once its headers are in
+    /// (default 60 s). A connection that takes longer is closed.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.body_read = timeout;
+        self
+    }
+
+    /// How long a keep-alive connection may sit idle between requests (default 120 s,
+    /// longer than SDK connection pools keep idle connections). An idle connection is
+    /// closed then. A request being answered, such as a long poll, is never cut short.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.idle = timeout;
+        self
+    }
+
     /// Binds the port and starts serving.
     ///
     /// # Panics
@@ -252,7 +295,7 @@ impl FakeSqsBuilder {
             credentials.extend(self.scaleway_credentials);
             seed_credentials(&engine, credentials);
         }
-        let server = Server::spawn(listener, engine.clone(), self.threads)?;
+        let server = Server::spawn(listener, engine.clone(), self.threads, self.timeouts)?;
         Ok(FakeSqs::new(server, engine, clock))
     }
 }

@@ -45,7 +45,11 @@ pub(crate) enum ErrorCode {
     InvalidAction,
     /// JSON: an `X-Amz-Target` this endpoint does not know; Query: no action at all.
     UnknownOperation,
-    /// JSON: a body that is not a JSON object of the modelled types.
+    /// A request that cannot be read as the model's shapes: a JSON body that is not a
+    /// JSON object of the modelled types (`SerializationException`), a Query request
+    /// with a list where none belongs, bytes that are not UTF-8, or beyond the decoding
+    /// limits (`MalformedInput`, as SQS answers the Query protocol:
+    /// `fixtures/aws/malformed-requests.md`).
     Serialization,
     /// A request body over the fake's size cap.
     RequestEntityTooLarge,
@@ -226,7 +230,7 @@ impl ErrorCode {
             ),
             Serialization => (
                 "com.amazon.coral.service#SerializationException",
-                "SerializationException",
+                "MalformedInput",
                 400,
                 false,
             ),

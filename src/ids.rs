@@ -7,6 +7,7 @@
 
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use sha2::{Digest, Sha256};
 
 pub(crate) struct Ids {
     rng: ChaCha8Rng,
@@ -43,6 +44,50 @@ impl Ids {
     }
 }
 
+/// The SenderId of messages sent with `access_key`, as a test can expect it: the
+/// unique id of an IAM user, `AIDA` and 17 upper-case letters and digits, the same for
+/// the same key on every run and in every fake (`fixtures/aws/sender-id.json`).
+///
+/// AWS shows an IAM user's unique id, not the access key it signed with. The fake has
+/// no users, so it derives one from the key: the base32 alphabet of AWS's unique ids
+/// (`A`-`Z`, `2`-`7`) over the key's SHA-256. A request without credentials is taken
+/// as the account's root user, whose SenderId AWS gives as the account id.
+///
+/// # Example
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use aws_sdk_sqs::types::MessageSystemAttributeName;
+/// use fake_sqs::{sender_id, FakeSqs, TEST_ACCESS_KEY};
+///
+/// let sqs = FakeSqs::start().await;
+/// let client = sqs.client().await; // signs with TEST_ACCESS_KEY
+/// let url = client.create_queue().queue_name("q").send().await.unwrap().queue_url.unwrap();
+/// client.send_message().queue_url(&url).message_body("hi").send().await.unwrap();
+/// let got = client
+///     .receive_message()
+///     .queue_url(&url)
+///     .message_system_attribute_names(MessageSystemAttributeName::SenderId)
+///     .send()
+///     .await
+///     .unwrap();
+/// let attributes = got.messages()[0].attributes().unwrap();
+/// assert_eq!(attributes[&MessageSystemAttributeName::SenderId], sender_id(TEST_ACCESS_KEY));
+/// assert!(sender_id(TEST_ACCESS_KEY).starts_with("AIDA"));
+/// # }
+/// ```
+pub fn sender_id(access_key: &str) -> String {
+    const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let digest = Sha256::digest(access_key.as_bytes());
+    let bits = u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"));
+    let mut id = String::with_capacity(21);
+    id.push_str("AIDA");
+    for i in 1..=17 {
+        id.push(BASE32[((bits >> (128 - 5 * i)) & 31) as usize] as char);
+    }
+    id
+}
+
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -72,5 +117,17 @@ mod tests {
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4");
         assert_ne!(id, a.uuid());
+    }
+
+    #[test]
+    fn sender_ids_are_iam_user_ids_fixed_by_the_key() {
+        let id = sender_id("AKIAFAKESQSTESTKEY00");
+        assert_eq!(id.len(), 21);
+        assert!(id.starts_with("AIDA"));
+        assert!(id[4..]
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)));
+        assert_eq!(id, sender_id("AKIAFAKESQSTESTKEY00"));
+        assert_ne!(id, sender_id("AKIAFAKESQSTESTKEY01"));
     }
 }

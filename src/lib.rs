@@ -64,4 +64,5 @@ pub use clock::{Clock, ClockMode};
 pub use dialect::Dialect;
 pub use engine::credentials::Permissions;
 pub use fake::FakeSqs;
+pub use ids::sender_id;
 pub use inspect::{MessageInfo, MessageState, QueueInfo};

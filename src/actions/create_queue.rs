@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::Ctx;
-use crate::engine::Engine;
+use crate::engine::{queue, Engine};
 use crate::error::SqsError;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
@@ -17,7 +17,7 @@ pub(crate) struct CreateQueue {
 impl CreateQueue {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         Ok(CreateQueue {
-            name: p.str("QueueName")?,
+            name: queue::name_given(p.opt_str("QueueName")?)?,
             attributes: p.str_map("Attributes")?,
             tags: p.str_map("tags")?,
         })

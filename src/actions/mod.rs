@@ -23,14 +23,15 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    /// What messages this caller sends record about it: its access key as SenderId (its
-    /// account without one), and the request's trace header.
+    /// What messages this caller sends record about it: as SenderId an IAM user id
+    /// derived from its access key (the account id for a request without credentials,
+    /// the root's), and the request's trace header.
     pub(crate) fn sender(&self) -> Sender {
         Sender {
             id: self
                 .access_key
-                .clone()
-                .unwrap_or_else(|| self.caller.account.clone()),
+                .as_deref()
+                .map_or_else(|| self.caller.account.clone(), crate::ids::sender_id),
             trace_header: self.trace_header.clone(),
         }
     }

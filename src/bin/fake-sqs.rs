@@ -42,6 +42,17 @@ struct Args {
     /// Server worker threads.
     #[arg(long, env = "FAKE_SQS_THREADS", default_value_t = 2)]
     threads: usize,
+    /// How long a client may take to send a request's headers, from when it connects or
+    /// starts its next request (default: 30s; any duration such as 500ms or 2m).
+    #[arg(long, env = "FAKE_SQS_HEADER_READ_TIMEOUT", value_name = "DURATION")]
+    header_read_timeout: Option<humantime::Duration>,
+    /// How long a client may take to send a request's body once its headers are in
+    /// (default: 60s).
+    #[arg(long, env = "FAKE_SQS_BODY_READ_TIMEOUT", value_name = "DURATION")]
+    body_read_timeout: Option<humantime::Duration>,
+    /// How long a keep-alive connection may sit idle between requests (default: 120s).
+    #[arg(long, env = "FAKE_SQS_IDLE_TIMEOUT", value_name = "DURATION")]
+    idle_timeout: Option<humantime::Duration>,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -67,6 +78,15 @@ async fn main() {
     }
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);
+    }
+    if let Some(timeout) = args.header_read_timeout {
+        builder = builder.header_read_timeout(timeout.into());
+    }
+    if let Some(timeout) = args.body_read_timeout {
+        builder = builder.body_read_timeout(timeout.into());
+    }
+    if let Some(timeout) = args.idle_timeout {
+        builder = builder.idle_timeout(timeout.into());
     }
     let sqs = match builder.try_start().await {
         Ok(sqs) => sqs,

@@ -2,6 +2,7 @@
 
 use std::ops::RangeInclusive;
 
+use super::message::is_allowed_char;
 use super::redrive_policy::{parse_allow_policy, RedrivePolicy};
 use crate::error::{ErrorCode, SqsError};
 use crate::limits;
@@ -145,15 +146,15 @@ impl QueueAttributes {
                     self.kms_data_key_reuse_period_seconds =
                         int(name, value, limits::KMS_DATA_KEY_REUSE)?
                 }
-                "Policy" => self.policy = json_document(name, value)?,
+                "Policy" => self.policy = json_document(name, stored_text(name, value)?)?,
                 "RedrivePolicy" => {
-                    self.redrive_policy = match value.as_str() {
+                    self.redrive_policy = match stored_text(name, value)? {
                         "" => None,
                         v => Some(RedrivePolicy::parse(v)?),
                     }
                 }
                 "RedriveAllowPolicy" => {
-                    self.redrive_allow_policy = match value.as_str() {
+                    self.redrive_allow_policy = match stored_text(name, value)? {
                         "" => None,
                         v => Some(parse_allow_policy(v)?),
                     }
@@ -177,7 +178,7 @@ impl QueueAttributes {
                         one_of(name, value, &["perQueue", "perMessageGroupId"])?
                 }
                 "KmsMasterKeyId" => {
-                    if value.is_empty() {
+                    if stored_text(name, value)?.is_empty() {
                         self.kms_master_key_id = None;
                     } else {
                         self.kms_master_key_id = Some(value.clone());
@@ -289,6 +290,16 @@ fn one_of(name: &str, value: &str, allowed: &[&str]) -> Result<String, SqsError>
 }
 
 /// A JSON document attribute: empty removes it, anything else must parse as a JSON object.
+/// Text an attribute keeps as sent (a policy, a key id) may hold only the characters a
+/// message body may, so that every answer showing it is well-formed XML.
+fn stored_text<'v>(name: &str, value: &'v str) -> Result<&'v str, SqsError> {
+    if value.chars().all(is_allowed_char) {
+        Ok(value)
+    } else {
+        Err(SqsError::invalid_attribute_value(name))
+    }
+}
+
 fn json_document(name: &str, value: &str) -> Result<Option<String>, SqsError> {
     if value.is_empty() {
         return Ok(None);

@@ -1,12 +1,12 @@
 //! What a receipt handle may do: DeleteMessage and ChangeMessageVisibility, single and
-//! batched, under the receipt-handle rules of standard and FIFO queues.
+//! batched. The handle's own rules are `receipt.rs`'s; these operations add the queue
+//! preamble, the batches and the provider's visibility rule.
 
 use super::queue::Queue;
 use super::receipt::Receipt;
 use super::store::HandleState;
 use super::{Engine, Entries, QueueRef};
 use crate::error::{ErrorCode, SqsError};
-use crate::limits::MAX_VISIBILITY_MS;
 use crate::rules::{Rules, VisibilityChange};
 
 /// Reads a handle and checks that it belongs to `queue`.
@@ -21,36 +21,15 @@ fn receipt_for(queue: &Queue, handle: &str) -> Result<Receipt, SqsError> {
     Ok(receipt)
 }
 
-/// `Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`
-fn expired(handle: &str) -> SqsError {
-    SqsError::invalid_value("ReceiptHandle", handle, "The receipt handle has expired.")
-}
-
-/// Deletes the message a handle names, as AWS does:
-/// - a message that is already gone: success, nothing to do;
-/// - the latest handle: deleted, even on a standard queue whose timeout ran out;
-/// - an older handle on a standard queue: success, but the message stays (AWS: "the
-///   request succeeds, but the message might not be deleted");
-/// - on a FIFO queue, a handle whose visibility ran out is expired.
+/// Deletes the message a handle names (the rule: [`Queue::delete_by_receipt`]).
 fn delete_one(queue: &mut Queue, handle: &str) -> Result<(), SqsError> {
     let receipt = receipt_for(queue, handle)?;
-    match queue.store.handle_state(receipt.key, receipt.nonce) {
-        HandleState::Gone => Ok(()),
-        HandleState::Current => {
-            queue.store.remove(receipt.key);
-            Ok(())
-        }
-        HandleState::Expired | HandleState::Stale if queue.is_fifo() => Err(expired(handle)),
-        HandleState::Expired => {
-            queue.store.remove(receipt.key);
-            Ok(())
-        }
-        HandleState::Stale => Ok(()),
-    }
+    queue.delete_by_receipt(receipt, handle)
 }
 
 /// Changes the visibility of the message a handle names to `timeout` seconds, counted
-/// from `now`.
+/// from `now`, under the provider's visibility rule (the rule of the handle:
+/// [`Queue::change_visibility_by_receipt`]).
 fn change_one(
     queue: &mut Queue,
     handle: &str,
@@ -59,14 +38,6 @@ fn change_one(
     rules: &Rules,
 ) -> Result<(), SqsError> {
     let receipt = receipt_for(queue, handle)?;
-    let until = now + timeout as u64 * 1000;
-    let not_available = || {
-        SqsError::invalid_value(
-            "ReceiptHandle",
-            handle,
-            "Message does not exist or is not available for visibility timeout change.",
-        )
-    };
     let state = queue.store.handle_state(receipt.key, receipt.nonce);
     // A provider's own timeout rule concerns messages that exist; a gone one is just
     // gone.
@@ -84,35 +55,7 @@ fn change_one(
             ));
         }
     }
-    match state {
-        HandleState::Gone => Err(not_available()),
-        HandleState::Current => {
-            let received_at = queue.store.received_at(receipt.key).unwrap_or(now);
-            if until > received_at + MAX_VISIBILITY_MS {
-                return Err(SqsError::invalid_value(
-                    "VisibilityTimeout",
-                    timeout,
-                    "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]",
-                ));
-            }
-            queue.store.set_in_flight(receipt.key, until, received_at);
-            Ok(())
-        }
-        HandleState::Expired if queue.is_fifo() => Err(expired(handle)),
-        // AWS accepts the latest handle of a standard-queue message whose timeout ran
-        // out, and hides the message again.
-        HandleState::Expired => {
-            queue.store.set_in_flight(receipt.key, until, now);
-            Ok(())
-        }
-        HandleState::Stale => match queue.store.received_at(receipt.key) {
-            None => Err(SqsError::new(
-                ErrorCode::MessageNotInflight,
-                "The message referred to isn't in flight.",
-            )),
-            Some(_) => Err(not_available()),
-        },
-    }
+    queue.change_visibility_by_receipt(receipt, handle, timeout, now)
 }
 
 impl Engine {

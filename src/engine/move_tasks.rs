@@ -7,6 +7,11 @@
 //! `t0` has moved `min(to_move, (now - t0) * r / 1000)` messages, so a paused clock
 //! advanced by one second moves exactly `r`. A task without a rate moves everything at
 //! the first catch-up, that is at once.
+//!
+//! A cancel, as on AWS, does not stop a task at once: it is `CANCELLING` until its next
+//! step would fall due, and then `CANCELLED`, having moved nothing more. A task whose
+//! destination is gone when a message is due fails, with AWS's failure reason, and
+//! keeps what it moved (`fixtures/aws/move-tasks.json`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -20,14 +25,16 @@ use super::redrive_policy::parse_arn;
 use super::{Engine, State};
 use crate::error::{ErrorCode, SqsError};
 
-/// The FailureReason of a task whose destination queue is gone (fixtures/aws/recorded.md row 155).
+/// The FailureReason of a task whose destination queue is gone (fixtures/aws/recorded.md
+/// row 155, recorded on AWS; `fixtures/aws/move-tasks.json`).
 const NON_EXISTENT_QUEUE: &str = "AWS.SimpleQueueService.NonExistentQueue";
 
-/// Where a task stands. A cancel takes effect at once here, so a task is never seen
-/// `CANCELLING`.
+/// Where a task stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TaskStatus {
     Running,
+    /// Cancelled, but not yet at its next step; still the source's active task.
+    Cancelling,
     Completed,
     Cancelled,
     Failed,
@@ -37,10 +44,16 @@ impl TaskStatus {
     fn as_str(self) -> &'static str {
         match self {
             TaskStatus::Running => "RUNNING",
+            TaskStatus::Cancelling => "CANCELLING",
             TaskStatus::Completed => "COMPLETED",
             TaskStatus::Cancelled => "CANCELLED",
             TaskStatus::Failed => "FAILED",
         }
+    }
+
+    /// Whether the task still holds its source: running, or cancelled but not stopped.
+    pub(crate) fn is_active(self) -> bool {
+        matches!(self, TaskStatus::Running | TaskStatus::Cancelling)
     }
 }
 
@@ -63,6 +76,22 @@ pub(crate) struct MoveTask {
 }
 
 impl MoveTask {
+    /// Asks a running task to stop; it stops at its next step. `false` when it is not
+    /// running (AWS cancels only a `RUNNING` task).
+    pub(crate) fn cancel(&mut self) -> bool {
+        if self.status != TaskStatus::Running {
+            return false;
+        }
+        self.status = TaskStatus::Cancelling;
+        true
+    }
+
+    /// When the task moves its next message; `None` without a rate (it moves all at once).
+    fn next_step_at(&self) -> Option<u64> {
+        let rate = u64::from(self.rate?);
+        Some(self.started_at + ((self.moved + 1) * 1000).div_ceil(rate))
+    }
+
     /// The TaskHandle: base64 of `{"taskId":…,"sourceArn":…}`, as AWS makes it.
     pub(crate) fn handle(&self) -> String {
         let doc = json!({ "taskId": self.id, "sourceArn": self.source_arn });
@@ -117,13 +146,14 @@ pub(crate) struct MoveTasks {
 }
 
 impl MoveTasks {
-    /// The running task of `source_arn`, if any (AWS allows one per source).
+    /// The active task of `source_arn` (running or cancelling), if any: AWS allows one
+    /// per source.
     pub(crate) fn running(&self, source_arn: &str) -> Option<&MoveTask> {
         self.by_source
             .get(source_arn)?
             .iter()
             .rev()
-            .find(|t| t.status == TaskStatus::Running)
+            .find(|t| t.status.is_active())
     }
 
     pub(crate) fn start(&mut self, task: MoveTask) {
@@ -155,10 +185,7 @@ impl MoveTasks {
         self.running
             .iter()
             .filter_map(|source| self.running(source))
-            .filter_map(|t| {
-                let rate = u64::from(t.rate?);
-                Some(t.started_at + ((t.moved + 1) * 1000).div_ceil(rate))
-            })
+            .filter_map(MoveTask::next_step_at)
             .min()
     }
 
@@ -226,6 +253,16 @@ impl State {
             self.move_tasks.stopped(source_arn);
             return;
         };
+        if task.status == TaskStatus::Cancelling {
+            // It stops where its next message would have moved, having moved no more.
+            if task.next_step_at().is_none_or(|step| now >= step) {
+                if let Some(stored) = self.move_tasks.get_mut(source_arn, &task.id) {
+                    stored.status = TaskStatus::Cancelled;
+                }
+                self.move_tasks.stopped(source_arn);
+            }
+            return;
+        }
         let due = match task.rate {
             Some(rate) => {
                 let allowed = now.saturating_sub(task.started_at) * u64::from(rate) / 1000;
@@ -344,8 +381,9 @@ impl Engine {
         Ok(handle)
     }
 
-    /// CancelMessageMoveTask: stops the running task `task_id` of `source_arn`; what
-    /// it moved stays moved. Answers how many it moved.
+    /// CancelMessageMoveTask: the running task `task_id` of `source_arn` stops at its
+    /// next step (CANCELLING until then); what it moved stays moved. Answers how many it
+    /// has moved.
     pub(crate) fn cancel_move_task(
         &self,
         task_id: &str,
@@ -361,15 +399,13 @@ impl Engine {
             .move_tasks
             .get_mut(source_arn, task_id)
             .ok_or_else(|| SqsError::new(ErrorCode::ResourceNotFound, "Task does not exist."))?;
-        if task.status != TaskStatus::Running {
+        // It stops at its next step, as on AWS (see the module's comment).
+        if !task.cancel() {
             return Err(SqsError::invalid_parameter(
                 "Only active tasks can be cancelled.",
             ));
         }
-        task.status = TaskStatus::Cancelled;
-        let moved = task.moved;
-        state.move_tasks.stopped(source_arn);
-        Ok(moved)
+        Ok(task.moved)
     }
 
     /// ListMessageMoveTasks: the latest `max` tasks of `source_arn`, newest first, as

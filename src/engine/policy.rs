@@ -51,14 +51,17 @@ fn validate_action(action: &str) -> Result<(), SqsError> {
     ))
 }
 
-/// A 12-digit account number: AddPermission grants to accounts only.
-fn validate_account(account: &str) -> Result<(), SqsError> {
-    if account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()) {
+/// AddPermission grants to accounts only, named by 12-digit numbers. An empty list, or
+/// one with anything else in it, cannot be verified: AWS answers with the whole list in
+/// brackets, `Value [] …` when it is empty (`fixtures/aws/add-permission-principals.json`).
+fn validate_accounts(accounts: &[String]) -> Result<(), SqsError> {
+    let account = |a: &String| a.len() == 12 && a.chars().all(|c| c.is_ascii_digit());
+    if !accounts.is_empty() && accounts.iter().all(account) {
         return Ok(());
     }
     Err(SqsError::invalid_value(
         "PrincipalId",
-        account,
+        format!("[{}]", accounts.join(", ")),
         "Unable to verify.",
     ))
 }
@@ -111,14 +114,9 @@ pub(crate) fn add(
     actions: &[String],
 ) -> Result<String, SqsError> {
     validate_label(label)?;
-    if accounts.is_empty() {
-        return Err(SqsError::missing("AWSAccountIds"));
-    }
+    validate_accounts(accounts)?;
     if actions.is_empty() {
         return Err(SqsError::missing("Actions"));
-    }
-    for account in accounts {
-        validate_account(account)?;
     }
     for action in actions {
         validate_action(action)?;

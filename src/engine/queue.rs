@@ -10,6 +10,44 @@ use super::dedup::Original;
 use super::fifo::FifoState;
 use super::message::{Content, Message};
 use super::store::Store;
+use crate::error::SqsError;
+use crate::limits::MAX_QUEUE_NAME;
+
+/// A CreateQueue `QueueName` that is there at all; a request without one is
+/// `InvalidParameterValue` (`fixtures/aws/create-queue-names.json`).
+pub(crate) fn name_given(name: Option<String>) -> Result<String, SqsError> {
+    name.ok_or_else(|| {
+        SqsError::invalid_parameter(
+            "Value for parameter QueueName is invalid. Reason: Must specify a queue name.",
+        )
+    })
+}
+
+/// Checks a CreateQueue `QueueName`, as AWS does (`fixtures/aws/create-queue-names.json`):
+/// 1 to 80 of `[A-Za-z0-9_-]`, and a FIFO queue's name ends in `.fifo`, which counts
+/// toward the 80. An empty or invalid name is `InvalidParameterValue` with AWS's text,
+/// which (unlike most) has no `Value … Reason:` wrapper and no final period.
+pub(crate) fn check_name(name: &str, fifo: bool) -> Result<(), SqsError> {
+    let stem = if fifo {
+        name.strip_suffix(".fifo")
+    } else {
+        Some(name)
+    };
+    let valid = stem.is_some_and(|s| {
+        !s.is_empty()
+            && name.len() <= MAX_QUEUE_NAME
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    });
+    if valid {
+        return Ok(());
+    }
+    Err(SqsError::invalid_parameter(if fifo {
+        "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length."
+    } else {
+        "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"
+    }))
+}
 
 pub(crate) struct Queue {
     /// Unique for the life of the server; a re-created queue gets a new one, so receipt

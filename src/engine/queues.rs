@@ -6,40 +6,26 @@ use std::ops::Bound;
 use std::sync::Arc;
 
 use super::attributes::{QueueAttributes, ALL_NAMES};
-use super::queue::Queue;
+use super::queue::{check_name, Queue};
 use super::quotas::check_queue_count;
 use super::redrive_policy::check_target;
 use super::{policy, Caller, Engine, QueueRef};
 use crate::error::{ErrorCode, SqsError};
 use crate::limits::{
-    DELETED_NAME_COOLDOWN_MS, MAX_QUEUE_NAME, MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE,
-    PURGE_COOLDOWN_MS,
+    DELETED_NAME_COOLDOWN_MS, MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE, PURGE_COOLDOWN_MS,
 };
 
-/// 1 to 80 of `[A-Za-z0-9_-]`; a FIFO queue's name also ends in `.fifo`, which counts.
-fn validate_name(name: &str, fifo: bool) -> Result<(), SqsError> {
-    let stem = if fifo {
-        name.strip_suffix(".fifo")
-    } else {
-        Some(name)
-    };
-    let valid = stem.is_some_and(|s| {
-        !s.is_empty()
-            && name.len() <= MAX_QUEUE_NAME
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    });
-    if valid {
-        return Ok(());
-    }
-    Err(SqsError::invalid_parameter(if fifo {
-        "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.".to_string()
-    } else {
-        format!("Value {name} for parameter QueueName is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.")
-    }))
+/// What a tag may contain (the SQS Developer Guide, "Quotas related to queues"): Unicode
+/// letters and digits, white space, and `_ . : / = + - @`.
+fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
 }
 
-/// Keys of 1 to 128 characters, values of at most 256, at most 50 of them.
+const TAG_CHARACTERS: &str =
+    "Tag keys and values may only contain Unicode letters, digits, white space, and _ . : / = + - @.";
+
+/// Keys of 1 to 128 characters, values of at most 256, both of [`is_tag_char`]; at most
+/// 50 of them.
 fn validate_tags(tags: &[(String, String)]) -> Result<(), SqsError> {
     for (key, value) in tags {
         if key.is_empty() || key.chars().count() > MAX_TAG_KEY {
@@ -49,12 +35,18 @@ fn validate_tags(tags: &[(String, String)]) -> Result<(), SqsError> {
                 "Tag keys must be between 1 and 128 characters in length.",
             ));
         }
+        if !key.chars().all(is_tag_char) {
+            return Err(SqsError::invalid_value("Tag key", key, TAG_CHARACTERS));
+        }
         if value.chars().count() > MAX_TAG_VALUE {
             return Err(SqsError::invalid_value(
                 "Tag value",
                 value,
                 "Tag values may only be up to 256 characters in length.",
             ));
+        }
+        if !value.chars().all(is_tag_char) {
+            return Err(SqsError::invalid_value("Tag value", value, TAG_CHARACTERS));
         }
     }
     if tags.len() > MAX_TAGS {
@@ -86,7 +78,7 @@ impl Engine {
         let fifo = attributes
             .iter()
             .any(|(k, v)| k == "FifoQueue" && v.eq_ignore_ascii_case("true"));
-        validate_name(name, fifo)?;
+        check_name(name, fifo)?;
         validate_tags(&tags)?;
         let config = self.config();
         let (limits, rules) = (config.limits, config.rules);

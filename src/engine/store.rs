@@ -1,8 +1,8 @@
 //! The messages of one queue, indexed so that every operation is O(log n) in the number
 //! of messages: a ready set in send order, one time-ordered index of delayed and
 //! in-flight messages, and one of send times for retention. A FIFO queue's store also
-//! keeps its messages by group (see [`Groups`]), and receives from the groups instead
-//! of from the ready set.
+//! keeps its messages by group (see [`Groups`]), and receives from the line of groups
+//! instead of from the ready set.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -26,6 +26,9 @@ pub(crate) enum Status {
 struct Slot {
     message: Message,
     status: Status,
+    /// The order its timer was set in, among timers due at the same moment (see
+    /// [`Store::timers`]); meaningless while the message is ready.
+    timer: u64,
     /// The receipt of the latest receive (0: never received). A handle from an older
     /// receive carries an older nonce.
     nonce: u64,
@@ -54,7 +57,12 @@ pub(crate) enum HandleState {
 pub(crate) struct Store {
     slots: HashMap<u64, Slot>,
     ready: BTreeSet<u64>,
-    timers: BTreeSet<(u64, u64)>,
+    /// Delayed and in-flight messages by (due time, order the timer was set, key).
+    /// Messages due at one moment become ready in the order they were taken, delayed or
+    /// hidden, so FIFO groups coming back together join the line in that order.
+    timers: BTreeSet<(u64, u64, u64)>,
+    /// The order the next timer gets.
+    next_timer: u64,
     by_sent: BTreeSet<(u64, u64)>,
     next_key: u64,
     in_flight: usize,
@@ -78,6 +86,7 @@ impl Default for Store {
             slots: HashMap::new(),
             ready: BTreeSet::new(),
             timers: BTreeSet::new(),
+            next_timer: 0,
             by_sent: BTreeSet::new(),
             next_key: 0,
             in_flight: 0,
@@ -115,23 +124,21 @@ impl Store {
         self.in_flight >= self.in_flight_limit
     }
 
-    /// The content of a message whose group a FIFO store must keep up to date, before a
-    /// change to its status: `None` on a standard queue.
-    fn grouped(&mut self, key: u64) -> Option<Arc<Content>> {
-        let groups = self.groups.as_mut()?;
-        let content = self.slots.get(&key)?.message.content.clone();
-        groups.unmark(group_of(&content));
-        Some(content)
+    /// The content of a message whose group a FIFO store must keep up to date, taken
+    /// before a change to its status: `None` on a standard queue.
+    fn grouped(&self, key: u64) -> Option<Arc<Content>> {
+        self.groups.as_ref()?;
+        Some(self.slots.get(&key)?.message.content.clone())
     }
 
-    /// After a change to a grouped message: its group is ready again if its head is.
+    /// After a change to a grouped message: its group stands in the line of groups
+    /// while its head is ready.
     fn regroup(&mut self, content: Option<Arc<Content>>) {
         let (Some(groups), Some(content)) = (self.groups.as_mut(), content) else {
             return;
         };
-        let group = group_of(&content);
         let slots = &self.slots;
-        let unblocked = groups.mark(group, |head| {
+        let unblocked = groups.update(group_of(&content), |head| {
             slots.get(&head).is_some_and(|s| s.status == Status::Ready)
         });
         if unblocked {
@@ -145,28 +152,33 @@ impl Store {
         self.readied
     }
 
+    /// Sets a timer for `key` at `until` and returns its order.
+    fn arm(&mut self, until: u64, key: u64) -> u64 {
+        let order = self.next_timer;
+        self.next_timer += 1;
+        self.timers.insert((until, order, key));
+        order
+    }
+
     /// Adds a message, ready at once or delayed until `ready_at`.
     pub(crate) fn push(&mut self, message: Message, ready_at: Option<u64>) -> u64 {
         let key = self.next_key;
         self.next_key += 1;
         let group = self.groups.as_mut().map(|groups| {
-            let group = group_of(&message.content);
-            groups.unmark(group);
-            groups.add(group, key);
+            groups.add(group_of(&message.content), key);
             message.content.clone()
         });
         self.by_sent.insert((message.content.sent_at, key));
         self.bytes += message.content.size;
-        let status = match ready_at {
+        let (status, timer) = match ready_at {
             Some(until) => {
-                self.timers.insert((until, key));
                 self.delayed += 1;
-                Status::Delayed { until }
+                (Status::Delayed { until }, self.arm(until, key))
             }
             None => {
                 self.ready.insert(key);
                 self.readied = self.readied.wrapping_add(1);
-                Status::Ready
+                (Status::Ready, 0)
             }
         };
         self.slots.insert(
@@ -174,6 +186,7 @@ impl Store {
             Slot {
                 message,
                 status,
+                timer,
                 nonce: 0,
             },
         );
@@ -184,7 +197,7 @@ impl Store {
     /// Brings the store to `now`: due timers make messages ready, and messages older
     /// than `retention_ms` are dropped.
     pub(crate) fn settle(&mut self, now: u64, retention_ms: u64) {
-        while let Some(&(due, key)) = self.timers.first() {
+        while let Some(&(due, _, key)) = self.timers.first() {
             if due > now {
                 break;
             }
@@ -213,13 +226,13 @@ impl Store {
 
     /// The earliest time a timer falls due, for long polls to wake at.
     pub(crate) fn next_due(&self) -> Option<u64> {
-        self.timers.first().map(|(due, _)| *due)
+        self.timers.first().map(|(due, _, _)| *due)
     }
 
     /// Receives up to `max` ready messages, making each invisible until
     /// `now + visibility_ms`; `nonce` makes each receipt. Never takes the queue past
     /// its in-flight limit. A FIFO store takes whole runs of a group before moving on
-    /// to the next group, oldest group first, so a receive spans as few groups as it can.
+    /// to the next group in the line, so a receive spans as few groups as it can.
     pub(crate) fn receive(
         &mut self,
         now: u64,
@@ -264,22 +277,12 @@ impl Store {
         out: &mut Vec<Received>,
     ) {
         while out.len() < max {
-            let Some(groups) = self.groups.as_mut() else {
+            let Some(groups) = self.groups.as_ref() else {
                 return;
             };
-            let Some(head) = groups.first_ready_head() else {
+            let Some((group, head)) = groups.front() else {
                 return;
             };
-            let Some(slot) = self.slots.get(&head) else {
-                // Cannot happen (a ready head has a slot); never loop on it.
-                groups.unmark_head(head);
-                continue;
-            };
-            let content = slot.message.content.clone();
-            let group = group_of(&content);
-            // The head goes in flight, so the group cannot deliver again until it is
-            // ready once more; take its leading run of ready messages now.
-            groups.unmark(group);
             let slots = &self.slots;
             let room = if self.one_per_group {
                 1
@@ -291,9 +294,16 @@ impl Store {
                 .take_while(|k| slots.get(k).is_some_and(|s| s.status == Status::Ready))
                 .take(room)
                 .collect();
+            let content = slots.get(&head).map(|s| s.message.content.clone());
             for key in run {
                 let received = self.take(key, now, visibility_ms, nonce);
                 out.push(received);
+            }
+            // Its head is in flight now: the group leaves the line (and a group whose
+            // head was not ready, which cannot happen, leaves it too, so this never loops).
+            match content {
+                Some(content) => self.regroup(Some(content)),
+                None => return,
             }
         }
     }
@@ -316,13 +326,17 @@ impl Store {
         slot.nonce = nonce();
         slot.message.receive_count += 1;
         slot.message.first_receive_at.get_or_insert(now);
-        self.timers.insert((until, key));
-        self.in_flight += 1;
-        Received {
+        let received = Received {
             key,
             nonce: slot.nonce,
             message: slot.message.clone(),
+        };
+        let timer = self.arm(until, key);
+        if let Some(slot) = self.slots.get_mut(&key) {
+            slot.timer = timer;
         }
+        self.in_flight += 1;
+        received
     }
 
     /// The message `(key, nonce)` names, if that receive is still the message's latest
@@ -369,11 +383,11 @@ impl Store {
                 self.ready.remove(&key);
             }
             Status::Delayed { until } => {
-                self.timers.remove(&(until, key));
+                self.timers.remove(&(until, slot.timer, key));
                 self.delayed -= 1;
             }
             Status::InFlight { until, .. } => {
-                self.timers.remove(&(until, key));
+                self.timers.remove(&(until, slot.timer, key));
                 self.in_flight -= 1;
             }
         }
@@ -396,16 +410,19 @@ impl Store {
                 self.in_flight += 1;
             }
             Status::Delayed { until } => {
-                self.timers.remove(&(until, key));
+                self.timers.remove(&(until, slot.timer, key));
                 self.delayed -= 1;
                 self.in_flight += 1;
             }
             Status::InFlight { until, .. } => {
-                self.timers.remove(&(until, key));
+                self.timers.remove(&(until, slot.timer, key));
             }
         }
         slot.status = Status::InFlight { until, received_at };
-        self.timers.insert((until, key));
+        let timer = self.arm(until, key);
+        if let Some(slot) = self.slots.get_mut(&key) {
+            slot.timer = timer;
+        }
         self.regroup(group);
     }
 

@@ -3,7 +3,10 @@
 //!
 //! The engine never sees a wire format, and neither codec ever sees queue state.
 
+#[cfg(test)]
+pub(crate) mod heap_meter;
 pub(crate) mod json;
+pub(crate) mod limits;
 pub(crate) mod params;
 pub(crate) mod query;
 pub(crate) mod request;
@@ -108,14 +111,13 @@ pub(crate) fn encode(
         (Protocol::Query, Ok(outcome)) => Encoded {
             status: 200,
             content_type: "text/xml",
-            body: query::encode::success(action, outcome.result(), request_id, namespace)
-                .into_bytes(),
+            body: query::encode::success(action, outcome.result(), request_id, namespace),
             query_error: None,
         },
         (Protocol::Query, Err(err)) => Encoded {
             status: options.status(err.code),
             content_type: "text/xml",
-            body: query::encode::error(err, request_id, namespace).into_bytes(),
+            body: query::encode::error(err, request_id, namespace),
             query_error: None,
         },
     }

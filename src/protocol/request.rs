@@ -8,10 +8,12 @@ use super::{json, query, Protocol};
 use crate::api::ActionName;
 use crate::error::{ErrorCode, SqsError};
 
-/// A request's action, as named on the wire, and its members.
+/// A request's action, as named on the wire, its members, and the pairs of its URL's
+/// query string (where a presigned URL carries its credential).
 pub(crate) struct Decoded {
     pub action: String,
     pub params: Params,
+    pub query_pairs: Vec<(String, String)>,
 }
 
 /// The protocol of a request: AWS JSON 1.0 names its action in `X-Amz-Target`, AWS
@@ -23,15 +25,6 @@ pub(crate) fn protocol_of(parts: &Parts) -> Protocol {
     }
 }
 
-/// The pairs of the URL's query string.
-pub(crate) fn query_pairs(parts: &Parts) -> Vec<(String, String)> {
-    parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default()
-}
-
 /// Decodes a request into its action and members. A Query request sent to a queue's
 /// URL (`base_url` and the path) names that queue unless it says `QueueUrl` itself. On
 /// error, the action as far as it was read.
@@ -39,9 +32,12 @@ pub(crate) fn decode(
     parts: &Parts,
     body: &[u8],
     protocol: Protocol,
-    query_pairs: &[(String, String)],
     base_url: &str,
 ) -> Result<Decoded, (String, SqsError)> {
+    let mut query_pairs = Vec::new();
+    let query_string = parts.uri.query().unwrap_or_default();
+    query::decode::parse_pairs(query_string.as_bytes(), &mut query_pairs)
+        .map_err(|e| (String::new(), e))?;
     match protocol {
         Protocol::Json => {
             let target = parts
@@ -60,12 +56,13 @@ pub(crate) fn decode(
             Ok(Decoded {
                 action,
                 params: Params::new(members, false),
+                query_pairs,
             })
         }
         Protocol::Query => {
-            let mut pairs = query_pairs.to_vec();
+            let mut pairs = query_pairs.clone();
             if parts.method == Method::POST {
-                pairs.extend(form_urlencoded::parse(body).into_owned());
+                query::decode::parse_pairs(body, &mut pairs).map_err(|e| (String::new(), e))?;
             }
             let Some(action) = pairs
                 .iter()
@@ -87,7 +84,8 @@ pub(crate) fn decode(
             let mut members = query::decode::members(
                 &action,
                 pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            );
+            )
+            .map_err(|e| (action.clone(), e))?;
             if at_queue && !members.contains_key("QueueUrl") {
                 let url = format!("{base_url}{path}");
                 members.insert("QueueUrl".into(), url.into());
@@ -95,6 +93,7 @@ pub(crate) fn decode(
             Ok(Decoded {
                 action,
                 params: Params::new(members, true),
+                query_pairs,
             })
         }
     }

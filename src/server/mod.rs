@@ -4,6 +4,7 @@
 //! serves the same under `#[tokio::test]`'s current-thread runtime, a multi-thread
 //! runtime, or a test that blocks its own thread.
 
+pub(crate) mod connection;
 pub(crate) mod route;
 mod scaleway_api;
 
@@ -18,6 +19,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::sync::oneshot;
 
 use crate::engine::Engine;
+use connection::{Activity, Timeouts, Watched};
 
 /// A running server; dropping it stops the server.
 pub(crate) struct Server {
@@ -27,11 +29,13 @@ pub(crate) struct Server {
 
 impl Server {
     /// Serves `engine` on `listener` from a new thread with `threads` runtime workers
-    /// (1: a current-thread runtime, the cheapest to start).
+    /// (1: a current-thread runtime, the cheapest to start), closing connections that
+    /// overstay `timeouts`.
     pub(crate) fn spawn(
         listener: TcpListener,
         engine: Engine,
         threads: usize,
+        timeouts: Timeouts,
     ) -> std::io::Result<Self> {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -52,7 +56,7 @@ impl Server {
             .spawn(move || {
                 runtime.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {
-                        Ok(listener) => serve(listener, engine, rx).await,
+                        Ok(listener) => serve(listener, engine, timeouts, rx).await,
                         Err(err) => tracing::error!("fake-sqs cannot listen: {err}"),
                     }
                 });
@@ -76,38 +80,140 @@ impl Drop for Server {
     }
 }
 
+/// Whether an accept error concerns only the connection being accepted (which is gone),
+/// so the next accept may follow at once.
+fn is_connection_error(err: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        err.kind(),
+        ConnectionAborted | ConnectionReset | ConnectionRefused | Interrupted
+    )
+}
+
+/// Pauses the accept loop after an error that the next accept would repeat (out of file
+/// descriptors: EMFILE, ENFILE; out of memory or buffers), instead of retrying at once:
+/// that retry spun a core and starved the connections being served. Pauses start at
+/// 10 ms and double up to 1 s while errors last. The first error is logged, then none
+/// for a minute: while descriptors run short, accepts fail and succeed by turns.
+struct Backoff {
+    delay: Option<Duration>,
+    quiet_until: Option<tokio::time::Instant>,
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_millis(10);
+    const MOST: Duration = Duration::from_secs(1);
+    const QUIET: Duration = Duration::from_secs(60);
+
+    fn new() -> Self {
+        Backoff {
+            delay: None,
+            quiet_until: None,
+        }
+    }
+
+    /// The pause after `err`.
+    fn after(&mut self, err: &std::io::Error) -> Duration {
+        let now = tokio::time::Instant::now();
+        if self.quiet_until.is_none_or(|until| now >= until) {
+            tracing::warn!(
+                "fake-sqs cannot accept connections ({err}); pausing between attempts \
+                 (accept errors are not logged again for a minute)"
+            );
+            self.quiet_until = Some(now + Self::QUIET);
+        }
+        let delay = self
+            .delay
+            .map_or(Self::FIRST, |last| (last * 2).min(Self::MOST));
+        self.delay = Some(delay);
+        delay
+    }
+
+    fn accepted(&mut self) {
+        self.delay = None;
+    }
+}
+
 async fn serve(
     listener: tokio::net::TcpListener,
     engine: Engine,
+    timeouts: Timeouts,
     mut shutdown: oneshot::Receiver<()>,
 ) {
     let graceful = GracefulShutdown::new();
     let builder = auto::Builder::new(TokioExecutor::new());
+    let mut backoff = Backoff::new();
     loop {
-        tokio::select! {
+        let accepted = tokio::select! {
             biased;
             _ = &mut shutdown => break,
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                let _ = stream.set_nodelay(true);
-                let engine = engine.clone();
-                let service = service_fn(move |req| {
-                    let engine = engine.clone();
-                    async move { Ok::<_, Infallible>(route::handle(req, &engine).await) }
-                });
-                let connection = builder
-                    .serve_connection(TokioIo::new(stream), service)
-                    .into_owned();
-                let connection = graceful.watch(connection);
-                tokio::spawn(async move {
-                    let _ = connection.await;
-                });
+            accepted = listener.accept() => accepted,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => {
+                backoff.accepted();
+                stream
             }
-        }
+            Err(err) if is_connection_error(&err) => continue,
+            Err(err) => {
+                let pause = backoff.after(&err);
+                tokio::select! {
+                    biased;
+                    _ = &mut shutdown => break,
+                    () = tokio::time::sleep(pause) => continue,
+                }
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let activity = Activity::new();
+        let engine = engine.clone();
+        let requests = activity.clone();
+        let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+            let (req, guard) = {
+                let (parts, body) = req.into_parts();
+                let (body, guard) = requests.request(body);
+                (hyper::Request::from_parts(parts, body), guard)
+            };
+            let engine = engine.clone();
+            async move {
+                let response = route::handle(req, &engine).await;
+                drop(guard);
+                Ok::<_, Infallible>(response)
+            }
+        });
+        let io = TokioIo::new(Watched::new(stream, activity.clone()));
+        let connection = graceful.watch(builder.serve_connection(io, service).into_owned());
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = connection => {}
+                () = connection::overstay(&activity, timeouts) => {
+                    tracing::debug!("closed a connection that overstayed its timeouts");
+                }
+            }
+        });
     }
     // Answer what is in progress, briefly; long polls are cut off when the runtime ends.
     tokio::select! {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn accept_pauses_double_up_to_a_second_and_start_again_after_an_accept() {
+        let mut backoff = Backoff::new();
+        let emfile = std::io::Error::from_raw_os_error(24);
+        let pauses: Vec<u128> = (0..9).map(|_| backoff.after(&emfile).as_millis()).collect();
+        assert_eq!(pauses, [10, 20, 40, 80, 160, 320, 640, 1000, 1000]);
+        backoff.accepted();
+        assert_eq!(backoff.after(&emfile), Backoff::FIRST);
+        assert!(!is_connection_error(&emfile));
+        assert!(is_connection_error(
+            &std::io::ErrorKind::ConnectionAborted.into()
+        ));
     }
 }

@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
 use hyper::{Request, Response};
 
+use super::connection::RequestBody;
 use super::scaleway_api;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
@@ -17,7 +17,7 @@ use crate::service::{self, Answer};
 /// The largest request body the fake reads. A batch of 1 MiB, URL-encoded, fits.
 pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<Full<Bytes>> {
+pub(crate) async fn handle(req: Request<RequestBody>, engine: &Engine) -> Response<Full<Bytes>> {
     let rules = engine.rules();
     if rules.management_api && scaleway_api::is_management_path(req.uri().path()) {
         return scaleway_api::handle(req, engine).await;
@@ -34,14 +34,12 @@ pub(crate) async fn handle(req: Request<Incoming>, engine: &Engine) -> Response<
     let Answer { action, outcome } = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => {
             let body = collected.to_bytes();
-            let query_pairs = request::query_pairs(&parts);
             let base_url = &engine.config().base_url;
-            let decoded = request::decode(&parts, &body, protocol, &query_pairs, base_url);
+            let decoded = request::decode(&parts, &body, protocol, base_url);
             let request = service::Request {
                 protocol,
                 http: &parts,
                 body: &body,
-                query_pairs: &query_pairs,
                 decoded,
             };
             service::handle(engine, request).await

@@ -35,8 +35,6 @@ pub(crate) struct Request<'a> {
     pub http: &'a Parts,
     /// The body as received, for the signature.
     pub body: &'a [u8],
-    /// The URL's query string pairs (a presigned URL's credential is there).
-    pub query_pairs: &'a [(String, String)],
     /// The action and members, or the codec's error (with the action as far as it was
     /// read): answered after the signature check, as the providers do.
     pub decoded: Result<Decoded, (String, SqsError)>,
@@ -50,14 +48,17 @@ pub(crate) struct Answer {
 
 /// Runs one request through the service: caller, admission, dispatch.
 pub(crate) async fn handle(engine: &Engine, request: Request<'_>) -> Answer {
-    let mut ctx = caller::identify(engine, request.http, request.query_pairs);
     if let Err(err) = caller::verify_signature(engine, request.http, request.body) {
         return Answer {
             action: String::new(),
             outcome: Err(err),
         };
     }
-    let Decoded { action, params } = match request.decoded {
+    let Decoded {
+        action,
+        params,
+        query_pairs,
+    } = match request.decoded {
         Ok(decoded) => decoded,
         Err((action, err)) => {
             return Answer {
@@ -66,6 +67,7 @@ pub(crate) async fn handle(engine: &Engine, request: Request<'_>) -> Answer {
             }
         }
     };
+    let mut ctx = caller::identify(engine, request.http, &query_pairs);
     let admitted = caller::bind_issued_credential(engine, &mut ctx).and_then(|permissions| {
         admission::admit(
             engine.rules(),

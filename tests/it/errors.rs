@@ -2,7 +2,7 @@
 
 use aws_sdk_sqs::types::QueueAttributeName as Q;
 
-use crate::support::{code, create_queue, fake, fake_and_client, json, message, query};
+use crate::support::{aws_fact, code, create_queue, fake, fake_and_client, json, message, query};
 
 /// Attribute rules at creation (fixtures/aws/recorded.md rows 5-10; ranges from the API model).
 #[tokio::test]
@@ -76,13 +76,13 @@ async fn create_queue_rejects_bad_names_and_attributes() {
             "suffix.fifo",
             vec![],
             "InvalidParameterValue",
-            "Value suffix.fifo for parameter QueueName is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.",
+            "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length",
         ),
         (
             "has space",
             vec![],
             "InvalidParameterValue",
-            "Value has space for parameter QueueName is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.",
+            "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length",
         ),
     ];
     for (name, attributes, want_code, want_message) in cases {
@@ -114,6 +114,29 @@ async fn create_queue_rejects_bad_names_and_attributes() {
             .len()
             == 1
     );
+}
+
+/// A missing, empty or invalid QueueName: each case of `fixtures/aws/create-queue-names.json`
+/// gets its recorded code, status and text over both protocols, and creates nothing.
+#[tokio::test]
+async fn create_queue_name_errors_match_the_recorded_facts() {
+    let sqs = fake().await;
+    let fact = aws_fact("create-queue-names.json");
+    for case in fact["cases"].as_array().unwrap() {
+        let name = case["params"]["QueueName"].as_str();
+        let want = (
+            case["status"].as_u64().unwrap() as u16,
+            case["error"].as_str().unwrap().to_owned(),
+            case["message"].as_str().unwrap().to_owned(),
+        );
+        let mut pairs = vec![("Action", "CreateQueue")];
+        pairs.extend(name.map(|n| ("QueueName", n)));
+        let over_query = query(&sqs, &pairs).await;
+        let over_json = json(&sqs, "CreateQueue", &case["params"].to_string()).await;
+        assert_eq!(over_query.error(), want, "{} (Query)", case["case"]);
+        assert_eq!(over_json.error(), want, "{} (JSON)", case["case"]);
+    }
+    assert!(sqs.queues().is_empty());
 }
 
 /// FifoQueue cannot change; setting `true` on a FIFO queue is a no-op (rows 37-40).
@@ -194,7 +217,7 @@ async fn json_errors_have_type_message_header_and_status() {
                            "message": "The specified queue does not exist."})
     );
 
-    let answer = json(&sqs, "CreateQueue", "{}").await;
+    let answer = json(&sqs, "DeleteQueue", "{}").await;
     assert_eq!(answer.status, 400);
     assert_eq!(
         answer.headers["x-amzn-query-error"],
@@ -202,7 +225,7 @@ async fn json_errors_have_type_message_header_and_status() {
     );
     assert_eq!(
         answer.json()["message"],
-        "The request must contain the parameter QueueName."
+        "The request must contain the parameter QueueUrl."
     );
 }
 

@@ -5,9 +5,12 @@ mod support;
 
 mod batch;
 mod client_regressions;
+mod connections;
 mod dlq;
 mod errors;
 mod fifo;
+mod fifo_group_line;
+mod hostile;
 mod lifecycle;
 mod list_queues_prefix;
 mod long_poll;

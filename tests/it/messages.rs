@@ -9,7 +9,7 @@ use aws_sdk_sqs::types::{
     MessageSystemAttributeValue, QueueAttributeName as Q,
 };
 
-use crate::support::{code, create_queue, fake_and_client, json, message, START_SECS};
+use crate::support::{code, create_queue, fake, fake_and_client, json, message, query, START_SECS};
 
 fn string(v: &str) -> MessageAttributeValue {
     MessageAttributeValue::builder()
@@ -293,7 +293,7 @@ async fn system_attributes_are_selected_by_name() {
             (START_SECS * 1000 + 1500).to_string(),
         ),
         (S::ApproximateReceiveCount, "1".to_string()),
-        (S::SenderId, fake_sqs::TEST_ACCESS_KEY.to_string()),
+        (S::SenderId, fake_sqs::sender_id(fake_sqs::TEST_ACCESS_KEY)),
         (S::SentTimestamp, (START_SECS * 1000).to_string()),
     ]
     .into_iter()
@@ -331,6 +331,100 @@ async fn system_attributes_are_selected_by_name() {
         .cloned()
         .collect();
     assert_eq!(keys, vec![S::SenderId]);
+}
+
+/// SenderId is an IAM user's unique id, `AIDA` and 17 upper-case letters and digits,
+/// derived from the access key the message was sent with, never the key itself; the
+/// same key gives the same id in every fake, whatever its seed; a request without
+/// credentials is the account's root, whose SenderId is the account id
+/// (`fixtures/aws/sender-id.json`). Both protocols carry it alike.
+#[tokio::test]
+async fn sender_id_is_an_iam_user_id_derived_from_the_access_key() {
+    let sqs = fake().await;
+    let client = sqs.client().await;
+    let url = create_queue(&client, "q").await;
+    // A raw Query SendMessage whose body names its signer; the fake reads the access
+    // key from the credential scope (it checks no signatures in the AWS dialect).
+    let send = |key: &'static str, body: &'static str| {
+        let pairs = vec![
+            ("Action", "SendMessage"),
+            ("QueueUrl", url.as_str()),
+            ("MessageBody", body),
+        ];
+        let url = sqs.endpoint_url();
+        async move {
+            let mut form = pairs.clone();
+            form.push(("Version", "2012-11-05"));
+            let mut request = reqwest::Client::new().post(url).form(&form);
+            if !key.is_empty() {
+                let scope = format!("Credential={key}/20250101/us-east-1/sqs/aws4_request");
+                request = request.header(
+                    "authorization",
+                    format!("AWS4-HMAC-SHA256 {scope}, SignedHeaders=host, Signature=00"),
+                );
+            }
+            assert_eq!(request.send().await.unwrap().status(), 200);
+        }
+    };
+    send("AKIAOTHERKEY", "AKIAOTHERKEY").await;
+    send("", "unsigned").await;
+    client
+        .send_message()
+        .queue_url(&url)
+        .message_body(fake_sqs::TEST_ACCESS_KEY)
+        .send()
+        .await
+        .unwrap();
+
+    let over_json = client
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(10)
+        .message_system_attribute_names(S::SenderId)
+        .send()
+        .await
+        .unwrap();
+    let by_body: HashMap<&str, &str> = over_json
+        .messages()
+        .iter()
+        .map(|m| {
+            (
+                m.body().unwrap(),
+                m.attributes().unwrap()[&S::SenderId].as_str(),
+            )
+        })
+        .collect();
+    // The derivation is fixed: a test may write these ids down.
+    assert_eq!(by_body[fake_sqs::TEST_ACCESS_KEY], "AIDAOOAHEWQSWT4SDMONT");
+    assert_eq!(by_body["AKIAOTHERKEY"], "AIDAMT2KBGJXJVOHUX5WP");
+    assert_eq!(by_body["unsigned"], "000000000000");
+    for key in [fake_sqs::TEST_ACCESS_KEY, "AKIAOTHERKEY"] {
+        let id = by_body[key];
+        assert_eq!(id, fake_sqs::sender_id(key));
+        assert_eq!(id.len(), 21);
+        assert!(id.starts_with("AIDA"));
+        assert!(id[4..]
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+    }
+
+    sqs.clock().advance(std::time::Duration::from_secs(31));
+    let over_query = query(
+        &sqs,
+        &[
+            ("Action", "ReceiveMessage"),
+            ("QueueUrl", &url),
+            ("MaxNumberOfMessages", "10"),
+            ("AttributeName.1", "SenderId"),
+        ],
+    )
+    .await;
+    for (body, id) in by_body {
+        let shown = format!(
+            "<Body>{body}</Body><Attribute><Name>SenderId</Name><Value>{id}</Value></Attribute>"
+        );
+        assert!(over_query.body.contains(&shown), "{}", over_query.body);
+    }
 }
 
 /// AWSTraceHeader: sent as a system attribute (with its own MD5, not changing the

@@ -183,7 +183,7 @@ async fn a_rate_limited_task_moves_with_the_clock() {
 }
 
 /// Cancelling stops the task where it is: moved messages stay moved, the rest stay in
-/// the DLQ, and a second task may start (rows 153-154).
+/// the DLQ, and once it is cancelled a second task may start (rows 153-154).
 #[tokio::test]
 async fn cancel_stops_a_running_task() {
     let (sqs, client) = fake_and_client().await;
@@ -241,8 +241,80 @@ async fn cancel_stops_a_running_task() {
     assert_eq!(visible(&client, &source).await, 10);
 }
 
-/// Deleting the destination while a task runs fails the task with
-/// `AWS.SimpleQueueService.NonExistentQueue`; the unmoved messages stay (row 155).
+/// A cancel does not stop a task at once: it lists `CANCELLING` (without a TaskHandle,
+/// which only a running task shows), still holds its source, and moves nothing more;
+/// at its next step on the fake's clock it is `CANCELLED` (`fixtures/aws/move-tasks.json`).
+#[tokio::test]
+async fn a_cancelled_task_is_cancelling_until_its_next_step() {
+    let (sqs, client) = fake_and_client().await;
+    let (source, dlq) = dead_lettered(&client, 10).await;
+    let handle = client
+        .start_message_move_task()
+        .source_arn(format!("{ARN}:dlq"))
+        .max_number_of_messages_per_second(1)
+        .send()
+        .await
+        .unwrap()
+        .task_handle
+        .unwrap();
+    sqs.clock().advance(Duration::from_millis(2_500));
+    let cancelled = client
+        .cancel_message_move_task()
+        .task_handle(&handle)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.approximate_number_of_messages_moved, 2);
+    let latest = || async {
+        client
+            .list_message_move_tasks()
+            .source_arn(format!("{ARN}:dlq"))
+            .send()
+            .await
+            .unwrap()
+            .results
+            .unwrap()
+            .remove(0)
+    };
+    let task = latest().await;
+    assert_eq!(task.status.as_deref(), Some("CANCELLING"));
+    assert_eq!(task.task_handle, None);
+    assert_eq!(task.approximate_number_of_messages_moved, 2);
+
+    // Still the source's active task: no second start, no second cancel.
+    let err = client
+        .start_message_move_task()
+        .source_arn(format!("{ARN}:dlq"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        message(&err),
+        "There is already a task running. Only one active task is allowed for a source queue arn at a given time."
+    );
+    let err = client
+        .cancel_message_move_task()
+        .task_handle(&handle)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterValue");
+
+    // The next step falls due at 3 s: not a millisecond before.
+    sqs.clock().advance(Duration::from_millis(499));
+    assert_eq!(latest().await.status.as_deref(), Some("CANCELLING"));
+    sqs.clock().advance(Duration::from_millis(1));
+    let task = latest().await;
+    assert_eq!(task.status.as_deref(), Some("CANCELLED"));
+    assert_eq!(task.approximate_number_of_messages_moved, 2);
+    sqs.clock().advance(Duration::from_secs(60));
+    assert_eq!(visible(&client, &source).await, 2);
+    assert_eq!(visible(&client, &dlq).await, 8);
+}
+
+/// Deleting the destination while a task runs fails the task at its next step with
+/// AWS's FailureReason, `AWS.SimpleQueueService.NonExistentQueue`; what it moved stays
+/// moved and the rest stays in the DLQ (row 155; `fixtures/aws/move-tasks.json`).
 #[tokio::test]
 async fn deleting_the_destination_fails_the_task() {
     let (sqs, client) = fake_and_client().await;
@@ -257,16 +329,21 @@ async fn deleting_the_destination_fails_the_task() {
         .send()
         .await
         .unwrap();
-    sqs.clock().advance(Duration::from_secs(3));
-    let listed = client
-        .list_message_move_tasks()
-        .source_arn(format!("{ARN}:dlq"))
-        .send()
-        .await
-        .unwrap()
-        .results
-        .unwrap();
-    let task = &listed[0];
+    let status = || async {
+        client
+            .list_message_move_tasks()
+            .source_arn(format!("{ARN}:dlq"))
+            .send()
+            .await
+            .unwrap()
+            .results
+            .unwrap()
+            .remove(0)
+    };
+    sqs.clock().advance(Duration::from_millis(999));
+    assert_eq!(status().await.status.as_deref(), Some("RUNNING"));
+    sqs.clock().advance(Duration::from_millis(1));
+    let task = status().await;
     assert_eq!(task.status.as_deref(), Some("FAILED"));
     assert_eq!(
         task.failure_reason.as_deref(),

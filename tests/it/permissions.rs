@@ -5,7 +5,7 @@ use aws_sdk_sqs::types::QueueAttributeName as Q;
 use insta::assert_snapshot;
 use serde_json::{json, Value};
 
-use crate::support::{code, create_queue, fake_and_client, message, query};
+use crate::support::{aws_fact, code, create_queue, fake_and_client, json, message, query};
 
 const QUEUE_ARN: &str = "arn:aws:sqs:us-east-1:000000000000:shared";
 
@@ -153,7 +153,7 @@ async fn add_permission_validates_its_input() {
         (&long, vec!["668614515564"], vec!["SendMessage"], "InvalidParameterValue: Value xxx"),
         ("ok", vec!["668614515564"], vec!["Explode"], "InvalidParameterValue: Value Explode for parameter ActionName is invalid."),
         ("ok", vec!["668614515564"], vec!["DeleteQueue"], "InvalidParameterValue: Value SQS:DeleteQueue for parameter ActionName is invalid. Reason: Only the queue owner is allowed to invoke this action."),
-        ("ok", vec!["not-an-account"], vec!["SendMessage"], "InvalidParameterValue: Value not-an-account for parameter PrincipalId is invalid."),
+        ("ok", vec!["not-an-account"], vec!["SendMessage"], "InvalidParameterValue: Value [not-an-account] for parameter PrincipalId is invalid. Reason: Unable to verify."),
         (
             "ok",
             vec!["668614515564"],
@@ -174,6 +174,50 @@ async fn add_permission_validates_its_input() {
         .unwrap();
     let doc = policy(&client, &url).await.unwrap();
     assert_eq!(doc["Statement"][0]["Action"], "SQS:*");
+}
+
+/// An empty or unverifiable AWSAccountIds list: each case of
+/// `fixtures/aws/add-permission-principals.json` gets its recorded code, status and text
+/// (the whole list in brackets) over both protocols, and the policy stays unset.
+#[tokio::test]
+async fn unverifiable_accounts_are_named_in_brackets() {
+    let (sqs, client) = fake_and_client().await;
+    let url = create_queue(&client, "shared").await;
+    let fact = aws_fact("add-permission-principals.json");
+    for case in fact["cases"].as_array().unwrap() {
+        let accounts: Vec<&str> = case["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        let want = (
+            case["status"].as_u64().unwrap() as u16,
+            case["error"].as_str().unwrap().to_owned(),
+            case["message"].as_str().unwrap().to_owned(),
+        );
+        let keys: Vec<String> = (1..=accounts.len())
+            .map(|i| format!("AWSAccountId.{i}"))
+            .collect();
+        let mut pairs = vec![
+            ("Action", "AddPermission"),
+            ("QueueUrl", url.as_str()),
+            ("Label", "l"),
+            ("ActionName.1", "SendMessage"),
+        ];
+        pairs.extend(
+            keys.iter()
+                .map(String::as_str)
+                .zip(accounts.iter().copied()),
+        );
+        let body = json!({"QueueUrl": url, "Label": "l", "AWSAccountIds": accounts,
+                          "Actions": ["SendMessage"]});
+        let over_query = query(&sqs, &pairs).await;
+        let over_json = json(&sqs, "AddPermission", &body.to_string()).await;
+        assert_eq!(over_query.error(), want, "{} (Query)", case["case"]);
+        assert_eq!(over_json.error(), want, "{} (JSON)", case["case"]);
+    }
+    assert_eq!(policy(&client, &url).await, None);
 }
 
 /// A policy of one's own is stored as sent; AddPermission appends to its statements.

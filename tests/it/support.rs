@@ -85,6 +85,42 @@ impl Answer {
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).expect("a JSON body")
     }
+
+    /// The error's (status, code, message), read as SDKs read it: for JSON the code from
+    /// `x-amzn-query-error` and the body's `message`, for Query `<Code>` and `<Message>`.
+    pub fn error(&self) -> (u16, String, String) {
+        if let Some(header) = self.headers.get("x-amzn-query-error") {
+            let code = header.to_str().unwrap().split(';').next().unwrap();
+            let message = self.json()["message"].as_str().unwrap_or("").to_owned();
+            return (self.status, code.to_owned(), message);
+        }
+        let element = |name: &str| {
+            let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+            let start = self.body.find(&open).map(|i| i + open.len());
+            let end = self.body.find(&close);
+            match (start, end) {
+                (Some(start), Some(end)) => unescape_xml(&self.body[start..end]),
+                _ => String::new(),
+            }
+        };
+        (self.status, element("Code"), element("Message"))
+    }
+}
+
+/// The text of an XML element's content (the five predefined entities).
+fn unescape_xml(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// A fact recorded from AWS, `fixtures/aws/<name>`.
+pub fn aws_fact(name: &str) -> Value {
+    let path = format!("{}/fixtures/aws/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Replaces `127.0.0.1:<port>` with `127.0.0.1:PORT`.
@@ -144,11 +180,55 @@ pub async fn json(sqs: &FakeSqs, action: &str, body: &str) -> Answer {
     answer(response).await
 }
 
+/// A Query-protocol POST of `body` exactly as given (no encoding added), for requests no
+/// well-behaved client would send.
+pub async fn query_raw(sqs: &FakeSqs, body: impl Into<Vec<u8>>) -> Answer {
+    let response = reqwest::Client::new()
+        .post(sqs.endpoint_url())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.into())
+        .send()
+        .await
+        .expect("the fake answers");
+    answer(response).await
+}
+
+/// A Query-protocol GET with `query` as the query string, exactly as given.
+pub async fn query_get_raw(sqs: &FakeSqs, query: &str) -> Answer {
+    let response = reqwest::Client::new()
+        .get(format!("{}/?{query}", sqs.endpoint_url()))
+        .send()
+        .await
+        .expect("the fake answers");
+    answer(response).await
+}
+
+/// Every answer the tests read passes through here, so every XML answer the suite
+/// produces is checked against XML 1.0.
 async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.text().await.expect("a text body");
+    let is_xml = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("xml"));
+    if is_xml {
+        assert_well_formed_xml(&body);
+    }
     Answer {
-        status: response.status().as_u16(),
-        headers: response.headers().clone(),
-        body: response.text().await.expect("a text body"),
+        status,
+        headers,
+        body,
+    }
+}
+
+/// Panics unless `xml` is a well-formed XML 1.0 document. `roxmltree` is strict: it
+/// refuses the characters XML 1.0 forbids (U+0001 to U+001F but tab, LF and CR; U+FFFE;
+/// U+FFFF), raw or as character references, as clients' XML parsers do.
+pub fn assert_well_formed_xml(xml: &str) {
+    if let Err(err) = roxmltree::Document::parse(xml) {
+        panic!("not well-formed XML 1.0 ({err}):\n{xml:?}");
     }
 }
 

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use aws_sdk_sqs::types::{MessageSystemAttributeName as S, QueueAttributeName as Q};
+use aws_sdk_sqs::types::{
+    ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry,
+    MessageSystemAttributeName as S, QueueAttributeName as Q,
+};
 use fake_sqs::MessageState;
 
 use crate::support::{code, create_queue, fake_and_client, message};
@@ -274,10 +277,86 @@ async fn receipt_handles_behave_as_on_aws() {
     );
 }
 
-/// An older handle of a message received again since: DeleteMessage succeeds but the
-/// message stays (AWS: "the request succeeds, but the message might not be deleted").
+/// While a message exists, a standard queue takes any receipt handle ever issued for it
+/// (`fixtures/aws/receipt-handles.json`): an older handle changes the visibility,
+/// counted from now, and deletes the message; deleting again answers 200; only a gone
+/// message makes a visibility change fail.
 #[tokio::test]
-async fn stale_handle_does_not_delete_a_redelivered_message() {
+async fn older_handles_act_on_a_standard_queue_message() {
+    let (sqs, client) = fake_and_client().await;
+    let url = create_queue(&client, "q").await;
+    client
+        .send_message()
+        .queue_url(&url)
+        .message_body("a")
+        .send()
+        .await
+        .unwrap();
+    let first = receive_one(&client, &url).await.unwrap();
+    let old = first.receipt_handle().unwrap().to_owned();
+    sqs.clock().advance(Duration::from_secs(31));
+    let second = receive_one(&client, &url).await.unwrap();
+    assert_eq!(
+        second.attributes().unwrap()[&S::ApproximateReceiveCount],
+        "2"
+    );
+
+    // The older handle sets the new timeout from now: 10 s, not the 30 s of the receive.
+    sqs.clock().advance(Duration::from_secs(5));
+    client
+        .change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(&old)
+        .visibility_timeout(10)
+        .send()
+        .await
+        .unwrap();
+    sqs.clock().advance(Duration::from_secs(9));
+    assert!(receive_one(&client, &url).await.is_none());
+    sqs.clock().advance(Duration::from_secs(1));
+    let third = receive_one(&client, &url).await.unwrap();
+    assert_eq!(
+        third.attributes().unwrap()[&S::ApproximateReceiveCount],
+        "3"
+    );
+
+    // The oldest handle deletes the message, though two receives came after it.
+    for _ in 0..2 {
+        client
+            .delete_message()
+            .queue_url(&url)
+            .receipt_handle(&old)
+            .send()
+            .await
+            .unwrap();
+    }
+    assert!(sqs.messages(&url).is_empty());
+    client
+        .delete_message()
+        .queue_url(&url)
+        .receipt_handle(third.receipt_handle().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(&old)
+        .visibility_timeout(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterValue");
+    assert_eq!(
+        message(&err),
+        format!("Value {old} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.")
+    );
+}
+
+/// The batch forms follow the same rule: an older handle changes the visibility of a
+/// visible message (it goes in flight again) and deletes it.
+#[tokio::test]
+async fn older_handles_act_in_batches_too() {
     let (sqs, client) = fake_and_client().await;
     let url = create_queue(&client, "q").await;
     client
@@ -288,24 +367,102 @@ async fn stale_handle_does_not_delete_a_redelivered_message() {
         .await
         .unwrap();
     let old = receive_one(&client, &url).await.unwrap();
+    let old = old.receipt_handle().unwrap();
     sqs.clock().advance(Duration::from_secs(31));
-    let new = receive_one(&client, &url).await.unwrap();
-    client
-        .delete_message()
+    receive_one(&client, &url).await.unwrap();
+    // The second receive's timeout runs out too: the message is visible again.
+    sqs.clock().advance(Duration::from_secs(31));
+    let changed = client
+        .change_message_visibility_batch()
         .queue_url(&url)
-        .receipt_handle(old.receipt_handle().unwrap())
+        .entries(
+            ChangeMessageVisibilityBatchRequestEntry::builder()
+                .id("old")
+                .receipt_handle(old)
+                .visibility_timeout(20)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
-    assert_eq!(sqs.messages(&url).len(), 1);
-    client
-        .delete_message()
+    assert_eq!(changed.successful().len(), 1);
+    assert!(changed.failed().is_empty());
+    assert!(receive_one(&client, &url).await.is_none());
+    assert_eq!(counts(&client, &url).await, c("0", "1", "0"));
+
+    let deleted = client
+        .delete_message_batch()
         .queue_url(&url)
-        .receipt_handle(new.receipt_handle().unwrap())
+        .entries(
+            DeleteMessageBatchRequestEntry::builder()
+                .id("old")
+                .receipt_handle(old)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
+    assert_eq!(deleted.successful().len(), 1);
+    assert!(deleted.failed().is_empty());
     assert!(sqs.messages(&url).is_empty());
+}
+
+/// A FIFO queue keeps the stricter rule: after a re-receive the older handle has
+/// expired, for DeleteMessage (fixtures/aws/recorded.md row 118's text) and its batch form.
+#[tokio::test]
+async fn an_older_fifo_handle_has_expired() {
+    let (sqs, client) = fake_and_client().await;
+    let url = client
+        .create_queue()
+        .queue_name("q.fifo")
+        .attributes(Q::FifoQueue, "true")
+        .attributes(Q::ContentBasedDeduplication, "true")
+        .send()
+        .await
+        .unwrap()
+        .queue_url
+        .unwrap();
+    client
+        .send_message()
+        .queue_url(&url)
+        .message_body("a")
+        .message_group_id("g")
+        .send()
+        .await
+        .unwrap();
+    let old = receive_one(&client, &url).await.unwrap();
+    let old = old.receipt_handle().unwrap();
+    sqs.clock().advance(Duration::from_secs(31));
+    receive_one(&client, &url).await.unwrap();
+    let err = client
+        .delete_message()
+        .queue_url(&url)
+        .receipt_handle(old)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterValue");
+    assert_eq!(
+        message(&err),
+        format!("Value {old} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.")
+    );
+    let batch = client
+        .delete_message_batch()
+        .queue_url(&url)
+        .entries(
+            DeleteMessageBatchRequestEntry::builder()
+                .id("old")
+                .receipt_handle(old)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(batch.failed()[0].code(), "InvalidParameterValue");
+    assert_eq!(sqs.messages(&url).len(), 1);
 }
 
 /// A handle from another queue is not a valid handle here.

@@ -1,6 +1,16 @@
 //! AWS Query answers: the typed outcome written as XML in SQS's namespace, and
-//! `ErrorResponse` documents.
+//! `ErrorResponse` documents, with `quick-xml`'s writer.
+//!
+//! Every answer is well-formed XML 1.0. Values that AWS validates are refused on the way
+//! in, so stored data never holds a character XML 1.0 forbids; what an answer echoes
+//! unvalidated (a parameter value quoted in an error message, a batch entry's error) is
+//! made safe on the way out: each forbidden character is written as U+FFFD, the Unicode
+//! replacement character, as a decoder does for what it cannot represent.
 
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
 use serde_json::{Map, Value};
 
 use crate::api::ActionName;
@@ -36,9 +46,21 @@ fn map_elements(member: &str) -> Option<(&'static str, &'static str, &'static st
     }
 }
 
+/// Whether XML 1.0 allows `c` in a document: `#x9 | #xA | #xD | [#x20-#xD7FF] |
+/// [#xE000-#xFFFD] | [#x10000-#x10FFFF]` (the same set SQS allows in message bodies).
+fn is_xml_char(c: char) -> bool {
+    matches!(c as u32, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
 /// Escapes text as SQS does: besides `&`, `<` and `>`, it writes `"` as `&quot;` and a
-/// carriage return as `&#xD;` so that it survives XML's line-end normalisation.
-fn escape(text: &str, out: &mut String) {
+/// carriage return as `&#xD;` so that it survives XML's line-end normalisation (`'` is
+/// left as it is). A character XML 1.0 forbids becomes U+FFFD.
+fn escape(text: &str) -> Cow<'_, str> {
+    let plain = |c: char| is_xml_char(c) && !matches!(c, '&' | '<' | '>' | '"' | '\r');
+    if text.chars().all(plain) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -46,65 +68,99 @@ fn escape(text: &str, out: &mut String) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\r' => out.push_str("&#xD;"),
+            c if !is_xml_char(c) => out.push(char::REPLACEMENT_CHARACTER),
             c => out.push(c),
         }
     }
+    Cow::Owned(out)
 }
 
-fn element(name: &str, value: &Value, action: &str, out: &mut String) {
-    out.push('<');
-    out.push_str(name);
-    out.push('>');
-    match value {
-        Value::Object(map) => members(map, action, out),
-        Value::String(s) => escape(s, out),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Null | Value::Array(_) => {}
+/// An answer being written. Writing into a `Vec` cannot fail, so results are dropped.
+struct Document(Writer<Vec<u8>>);
+
+impl Document {
+    /// `<?xml version="1.0"?>` and the root's start tag, with SQS's namespace or (Yandex)
+    /// without.
+    fn new(root: &str, namespace: bool) -> Self {
+        let mut doc = Document(Writer::new(Vec::with_capacity(256)));
+        doc.event(Event::Decl(BytesDecl::new("1.0", None, None)));
+        let start = BytesStart::new(root);
+        doc.event(Event::Start(if namespace {
+            start.with_attributes([("xmlns", NAMESPACE)])
+        } else {
+            start
+        }));
+        doc
     }
-    out.push_str("</");
-    out.push_str(name);
-    out.push('>');
-}
 
-fn members(map: &Map<String, Value>, action: &str, out: &mut String) {
-    for (key, value) in map {
+    fn event(&mut self, event: Event) {
+        let _ = self.0.write_event(event);
+    }
+
+    fn start(&mut self, name: &str) {
+        self.event(Event::Start(BytesStart::new(name)));
+    }
+
+    fn end(&mut self, name: &str) {
+        self.event(Event::End(BytesEnd::new(name)));
+    }
+
+    fn empty(&mut self, name: &str) {
+        self.event(Event::Empty(BytesStart::new(name)));
+    }
+
+    fn text(&mut self, text: &str) {
+        self.event(Event::Text(BytesText::from_escaped(escape(text))));
+    }
+
+    /// `<name>text</name>`.
+    fn leaf(&mut self, name: &str, text: &str) {
+        self.start(name);
+        self.text(text);
+        self.end(name);
+    }
+
+    fn element(&mut self, name: &str, value: &Value, action: &str) {
+        self.start(name);
         match value {
-            Value::Array(items) => {
-                let name = list_element(action, key).unwrap_or_else(|| key.clone());
-                for item in items {
-                    element(&name, item, action, out);
-                }
-            }
-            Value::Object(entries) => match map_elements(key) {
-                Some((entry, k, v)) => {
-                    for (name, value) in entries {
-                        out.push('<');
-                        out.push_str(entry);
-                        out.push('>');
-                        element(k, &Value::String(name.clone()), action, out);
-                        element(v, value, action, out);
-                        out.push_str("</");
-                        out.push_str(entry);
-                        out.push('>');
+            Value::Object(map) => self.members(map, action),
+            Value::String(s) => self.text(s),
+            Value::Number(n) => self.text(&n.to_string()),
+            Value::Bool(b) => self.text(if *b { "true" } else { "false" }),
+            Value::Null | Value::Array(_) => {}
+        }
+        self.end(name);
+    }
+
+    fn members(&mut self, map: &Map<String, Value>, action: &str) {
+        for (key, value) in map {
+            match value {
+                Value::Array(items) => {
+                    let name = list_element(action, key).unwrap_or_else(|| key.clone());
+                    for item in items {
+                        self.element(&name, item, action);
                     }
                 }
-                None => element(key, value, action, out),
-            },
-            Value::Null => {}
-            _ => element(key, value, action, out),
+                Value::Object(entries) => match map_elements(key) {
+                    Some((entry, k, v)) => {
+                        for (name, value) in entries {
+                            self.start(entry);
+                            self.leaf(k, name);
+                            self.element(v, value, action);
+                            self.end(entry);
+                        }
+                    }
+                    None => self.element(key, value, action),
+                },
+                Value::Null => {}
+                _ => self.element(key, value, action),
+            }
         }
     }
-}
 
-/// Closes a root element's start tag, with SQS's namespace or (Yandex) without.
-fn push_namespace(namespace: bool, out: &mut String) {
-    if namespace {
-        out.push_str(" xmlns=\"");
-        out.push_str(NAMESPACE);
-        out.push('"');
+    fn finish(self) -> Vec<u8> {
+        self.0.into_inner()
     }
-    out.push('>');
 }
 
 /// `<{Action}Response>`, with `<{Action}Result>` when the action has output.
@@ -113,27 +169,24 @@ pub(crate) fn success(
     result: Option<&Map<String, Value>>,
     request_id: &str,
     namespace: bool,
-) -> String {
-    let mut out = String::with_capacity(256);
-    out.push_str("<?xml version=\"1.0\"?><");
-    out.push_str(action);
-    out.push_str("Response");
-    push_namespace(namespace, &mut out);
+) -> Vec<u8> {
+    let response = format!("{action}Response");
+    let mut doc = Document::new(&response, namespace);
     if let Some(result) = result {
+        let wrapper = format!("{action}Result");
         if result.is_empty() {
-            out.push_str(&format!("<{action}Result/>"));
+            doc.empty(&wrapper);
         } else {
-            out.push_str(&format!("<{action}Result>"));
-            members(result, action, &mut out);
-            out.push_str(&format!("</{action}Result>"));
+            doc.start(&wrapper);
+            doc.members(result, action);
+            doc.end(&wrapper);
         }
     }
-    out.push_str("<ResponseMetadata><RequestId>");
-    escape(request_id, &mut out);
-    out.push_str("</RequestId></ResponseMetadata></");
-    out.push_str(action);
-    out.push_str("Response>");
-    out
+    doc.start("ResponseMetadata");
+    doc.leaf("RequestId", request_id);
+    doc.end("ResponseMetadata");
+    doc.end(&response);
+    doc.finish()
 }
 
 /// The JSON form of a Query answer, for a request that sent `Accept: application/json`
@@ -162,21 +215,18 @@ pub(crate) fn success_json(
 }
 
 /// `<ErrorResponse>` with `Type`, `Code`, `Message` and an empty `Detail`.
-pub(crate) fn error(err: &SqsError, request_id: &str, namespace: bool) -> String {
+pub(crate) fn error(err: &SqsError, request_id: &str, namespace: bool) -> Vec<u8> {
     let wire = err.code.wire();
-    let mut out = String::with_capacity(256);
-    out.push_str("<?xml version=\"1.0\"?><ErrorResponse");
-    push_namespace(namespace, &mut out);
-    out.push_str("<Error><Type>");
-    out.push_str(FAULT);
-    out.push_str("</Type><Code>");
-    escape(wire.query_code, &mut out);
-    out.push_str("</Code><Message>");
-    escape(err.message_for_query(), &mut out);
-    out.push_str("</Message><Detail/></Error><RequestId>");
-    escape(request_id, &mut out);
-    out.push_str("</RequestId></ErrorResponse>");
-    out
+    let mut doc = Document::new("ErrorResponse", namespace);
+    doc.start("Error");
+    doc.leaf("Type", FAULT);
+    doc.leaf("Code", wire.query_code);
+    doc.leaf("Message", err.message_for_query());
+    doc.empty("Detail");
+    doc.end("Error");
+    doc.leaf("RequestId", request_id);
+    doc.end("ErrorResponse");
+    doc.finish()
 }
 
 #[cfg(test)]
@@ -193,7 +243,7 @@ mod tests {
         });
         let xml = success("ReceiveMessage", result.as_object(), "r", true);
         assert_eq!(
-            xml,
+            String::from_utf8(xml).unwrap(),
             "<?xml version=\"1.0\"?><ReceiveMessageResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\">\
              <ReceiveMessageResult><Message><MessageId>m</MessageId><Body>a&quot;b&#xD;</Body>\
              <Attribute><Name>SentTimestamp</Name><Value>1</Value></Attribute>\

@@ -15,6 +15,7 @@
 //! | `{"$ne": v}` | does not match `v` |
 //! | `{"$json": p}` | is a string holding JSON that matches `p` |
 //! | `{"$int": true}` | is an integer (as a number or as text) |
+//! | `{"$matches": "re"}` | is text the regular expression `re` matches whole (an id's shape) |
 
 use serde_json::Value;
 
@@ -129,6 +130,11 @@ fn special(op: &str, arg: &Value, actual: Option<&Value>, path: &str, out: &mut 
                 fail(out);
             }
         }
+        "$matches" => match regex_lite::Regex::new(&format!("^(?:{})$", text(arg))) {
+            Ok(re) if actual.map(text).is_some_and(|s| re.is_match(&s)) => {}
+            Ok(_) => fail(out),
+            Err(e) => out.push(format!("{path}: bad $matches pattern: {e}")),
+        },
         _ => out.push(format!("{path}: unknown matcher {op}")),
     }
 }
@@ -205,5 +211,9 @@ mod tests {
         assert!(errors(json!({"$ne": "a"}), json!("b")).is_empty());
         assert_eq!(errors(json!({"$ne": "a"}), json!("a")).len(), 1);
         assert_eq!(errors(json!([1, 2]), json!([1])).len(), 1);
+        let id = json!({"$matches": "AIDA[A-Z0-9]{17}"});
+        assert!(errors(id.clone(), json!("AIDAOOAHEWQSWT4SDMONT")).is_empty());
+        assert_eq!(errors(id.clone(), json!("AIDAOOAHEWQSWT4SDMONTX")).len(), 1);
+        assert_eq!(errors(id, json!("AKIAFAKESQSTESTKEY00")).len(), 1);
     }
 }

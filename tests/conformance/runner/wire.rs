@@ -261,6 +261,14 @@ fn read_json(status: u16, headers: &[(String, String)], body: &str) -> Answer {
 }
 
 fn read_query(status: u16, body: &str) -> Answer {
+    // Every XML answer must be well-formed XML 1.0, which clients' parsers insist on;
+    // `roxmltree` refuses what XML 1.0 forbids, as they do. Bodies that are not XML
+    // at all (a proxy's plain-text error) are read below as before.
+    if body.trim_start().starts_with('<') {
+        if let Err(err) = roxmltree::Document::parse(body) {
+            panic!("a Query answer that is not well-formed XML 1.0 ({err}):\n{body:?}");
+        }
+    }
     match xml::read_answer(body) {
         Ok(parsed) => Answer {
             members: parsed.members,
