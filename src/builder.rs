@@ -6,8 +6,8 @@ use std::time::Duration;
 use crate::clock::{Clock, ClockMode};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
-use crate::engine::credentials::{Credential, Permissions};
-use crate::engine::{Config, Engine};
+use crate::engine::credentials::{Activation, Credential, Permissions};
+use crate::engine::{Config, Engine, State};
 use crate::fake::FakeSqs;
 use crate::limits::IN_FLIGHT_LIMIT;
 use crate::rules::CredentialModel;
@@ -21,23 +21,50 @@ pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 /// The secret key that goes with [`TEST_ACCESS_KEY`].
 pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
 
+/// What a fresh fake holds before its first request, and what [`FakeSqs::reset`] puts
+/// back: in the Scaleway dialect, SQS activated for the default project and the
+/// builder's credentials; nothing otherwise.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Initial {
+    scaleway_credentials: Option<Vec<(String, String, Permissions)>>,
+}
+
+impl Initial {
+    pub(crate) fn seed(&self, state: &mut State, config: &Config, now: u64) {
+        if let Some(credentials) = &self.scaleway_credentials {
+            seed_scaleway(state, config, now, credentials);
+        }
+    }
+}
+
 /// Activates SQS for the default project and adds the given credentials to it.
-fn seed_credentials(engine: &Engine, credentials: Vec<(String, String, Permissions)>) {
-    let project = engine.config().default_account.clone();
-    let region = engine.config().default_region.clone();
-    let now = engine.now();
-    engine.set_activation(&project, &region, true);
-    for (i, (access_key, secret_key, permissions)) in credentials.into_iter().enumerate() {
-        engine.register_credential(Credential {
+fn seed_scaleway(
+    state: &mut State,
+    config: &Config,
+    now: u64,
+    credentials: &[(String, String, Permissions)],
+) {
+    let project = config.default_account.clone();
+    let region = config.default_region.clone();
+    state.credentials.activations.insert(
+        (project.clone(), region.clone()),
+        Activation {
+            created_at: now,
+            updated_at: now,
+            enabled: true,
+        },
+    );
+    for (i, (access_key, secret_key, permissions)) in credentials.iter().enumerate() {
+        state.credentials.insert(Credential {
             id: format!("00000000-0000-4000-8000-{i:012}"),
             name: format!("fake-sqs-{i}"),
             project_id: project.clone(),
             region: region.clone(),
             created_at: now,
             updated_at: now,
-            access_key,
-            secret_key,
-            permissions,
+            access_key: access_key.clone(),
+            secret_key: secret_key.clone(),
+            permissions: *permissions,
         });
     }
 }
@@ -68,6 +95,7 @@ pub struct FakeSqsBuilder {
     clock: ClockMode,
     seed: Option<u64>,
     addr: SocketAddr,
+    advertised_url: Option<String>,
     threads: usize,
     deleted_queue_cooldown: bool,
     purge_cooldown: bool,
@@ -86,6 +114,7 @@ impl Default for FakeSqsBuilder {
             clock: ClockMode::System,
             seed: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            advertised_url: None,
             threads: 1,
             deleted_queue_cooldown: true,
             purge_cooldown: true,
@@ -150,6 +179,35 @@ impl FakeSqsBuilder {
     /// The address to listen on (default `127.0.0.1:0`, an ephemeral port).
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
+        self
+    }
+
+    /// What queue URLs start with, instead of the endpoint URL (`http://127.0.0.1:<port>`):
+    /// a scheme and host, and a port if you like, such as `http://sqs.test` or the name a
+    /// container is reached by. The server still listens where [`FakeSqsBuilder::bind`]
+    /// says, and [`FakeSqs::endpoint_url`] still gives that address.
+    ///
+    /// With a fixed host, queue URLs no longer depend on the ephemeral port, so
+    /// snapshots that show them (a [`FakeSqs::queues`] dump, a QueueUrl in an answer)
+    /// are the same on every run. The AWS SDKs send every request to their endpoint and
+    /// carry the queue URL as a parameter, so they work with any host here; a client
+    /// that sends to the queue URL itself needs a host that reaches the fake.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// let sqs = FakeSqs::builder().advertised_url("http://sqs.test").start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// assert_eq!(url, "http://sqs.test/000000000000/jobs");
+    /// client.send_message().queue_url(&url).message_body("a").send().await.unwrap();
+    /// assert_eq!(sqs.messages(&url).len(), 1);
+    /// # }
+    /// ```
+    pub fn advertised_url(mut self, url: impl Into<String>) -> Self {
+        self.advertised_url = Some(url.into().trim_end_matches('/').to_owned());
         self
     }
 
@@ -274,7 +332,9 @@ impl FakeSqsBuilder {
             default_region: self
                 .region
                 .unwrap_or_else(|| dialect.default_region().to_owned()),
-            base_url: format!("http://{addr}"),
+            base_url: self
+                .advertised_url
+                .unwrap_or_else(|| format!("http://{addr}")),
             limits: AttributeLimits {
                 max_message_size: rules.max_message_size,
                 settable: rules.settable_attributes,
@@ -284,8 +344,9 @@ impl FakeSqsBuilder {
             deleted_queue_cooldown: self.deleted_queue_cooldown,
             purge_cooldown: self.purge_cooldown,
             in_flight_limit: self.in_flight_limit,
+            seed: self.seed,
         };
-        let engine = Engine::new(clock.clone(), self.seed, config);
+        let mut initial = Initial::default();
         if rules.credentials == CredentialModel::Issued {
             let mut credentials = vec![(
                 TEST_ACCESS_KEY.to_owned(),
@@ -293,9 +354,11 @@ impl FakeSqsBuilder {
                 Permissions::all(),
             )];
             credentials.extend(self.scaleway_credentials);
-            seed_credentials(&engine, credentials);
+            initial.scaleway_credentials = Some(credentials);
         }
+        let engine = Engine::new(clock.clone(), config);
+        initial.seed(&mut engine.lock(), engine.config(), engine.now());
         let server = Server::spawn(listener, engine.clone(), self.threads, self.timeouts)?;
-        Ok(FakeSqs::new(server, engine, clock))
+        Ok(FakeSqs::new(server, engine, clock, initial))
     }
 }

@@ -2,10 +2,10 @@
 
 use std::net::SocketAddr;
 
-use crate::builder::FakeSqsBuilder;
+use crate::builder::{FakeSqsBuilder, Initial};
 use crate::clock::Clock;
 use crate::engine::Engine;
-use crate::inspect::{message_info, MessageInfo, QueueInfo};
+use crate::inspect::{self, MessageInfo, QueueInfo, UnknownQueue};
 use crate::server::Server;
 
 /// A running fake SQS. Dropping it stops its server.
@@ -23,17 +23,20 @@ use crate::server::Server;
 /// # }
 /// ```
 pub struct FakeSqs {
-    server: Server,
+    pub(crate) server: Server,
     engine: Engine,
-    clock: Clock,
+    pub(crate) clock: Clock,
+    /// What a fresh fake holds, for [`FakeSqs::reset`].
+    initial: Initial,
 }
 
 impl FakeSqs {
-    pub(crate) fn new(server: Server, engine: Engine, clock: Clock) -> Self {
+    pub(crate) fn new(server: Server, engine: Engine, clock: Clock, initial: Initial) -> Self {
         FakeSqs {
             server,
             engine,
             clock,
+            initial,
         }
     }
 
@@ -49,7 +52,7 @@ impl FakeSqs {
 
     /// `http://127.0.0.1:<port>`: what SDKs take as their endpoint URL.
     pub fn endpoint_url(&self) -> String {
-        self.engine.config().base_url.clone()
+        format!("http://{}", self.server.addr())
     }
 
     /// The address the server listens on.
@@ -72,56 +75,195 @@ impl FakeSqs {
         &self.clock
     }
 
-    /// How many ReceiveMessage long polls are waiting for a message right now. Lets a
-    /// test know a consumer is idle before it sends or moves the clock.
+    /// How many ReceiveMessage long polls are waiting for a message right now. To wait
+    /// until a consumer is idle, use [`FakeSqs::wait_for_receivers`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// assert_eq!(sqs.waiting_receives(), 0);
+    /// # }
+    /// ```
     pub fn waiting_receives(&self) -> usize {
-        self.engine.waiting_count()
+        *self.clock.sleeping().borrow()
     }
 
-    /// Every queue of every account and region, by name.
+    /// Every queue of every account and region, by name (then region and account).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// let client = sqs.client().await;
+    /// for name in ["b", "a"] {
+    ///     client.create_queue().queue_name(name).send().await.unwrap();
+    /// }
+    /// let names: Vec<_> = sqs.queues().into_iter().map(|q| q.name).collect();
+    /// assert_eq!(names, ["a", "b"]);
+    /// # }
+    /// ```
     pub fn queues(&self) -> Vec<QueueInfo> {
         let now = self.clock.now_millis();
         let mut state = self.engine.lock();
         state.settle_all(now);
-        let mut all: Vec<QueueInfo> = state
-            .all_queues()
-            .map(|(owner, q)| QueueInfo {
-                name: q.name.clone(),
-                url: q.url.clone(),
-                arn: q.arn.clone(),
-                account_id: owner.account.clone(),
-                region: owner.region.clone(),
-                fifo: q.is_fifo(),
-                visible: q.store.visible(),
-                in_flight: q.store.in_flight(),
-                delayed: q.store.delayed(),
-            })
-            .collect();
-        all.sort_by(|a, b| (&a.name, &a.region).cmp(&(&b.name, &b.region)));
-        all
+        inspect::all_queues(&state)
+            .into_iter()
+            .map(|(owner, q)| inspect::queue_info(owner, q))
+            .collect()
     }
 
-    /// The messages of the queue with this URL, in send order, as they stand now.
-    /// Empty when there is no such queue.
-    pub fn messages(&self, queue_url: &str) -> Vec<MessageInfo> {
+    /// The queue with this URL (any host form of it: see [`FakeSqs::messages`]), as it
+    /// stands now.
+    ///
+    /// # Panics
+    /// When no queue has this URL, with the URLs of those there are (see
+    /// [`FakeSqs::try_queue`]).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// client.send_message().queue_url(&url).message_body("a").send().await.unwrap();
+    /// client.receive_message().queue_url(&url).send().await.unwrap();
+    /// assert_eq!((sqs.queue(&url).visible, sqs.queue(&url).in_flight), (0, 1));
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn queue(&self, queue_url: &str) -> QueueInfo {
+        self.try_queue(queue_url)
+            .unwrap_or_else(|e| panic!("FakeSqs::queue: {e}"))
+    }
+
+    /// [`FakeSqs::queue`] that reports a URL naming no queue instead of panicking.
+    ///
+    /// # Errors
+    /// [`UnknownQueue`] when no queue has this URL.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// assert!(sqs.try_queue("jobs").is_err());
+    /// # }
+    /// ```
+    pub fn try_queue(&self, queue_url: &str) -> Result<QueueInfo, UnknownQueue> {
         let now = self.clock.now_millis();
         let mut state = self.engine.lock();
         state.settle_all(now);
-        let default_region = self.region();
-        let mut candidates: Vec<_> = state
-            .all_queues()
-            .filter(|(_, q)| q.url == queue_url)
-            .collect();
-        candidates.sort_by_key(|(owner, _)| owner.region != default_region);
-        let Some((_, queue)) = candidates.first() else {
-            return Vec::new();
-        };
-        queue
+        let (owner, queue) = inspect::find(&self.engine, &state, queue_url)?;
+        Ok(inspect::queue_info(owner, queue))
+    }
+
+    /// The messages of the queue with this URL, in send order, as they stand now.
+    ///
+    /// The URL's scheme, host and port do not matter, only its path: the URL SQS
+    /// returned, the same with `localhost` or another host, or a bare queue name (of the
+    /// default account) all name the queue.
+    ///
+    /// # Panics
+    /// When no queue has this URL, with the URLs of those there are: an assertion that
+    /// a queue is empty cannot pass because the URL was wrong. [`FakeSqs::try_messages`]
+    /// reports it instead.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// client.send_message().queue_url(&url).message_body("a").send().await.unwrap();
+    ///
+    /// let local = url.replace("127.0.0.1", "localhost");
+    /// assert_eq!(sqs.messages(&local)[0].body, "a");
+    /// assert_eq!(sqs.messages("jobs"), sqs.messages(&url));
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn messages(&self, queue_url: &str) -> Vec<MessageInfo> {
+        self.try_messages(queue_url)
+            .unwrap_or_else(|e| panic!("FakeSqs::messages: {e}"))
+    }
+
+    /// [`FakeSqs::messages`] that reports a URL naming no queue instead of panicking.
+    ///
+    /// # Errors
+    /// [`UnknownQueue`] when no queue has this URL.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// let err = sqs.try_messages("http://localhost:9324/000000000000/jobs").unwrap_err();
+    /// assert_eq!(err.to_string(), "no queue of this fake has the URL \"http://localhost:9324/000000000000/jobs\"; it has no queues");
+    /// # }
+    /// ```
+    pub fn try_messages(&self, queue_url: &str) -> Result<Vec<MessageInfo>, UnknownQueue> {
+        let now = self.clock.now_millis();
+        let mut state = self.engine.lock();
+        state.settle_all(now);
+        let (_, queue) = inspect::find(&self.engine, &state, queue_url)?;
+        Ok(queue
             .store
             .peek()
             .into_iter()
-            .map(|(m, status)| message_info(&m, status))
-            .collect()
+            .map(|(m, status)| inspect::message_info(&m, status))
+            .collect())
+    }
+
+    /// Puts the fake back as it was when it started, on the same port: every queue and
+    /// message of every account and region goes, and with them deleted-queue and purge
+    /// cooldowns, move tasks, and the dialect's records (Scaleway credentials and
+    /// activations go back to those the builder set). The clock goes back to its start
+    /// (a paused clock to its start time) and seeded ids start their stream again, so a
+    /// test after a reset sees the same ids as one on a fresh fake.
+    ///
+    /// Long polls still waiting on a queue that is gone answer
+    /// `AWS.SimpleQueueService.NonExistentQueue`, as after DeleteQueue. Reset between
+    /// tests, when no request is in flight.
+    ///
+    /// This is what makes one fake per test binary work: a `static` started with
+    /// [`FakeSqsBuilder::start_blocking`], and tests that reset it. Tests in one binary
+    /// run in parallel, so those that reset must take turns (below, with a lock); tests
+    /// that only use queues of their own names can share the fake without either.
+    ///
+    /// # Example
+    /// ```
+    /// use std::sync::LazyLock;
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// // One fake for the whole test binary, started on first use. Its server has its
+    /// // own thread, so it outlives every test's runtime.
+    /// static SQS: LazyLock<FakeSqs> =
+    ///     LazyLock::new(|| FakeSqs::builder().clock(ClockMode::Paused(None)).seed(7).start_blocking());
+    /// // Tests that reset it take turns.
+    /// static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    ///
+    /// // #[tokio::test]
+    /// async fn a_test() -> String {
+    ///     let _turn = TURN.lock().await;
+    ///     SQS.reset();
+    ///     let client = SQS.client().await;
+    ///     let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    ///     let sent = client.send_message().queue_url(&url).message_body("a").send().await.unwrap();
+    ///     assert_eq!(SQS.queues().len(), 1, "only this test's queue");
+    ///     sent.message_id.unwrap()
+    /// }
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// // Each test sees the fake as new: even the seeded MessageIds repeat.
+    /// assert_eq!(a_test().await, a_test().await);
+    /// # }
+    /// ```
+    ///
+    /// [`FakeSqsBuilder::start_blocking`]: crate::FakeSqsBuilder::start_blocking
+    pub fn reset(&self) {
+        // Everything the fake remembers is cleared here, in one place: what it comes to
+        // remember beside the engine (a request journal, faults, expectations) too.
+        self.engine
+            .reset(|state, now| self.initial.seed(state, self.engine.config(), now));
     }
 }
 

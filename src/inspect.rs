@@ -1,13 +1,37 @@
 //! Read-only views of the fake's state, for assertions. Reading never changes
 //! visibility, receive counts or anything else a client could observe.
+//!
+//! Every view serializes (with serde) to the JSON a snapshot or an admin API shows:
+//! times as RFC 3339 strings with milliseconds, binary attribute values as base64.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde::{Serialize, Serializer};
+
+use crate::engine::message::{AttributeValue, Message};
+use crate::engine::queue::Queue;
 use crate::engine::store::Status;
+use crate::engine::{Caller, Engine, State};
 
 /// One queue, as it stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use fake_sqs::FakeSqs;
+///
+/// let sqs = FakeSqs::start().await;
+/// let client = sqs.client().await;
+/// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+/// client.send_message().queue_url(&url).message_body("a").send().await.unwrap();
+///
+/// let queue = sqs.queue(&url);
+/// assert_eq!((queue.name.as_str(), queue.visible, queue.fifo), ("jobs", 1, false));
+/// assert_eq!(serde_json::to_value(&queue).unwrap()["visible"], 1);
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct QueueInfo {
     /// The queue's name.
@@ -30,25 +54,73 @@ pub struct QueueInfo {
     pub delayed: usize,
 }
 
-/// Where a message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a message stands. In JSON, its `state` (`visible`, `in_flight`, `delayed`) and
+/// for the last two `visible_at`, beside the message's other fields.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+/// use fake_sqs::{ClockMode, FakeSqs, MessageState};
+///
+/// let sqs = FakeSqs::builder().clock(ClockMode::Paused(None)).start().await;
+/// let client = sqs.client().await;
+/// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+/// client.send_message().queue_url(&url).message_body("a").delay_seconds(10).send().await.unwrap();
+///
+/// let in_ten_seconds = sqs.clock().now() + Duration::from_secs(10);
+/// assert_eq!(sqs.messages(&url)[0].state, MessageState::Delayed { visible_at: in_ten_seconds });
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
 pub enum MessageState {
     /// A receive could return it now.
     Visible,
     /// Received; visible again at the given time unless deleted.
     InFlight {
         /// When its visibility timeout ends.
+        #[serde(serialize_with = "rfc3339")]
         visible_at: SystemTime,
     },
     /// Sent with a delay; visible at the given time.
     Delayed {
         /// When its delay ends.
+        #[serde(serialize_with = "rfc3339")]
         visible_at: SystemTime,
     },
 }
 
-/// One message in a queue.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One message in a queue, with everything SQS keeps about it.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use aws_sdk_sqs::types::MessageAttributeValue;
+/// use aws_sdk_sqs::primitives::Blob;
+/// use fake_sqs::FakeSqs;
+///
+/// let sqs = FakeSqs::start().await;
+/// let client = sqs.client().await;
+/// let url = client.create_queue().queue_name("jobs.fifo")
+///     .attributes(aws_sdk_sqs::types::QueueAttributeName::FifoQueue, "true")
+///     .send().await.unwrap().queue_url.unwrap();
+/// let blob = MessageAttributeValue::builder().data_type("Binary")
+///     .binary_value(Blob::new(vec![0, 159, 255])).build().unwrap();
+/// client.send_message().queue_url(&url).message_body("work")
+///     .message_group_id("user-1").message_deduplication_id("job-1")
+///     .message_attributes("raw", blob)
+///     .send().await.unwrap();
+///
+/// let m = &sqs.messages(&url)[0];
+/// assert_eq!(m.group_id.as_deref(), Some("user-1"));
+/// assert_eq!(m.deduplication_id.as_deref(), Some("job-1"));
+/// assert!(m.sequence_number.is_some());
+/// assert_eq!(m.attributes["raw"].data_type, "Binary");
+/// assert_eq!(m.attributes["raw"].binary_value.as_deref(), Some(&[0, 159, 255][..]));
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct MessageInfo {
     /// The MessageId SendMessage returned.
@@ -56,19 +128,151 @@ pub struct MessageInfo {
     /// The body.
     pub body: String,
     /// Where it stands now.
+    #[serde(flatten)]
     pub state: MessageState,
-    /// How many times it has been received.
+    /// How many times it has been received (`ApproximateReceiveCount`).
     pub receive_count: u32,
-    /// Its user attributes: string values as sent, binary values base64-encoded.
-    pub attributes: BTreeMap<String, String>,
-    /// Its MessageGroupId, if it was sent with one.
-    pub group_id: Option<String>,
-    /// When it was sent.
+    /// When it was sent (`SentTimestamp`).
+    #[serde(serialize_with = "rfc3339")]
     pub sent_at: SystemTime,
+    /// When it was first received (`ApproximateFirstReceiveTimestamp`), if it was.
+    #[serde(serialize_with = "rfc3339_opt")]
+    pub first_received_at: Option<SystemTime>,
+    /// Its `MessageGroupId`, if it was sent with one.
+    pub group_id: Option<String>,
+    /// Its `MessageDeduplicationId` (FIFO queues; the SHA-256 of the body with
+    /// content-based deduplication).
+    pub deduplication_id: Option<String>,
+    /// Its `SequenceNumber` (FIFO queues).
+    pub sequence_number: Option<String>,
+    /// Who sent it (`SenderId`, as [`sender_id`](crate::sender_id) derives it).
+    pub sender_id: String,
+    /// Its `AWSTraceHeader`, if it was sent with one.
+    pub trace_header: Option<String>,
+    /// The queue it was dead-lettered from (`DeadLetterQueueSourceArn`), if it was.
+    pub dead_letter_source_arn: Option<String>,
+    /// Its user attributes, by name.
+    pub attributes: BTreeMap<String, MessageAttribute>,
 }
+
+/// One user attribute of a message, as sent: its data type and its value.
+///
+/// In JSON, `data_type` and either `string_value` or `binary_value` (base64, as SQS's
+/// own JSON carries it).
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use aws_sdk_sqs::types::MessageAttributeValue;
+/// use fake_sqs::FakeSqs;
+///
+/// let sqs = FakeSqs::start().await;
+/// let client = sqs.client().await;
+/// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+/// let tries = MessageAttributeValue::builder().data_type("Number").string_value("3").build().unwrap();
+/// client.send_message().queue_url(&url).message_body("work")
+///     .message_attributes("tries", tries).send().await.unwrap();
+///
+/// let tries = &sqs.messages(&url)[0].attributes["tries"];
+/// assert_eq!((tries.data_type.as_str(), tries.as_str()), ("Number", Some("3")));
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct MessageAttribute {
+    /// `String`, `Number` or `Binary`, with any custom suffix (`Number.float`).
+    pub data_type: String,
+    /// The value of a `String` or `Number` attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub string_value: Option<String>,
+    /// The value of a `Binary` attribute, decoded.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "base64_opt")]
+    pub binary_value: Option<Vec<u8>>,
+}
+
+impl MessageAttribute {
+    /// The value of a `String` or `Number` attribute.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use aws_sdk_sqs::types::MessageAttributeValue;
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// let sqs = FakeSqs::start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("q").send().await.unwrap().queue_url.unwrap();
+    /// let kind = MessageAttributeValue::builder().data_type("String").string_value("email").build().unwrap();
+    /// client.send_message().queue_url(&url).message_body("b")
+    ///     .message_attributes("kind", kind).send().await.unwrap();
+    /// assert_eq!(sqs.messages(&url)[0].attributes["kind"].as_str(), Some("email"));
+    /// # }
+    /// ```
+    pub fn as_str(&self) -> Option<&str> {
+        self.string_value.as_deref()
+    }
+}
+
+/// The answer of [`FakeSqs::try_messages`](crate::FakeSqs::try_messages) and
+/// [`FakeSqs::try_queue`](crate::FakeSqs::try_queue) for a URL that names no queue of
+/// the fake, with the URLs of those it has.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use fake_sqs::FakeSqs;
+///
+/// let sqs = FakeSqs::start().await;
+/// let client = sqs.client().await;
+/// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+///
+/// let err = sqs.try_messages(&url.replace("jobs", "jbos")).unwrap_err();
+/// assert_eq!(err.known, [url.clone()]);
+/// assert!(err.to_string().contains(&url));
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct UnknownQueue {
+    /// The URL asked for.
+    pub url: String,
+    /// The URLs of every queue the fake has, in the order of [`FakeSqs::queues`](crate::FakeSqs::queues).
+    pub known: Vec<String>,
+}
+
+impl std::fmt::Display for UnknownQueue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no queue of this fake has the URL {:?}; ", self.url)?;
+        match self.known.as_slice() {
+            [] => write!(f, "it has no queues"),
+            known => write!(f, "its queues are: {}", known.join(", ")),
+        }
+    }
+}
+
+impl std::error::Error for UnknownQueue {}
 
 fn at(millis: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(millis)
+}
+
+fn rfc3339<S: Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&humantime::format_rfc3339_millis(*t))
+}
+
+fn rfc3339_opt<S: Serializer>(t: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => rfc3339(t, s),
+        None => s.serialize_none(),
+    }
+}
+
+fn base64_opt<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+    use base64::Engine as _;
+    match bytes {
+        Some(b) => s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(b)),
+        None => s.serialize_none(),
+    }
 }
 
 /// The state of a message of a settled store.
@@ -84,31 +288,93 @@ fn state_of(status: Status) -> MessageState {
     }
 }
 
-pub(crate) fn message_info(
-    message: &crate::engine::message::Message,
-    status: Status,
-) -> MessageInfo {
-    use base64::Engine as _;
+fn attribute_info(value: &AttributeValue) -> MessageAttribute {
+    MessageAttribute {
+        data_type: value.data_type.clone(),
+        string_value: value.string_value.clone(),
+        binary_value: value.binary_value.clone(),
+    }
+}
+
+pub(crate) fn message_info(message: &Message, status: Status) -> MessageInfo {
     let c = &message.content;
-    let attributes = c
-        .attributes
-        .iter()
-        .map(|(k, v)| {
-            let text = match (&v.string_value, &v.binary_value) {
-                (Some(s), _) => s.clone(),
-                (None, Some(b)) => base64::engine::general_purpose::STANDARD.encode(b),
-                _ => String::new(),
-            };
-            (k.clone(), text)
-        })
-        .collect();
     MessageInfo {
         message_id: c.message_id.clone(),
         body: c.body.clone(),
         state: state_of(status),
         receive_count: message.receive_count,
-        attributes,
-        group_id: c.group_id.clone(),
         sent_at: at(c.sent_at),
+        first_received_at: message.first_receive_at.map(at),
+        group_id: c.group_id.clone(),
+        deduplication_id: c.deduplication_id.clone(),
+        sequence_number: c.sequence_number.clone(),
+        sender_id: c.sender_id.clone(),
+        trace_header: c.trace_header.clone(),
+        dead_letter_source_arn: c.dead_letter_source_arn.clone(),
+        attributes: c
+            .attributes
+            .iter()
+            .map(|(name, value)| (name.clone(), attribute_info(value)))
+            .collect(),
     }
+}
+
+pub(crate) fn queue_info(owner: &Caller, q: &Queue) -> QueueInfo {
+    QueueInfo {
+        name: q.name.clone(),
+        url: q.url.clone(),
+        arn: q.arn.clone(),
+        account_id: owner.account.clone(),
+        region: owner.region.clone(),
+        fifo: q.is_fifo(),
+        visible: q.store.visible(),
+        in_flight: q.store.in_flight(),
+        delayed: q.store.delayed(),
+    }
+}
+
+/// Every queue of every account and region, by name, then region.
+pub(crate) fn all_queues(state: &State) -> Vec<(&Caller, &Queue)> {
+    let mut all: Vec<_> = state.all_queues().collect();
+    all.sort_by(|(a_owner, a), (b_owner, b)| {
+        (&a.name, &a_owner.region, &a_owner.account).cmp(&(
+            &b.name,
+            &b_owner.region,
+            &b_owner.account,
+        ))
+    });
+    all
+}
+
+/// The queue a URL names, whatever its scheme, host and port (`localhost`, the
+/// advertised host, AWS's own): only the path says which queue it is, as it does for
+/// the fake's own requests. A bare name is a queue of the default account. Two regions
+/// can hold a queue at the same URL; the default region's comes first, then the others
+/// by name.
+pub(crate) fn find<'s>(
+    engine: &Engine,
+    state: &'s State,
+    url: &str,
+) -> Result<(&'s Caller, &'s Queue), UnknownQueue> {
+    let config = engine.config();
+    let default = Caller {
+        account: config.default_account.clone(),
+        region: config.default_region.clone(),
+    };
+    let wanted = engine.queue_ref(&default, url);
+    all_queues(state)
+        .into_iter()
+        .filter(|(owner, q)| {
+            owner.account == wanted.owner.account
+                && q.name == wanted.name
+                && wanted.incarnation.is_none_or(|id| id == q.id)
+        })
+        .min_by_key(|(owner, _)| owner.region != default.region)
+        .ok_or_else(|| UnknownQueue {
+            url: url.to_owned(),
+            known: all_queues(state)
+                .into_iter()
+                .map(|(_, q)| q.url.clone())
+                .collect(),
+        })
 }

@@ -30,12 +30,25 @@
 //! # }
 //! ```
 //!
+//! # Tools for tests
+//! - [`FakeSqs::wait_for_receivers`] waits until a worker's long poll is waiting, so a
+//!   test can send to it or move the clock; [`Clock::set`] moves the clock to a time;
+//!   [`ClockMode::AutoAdvance`] moves it by itself when only long polls are waiting.
+//! - [`FakeSqs::queues`], [`FakeSqs::queue`] and [`FakeSqs::messages`] show the state
+//!   without changing it, panic on a URL that names no queue, and serialize with serde
+//!   (for `insta::assert_json_snapshot!`); [`FakeSqsBuilder::advertised_url`] keeps the
+//!   ephemeral port out of queue URLs.
+//! - [`FakeSqs::reset`] empties a fake on the same port, so one `static` fake can serve
+//!   a whole test binary. Dropping a fake answers the long polls still waiting on it.
+//!
 //! # Layout
 //! - `server`: hyper on its own runtime thread; `server::route` decodes, dispatches
 //!   and encodes one request.
 //! - `protocol`: the JSON and Query codecs, both to and from one member tree.
 //! - `actions`: one file per SQS action: typed input, validation, apply.
 //! - `engine`: queues and messages behind one lock; time only from [`Clock`].
+//! - `clock`, `inspect`, `wait`: the test's side: time, read-only views, waiting for
+//!   consumers.
 
 #![warn(missing_docs)]
 
@@ -58,6 +71,7 @@ mod server;
 mod service;
 #[cfg(test)]
 mod testing;
+mod wait;
 
 pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
 pub use clock::{Clock, ClockMode};
@@ -65,4 +79,5 @@ pub use dialect::Dialect;
 pub use engine::credentials::Permissions;
 pub use fake::FakeSqs;
 pub use ids::sender_id;
-pub use inspect::{MessageInfo, MessageState, QueueInfo};
+pub use inspect::{MessageAttribute, MessageInfo, MessageState, QueueInfo, UnknownQueue};
+pub use wait::{ReceiversTimeout, RECEIVERS_TIMEOUT};

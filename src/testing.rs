@@ -24,8 +24,9 @@ pub(crate) fn engine_in(dialect: Dialect) -> (Engine, Clock) {
         deleted_queue_cooldown: true,
         purge_cooldown: true,
         in_flight_limit: IN_FLIGHT_LIMIT,
+        seed: Some(7),
     };
-    (Engine::new(clock.clone(), Some(7), config), clock)
+    (Engine::new(clock.clone(), config), clock)
 }
 
 /// An AWS engine and its clock.

@@ -39,6 +39,10 @@ struct Args {
     /// Seed for generated ids, for reproducible runs.
     #[arg(long, env = "FAKE_SQS_SEED")]
     seed: Option<u64>,
+    /// What queue URLs start with instead of the listening address (e.g. the URL a
+    /// container is reached by).
+    #[arg(long, env = "FAKE_SQS_ADVERTISED_URL")]
+    advertised_url: Option<String>,
     /// Server worker threads.
     #[arg(long, env = "FAKE_SQS_THREADS", default_value_t = 2)]
     threads: usize,
@@ -75,6 +79,9 @@ async fn main() {
     }
     if let Some(account) = args.account_id {
         builder = builder.account_id(account);
+    }
+    if let Some(url) = args.advertised_url {
+        builder = builder.advertised_url(url);
     }
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);

@@ -276,11 +276,6 @@ impl Engine {
         credential
     }
 
-    /// Adds a credential as given (the builder's).
-    pub(crate) fn register_credential(&self, credential: Credential) {
-        self.lock().credentials.insert(credential);
-    }
-
     /// The credential `id`.
     pub(crate) fn credential(&self, id: &str) -> Option<Credential> {
         self.lock().credentials.get(id).cloned()

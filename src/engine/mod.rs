@@ -26,8 +26,9 @@ pub(crate) mod sending;
 pub(crate) mod store;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::error::SqsError;
@@ -55,6 +56,8 @@ pub(crate) struct Config {
     pub purge_cooldown: bool,
     /// Messages a queue may have in flight (AWS: 120,000).
     pub in_flight_limit: usize,
+    /// The seed of generated ids, kept so that a reset starts the same stream again.
+    pub seed: Option<u64>,
 }
 
 /// A batch's entries in order, by id: each a value, or the error that entry alone fails
@@ -83,17 +86,8 @@ struct Shared {
     ids: Mutex<Ids>,
     clock: Clock,
     config: Config,
-    /// Long polls now waiting for a message (for tests that must know a poll is idle).
-    waiting: AtomicUsize,
-}
-
-/// Counts one waiting long poll for as long as it lives.
-pub(crate) struct WaitingGuard<'a>(&'a AtomicUsize);
-
-impl Drop for WaitingGuard<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
+    /// True once the server is shutting down: long polls answer with what they have.
+    closing: watch::Sender<bool>,
 }
 
 /// All queues of all accounts and regions.
@@ -128,16 +122,44 @@ pub(crate) struct QueueRef {
 }
 
 impl Engine {
-    pub(crate) fn new(clock: Clock, seed: Option<u64>, config: Config) -> Self {
+    pub(crate) fn new(clock: Clock, config: Config) -> Self {
         Engine {
             shared: Arc::new(Shared {
                 state: Mutex::new(State::default()),
-                ids: Mutex::new(Ids::new(seed)),
+                ids: Mutex::new(Ids::new(config.seed)),
                 clock,
                 config,
-                waiting: AtomicUsize::new(0),
+                closing: watch::channel(false).0,
             }),
         }
+    }
+
+    /// Forgets every queue, message, move task and dialect record; the clock goes back
+    /// to its start and seeded ids start their stream again, so that what follows sees
+    /// the fake as it was when it started. `initial` puts back what a fresh fake holds
+    /// (see `builder::Initial`). Long polls waiting on the old queues find them gone.
+    pub(crate) fn reset(&self, initial: impl FnOnce(&mut State, u64)) {
+        let mut state = self.lock();
+        // Under the state lock, so that no request sees new state with old ids or time.
+        self.shared.clock.reset();
+        *self.ids() = Ids::new(self.shared.config.seed);
+        let old = std::mem::take(&mut *state);
+        initial(&mut state, self.now());
+        drop(state);
+        for (_, queue) in old.all_queues() {
+            queue.waiters.notify_waiters();
+        }
+    }
+
+    /// Tells long polls that the server is shutting down: each answers at once with
+    /// what it has (nothing), rather than being cut off without an answer.
+    pub(crate) fn close(&self) {
+        self.shared.closing.send_replace(true);
+    }
+
+    /// A receiver that sees [`Engine::close`].
+    pub(crate) fn closing(&self) -> watch::Receiver<bool> {
+        self.shared.closing.subscribe()
     }
 
     /// The state, locked. A panic while it was held does not take the server down: the
@@ -162,17 +184,6 @@ impl Engine {
 
     pub(crate) fn config(&self) -> &Config {
         &self.shared.config
-    }
-
-    /// Marks a long poll as waiting until the guard drops.
-    pub(crate) fn waiting(&self) -> WaitingGuard<'_> {
-        self.shared.waiting.fetch_add(1, Ordering::AcqRel);
-        WaitingGuard(&self.shared.waiting)
-    }
-
-    /// How many long polls are waiting now.
-    pub(crate) fn waiting_count(&self) -> usize {
-        self.shared.waiting.load(Ordering::Acquire)
     }
 
     pub(crate) fn now(&self) -> u64 {

@@ -6,9 +6,9 @@
 //! deleted it, a move of the fake's clock, and a real timer for the earliest moment
 //! something could change by itself (the deadline, or a delayed or in-flight message
 //! falling due). With a paused clock the real timer is off: only operations and
-//! `advance` move anything.
-
-use std::time::Duration;
+//! `advance` move anything (or, with an auto-advancing clock, the clock itself once every
+//! request is such a sleeper). When the server shuts down, a waiting poll answers with
+//! what it has.
 
 use super::attempts::Handed;
 use super::message::Message;
@@ -48,14 +48,16 @@ impl Engine {
     ) -> Result<Vec<Delivered>, SqsError> {
         let clock = self.clock().clone();
         let mut clock_changes = clock.subscribe();
-        let (queue_id, waiters, deadline) = {
+        let mut closing = self.closing();
+        let (queue_id, queue_url, waiters, deadline) = {
             let now = self.now();
             let mut state = self.lock();
             let queue = state.queue_mut(target, now)?;
             let wait = request.wait_seconds.unwrap_or(u64::from(
                 queue.attributes.receive_message_wait_time_seconds,
             ));
-            (queue.id, queue.waiters.clone(), now + wait * 1000)
+            let url = queue.url.clone();
+            (queue.id, url, queue.waiters.clone(), now + wait * 1000)
         };
         loop {
             // Register for wake-ups before looking, so that nothing that happens between
@@ -66,24 +68,19 @@ impl Engine {
             clock_changes.borrow_and_update();
 
             let now = self.now();
-            let next_due = match self.try_receive(target, request, queue_id, now, deadline)? {
-                Attempt::Done(delivered) => return Ok(delivered),
-                Attempt::Wait(next_due) => next_due,
-            };
+            // A server shutting down answers now rather than cutting the poll off.
+            let closed = *closing.borrow();
+            let next_due =
+                match self.try_receive(target, request, queue_id, now, deadline, closed)? {
+                    Attempt::Done(delivered) => return Ok(delivered),
+                    Attempt::Wait(next_due) => next_due,
+                };
             let wake_at = next_due.map_or(deadline, |due| due.min(deadline));
-            let real_wait = async {
-                if clock.is_paused() {
-                    std::future::pending::<()>().await
-                } else {
-                    let ms = wake_at.saturating_sub(clock.now_millis());
-                    tokio::time::sleep(Duration::from_millis(ms)).await
-                }
-            };
-            let _waiting = self.waiting();
             tokio::select! {
                 _ = &mut woken => {}
                 _ = clock_changes.changed() => {}
-                _ = real_wait => {}
+                _ = closing.changed() => {}
+                _ = clock.sleep_until(wake_at, &queue_url) => {}
             }
         }
     }
@@ -96,6 +93,7 @@ impl Engine {
         queue_id: u64,
         now: u64,
         deadline: u64,
+        closed: bool,
     ) -> Result<Attempt, SqsError> {
         let mut state = self.lock();
         let dead_letter_target = state.dead_letter_target(target);
@@ -142,7 +140,7 @@ impl Engine {
             state.dead_letter(&dlq, &source_arn, dead);
         }
         let queue = state.queue_mut(target, now)?;
-        if !received.is_empty() || now >= deadline {
+        if !received.is_empty() || now >= deadline || closed {
             let delivered = received
                 .into_iter()
                 .map(|r| Delivered {
@@ -236,6 +234,8 @@ fn remember(
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
     use crate::engine::sending::{NewMessage, Sender};
     use crate::testing::{engine, queue};
@@ -307,7 +307,7 @@ mod tests {
                 engine.receive(&q, &wait).await
             })
         };
-        while engine.waiting_count() == 0 {
+        while engine.clock().sleeping_on().is_empty() {
             tokio::task::yield_now().await;
         }
         send(&engine, &q, "m", None);

@@ -24,6 +24,9 @@ use connection::{Activity, Timeouts, Watched};
 /// A running server; dropping it stops the server.
 pub(crate) struct Server {
     addr: SocketAddr,
+    /// The server's runtime, for work that must run on a real-time timer the test's own
+    /// runtime cannot pause (see `FakeSqs::wait_for_receivers`).
+    runtime: tokio::runtime::Handle,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -51,6 +54,7 @@ impl Server {
                 .enable_all()
                 .build()?
         };
+        let handle = runtime.handle().clone();
         std::thread::Builder::new()
             .name(format!("fake-sqs-{}", addr.port()))
             .spawn(move || {
@@ -63,12 +67,17 @@ impl Server {
             })?;
         Ok(Server {
             addr,
+            runtime: handle,
             shutdown: Some(tx),
         })
     }
 
     pub(crate) fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    pub(crate) fn runtime(&self) -> &tokio::runtime::Handle {
+        &self.runtime
     }
 }
 
@@ -192,10 +201,14 @@ async fn serve(
             }
         });
     }
-    // Answer what is in progress, briefly; long polls are cut off when the runtime ends.
+    // Long polls answer now, with nothing, so that their clients get an answer instead
+    // of a connection closed mid-request (which SDKs retry against a closed port). The
+    // bound is only for clients that keep a request half-sent: everything else is done
+    // in microseconds.
+    engine.close();
     tokio::select! {
         _ = graceful.shutdown() => {}
-        _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
     }
 }
 

@@ -18,6 +18,8 @@ use crate::service::{self, Answer};
 pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 pub(crate) async fn handle(req: Request<RequestBody>, engine: &Engine) -> Response<Full<Bytes>> {
+    // An auto-advancing clock moves only when every request in flight is a sleeping poll.
+    let _busy = engine.clock().busy();
     let rules = engine.rules();
     if rules.management_api && scaleway_api::is_management_path(req.uri().path()) {
         return scaleway_api::handle(req, engine).await;

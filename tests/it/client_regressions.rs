@@ -101,6 +101,27 @@ async fn the_binary_serves_the_dialect_it_is_given() {
     assert!(body.contains("<Code>MissingAction</Code>"), "{body}");
 }
 
+/// `--advertised-url` puts the given URL, not the listening address, in queue URLs.
+#[tokio::test]
+async fn the_binary_advertises_the_url_it_is_given() {
+    let (_server, endpoint) = spawn_binary(&["--advertised-url", "http://sqs.test:9324/"]);
+    let answer = reqwest::Client::new()
+        .post(&endpoint)
+        .form(&[
+            ("Action", "CreateQueue"),
+            ("QueueName", "jobs"),
+            ("Version", "2012-11-05"),
+        ])
+        .send()
+        .await
+        .expect("the binary answers");
+    let body = answer.text().await.unwrap();
+    assert!(
+        body.contains("<QueueUrl>http://sqs.test:9324/000000000000/jobs</QueueUrl>"),
+        "{body}"
+    );
+}
+
 /// A port that is taken is a one-line error and exit code 1, not a panic.
 #[test]
 fn the_binary_reports_a_taken_port_without_panicking() {

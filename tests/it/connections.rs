@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::support::{builder, until_waiting};
+use crate::support::builder;
 
 const SHORT: Duration = Duration::from_millis(200);
 const LONG: Duration = Duration::from_secs(60);
@@ -129,6 +129,9 @@ async fn an_idle_keep_alive_connection_is_closed_and_a_busy_one_is_not() {
     // Idle longer than the header timeout: the connection is still there, because
     // between requests the (longer) idle timeout runs.
     tokio::time::sleep(Duration::from_millis(400)).await;
+    // Taken before the request: the server's idle countdown starts once it has written
+    // the answer, which is after this instant and before the client has read it.
+    let since = Instant::now();
     stream
         .write_all(post("Action=ListQueues").as_bytes())
         .await
@@ -140,7 +143,6 @@ async fn an_idle_keep_alive_connection_is_closed_and_a_busy_one_is_not() {
         idle_since.elapsed()
     );
 
-    let since = Instant::now();
     let (after, read) = closed(&mut stream, since, Duration::from_secs(5)).await;
     assert!(
         after >= Duration::from_millis(600),
@@ -166,7 +168,7 @@ async fn a_long_poll_is_never_cut_short() {
         form_urlencoded::byte_serialize(url.as_bytes()).collect::<String>()
     );
     stream.write_all(post(&body).as_bytes()).await.unwrap();
-    until_waiting(&sqs, 1).await;
+    sqs.wait_for_receivers(1).await;
     tokio::time::sleep(SHORT * 3).await;
     sqs.clock().advance(Duration::from_secs(20));
     let answer = answer(&mut stream, "ReceiveMessageResponse").await;

@@ -496,7 +496,7 @@ async fn a_long_poll_wakes_when_a_delete_unblocks_the_group() {
         }
     });
     // Yield (not sleep) until the poll waits in the fake: the group is blocked.
-    crate::support::until_waiting(&sqs, 1).await;
+    sqs.wait_for_receivers(1).await;
     delete(&client, &url, &head[0]).await;
     // A wall-clock guard only: with the paused clock the poll ends on the wake or never.
     let got = tokio::time::timeout(Duration::from_secs(10), poll)

@@ -6,7 +6,7 @@ use std::time::Duration;
 use aws_sdk_sqs::types::QueueAttributeName as Q;
 use fake_sqs::FakeSqs;
 
-use crate::support::{code, create_queue, fake_and_client, until_waiting};
+use crate::support::{code, create_queue, fake_and_client};
 
 fn long_poll(
     client: &aws_sdk_sqs::Client,
@@ -57,7 +57,7 @@ async fn a_send_wakes_a_waiting_poll() {
     let (sqs, client) = fake_and_client().await;
     let url = create_queue(&client, "q").await;
     let poll = long_poll(&client, &url, Some(20));
-    until_waiting(&sqs, 1).await;
+    sqs.wait_for_receivers(1).await;
     client
         .send_message()
         .queue_url(&url)
@@ -74,10 +74,10 @@ async fn a_poll_ends_empty_at_its_deadline() {
     let (sqs, client) = fake_and_client().await;
     let url = create_queue(&client, "q").await;
     let poll = long_poll(&client, &url, Some(20));
-    until_waiting(&sqs, 1).await;
+    sqs.wait_for_receivers(1).await;
     sqs.clock().advance(Duration::from_secs(19));
     tokio::task::yield_now().await;
-    until_waiting(&sqs, 1).await;
+    sqs.wait_for_receivers(1).await;
     assert!(!poll.is_finished());
     sqs.clock().advance(Duration::from_secs(1));
     assert!(poll.await.unwrap().is_empty());
@@ -97,7 +97,7 @@ async fn a_clock_advance_that_releases_a_message_wakes_the_poll() {
         .await
         .unwrap();
     let poll = long_poll(&client, &url, Some(20));
-    until_waiting(&sqs, 1).await;
+    sqs.wait_for_receivers(1).await;
     sqs.clock().advance(Duration::from_secs(5));
     assert_eq!(poll.await.unwrap(), vec!["later"]);
 }
@@ -118,7 +118,7 @@ async fn the_queue_default_wait_time_applies() {
         .unwrap();
     assert!(long_poll(&client, &url, Some(0)).await.unwrap().is_empty());
     let poll = long_poll(&client, &url, None);
-    until_waiting(&sqs, 1).await;
+    sqs.wait_for_receivers(1).await;
     client
         .send_message()
         .queue_url(&url)
@@ -146,7 +146,7 @@ async fn deleting_the_queue_ends_waiting_polls() {
                 .await
         })
     };
-    until_waiting(&sqs, 1).await;
+    sqs.wait_for_receivers(1).await;
     client.delete_queue().queue_url(&url).send().await.unwrap();
     let err = poll.await.unwrap().unwrap_err();
     assert_eq!(code(&err), "AWS.SimpleQueueService.NonExistentQueue");
@@ -160,7 +160,7 @@ async fn one_message_goes_to_exactly_one_of_many_polls() {
     let (sqs, client) = fake_and_client().await;
     let url = create_queue(&client, "q").await;
     let polls: Vec<_> = (0..5).map(|_| long_poll(&client, &url, Some(20))).collect();
-    until_waiting(&sqs, 5).await;
+    sqs.wait_for_receivers(5).await;
     client
         .send_message()
         .queue_url(&url)
@@ -168,7 +168,7 @@ async fn one_message_goes_to_exactly_one_of_many_polls() {
         .send()
         .await
         .unwrap();
-    until_waiting(&sqs, 4).await;
+    sqs.wait_for_receivers(4).await;
     sqs.clock().advance(Duration::from_secs(20));
     let mut got = Vec::new();
     for p in polls {

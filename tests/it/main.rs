@@ -5,12 +5,14 @@ mod support;
 
 mod batch;
 mod client_regressions;
+mod clock;
 mod connections;
 mod dlq;
 mod errors;
 mod fifo;
 mod fifo_group_line;
 mod hostile;
+mod inspection;
 mod lifecycle;
 mod list_queues_prefix;
 mod long_poll;
@@ -19,7 +21,9 @@ mod messages;
 mod move_tasks;
 mod permissions;
 mod protocols;
+#[rustfmt::skip]
 mod readme;
+mod reset;
 mod robustness;
 mod scaleway;
 mod visibility;

@@ -231,18 +231,3 @@ pub fn assert_well_formed_xml(xml: &str) {
         panic!("not well-formed XML 1.0 ({err}):\n{xml:?}");
     }
 }
-
-/// Waits, yielding but never sleeping, until `n` long polls wait in the fake. The bound
-/// is generous wall time, not a spin count, so that a loaded CI machine that is slow to
-/// schedule the server thread does not make the test flaky.
-pub async fn until_waiting(sqs: &FakeSqs, n: usize) {
-    let started = std::time::Instant::now();
-    while sqs.waiting_receives() != n {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "expected {n} waiting receives, have {}",
-            sqs.waiting_receives()
-        );
-        tokio::task::yield_now().await;
-    }
-}
