@@ -64,7 +64,7 @@ fn start(c: &mut Criterion) {
                 drop(sqs);
                 // Let the dropped fake's thread wind down before the next start, as it
                 // does between tests; back to back, its teardown competes with the next
-                // fake's first request (see README, Benchmarks).
+                // fake's first request (see benches/README.md).
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
             total

@@ -15,10 +15,55 @@ use crate::server::connection::Timeouts;
 use crate::server::Server;
 
 /// The access key of [`FakeSqs::sdk_config`]'s credentials. Messages sent with them
-/// carry [`sender_id`](crate::sender_id)`(TEST_ACCESS_KEY)` as their SenderId.
+/// carry [`sender_id`](crate::sender_id)`(TEST_ACCESS_KEY)` as their SenderId. In the
+/// Scaleway dialect, it is the default project's credential with every permission.
+///
+/// # Example
+/// ```
+/// use aws_sdk_sqs::types::MessageSystemAttributeName as Attr;
+/// use fake_sqs::{sender_id, FakeSqs, TEST_ACCESS_KEY};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), aws_sdk_sqs::Error> {
+/// let sqs = FakeSqs::start().await;
+/// let client = sqs.client().await;
+/// let url = client.create_queue().queue_name("jobs").send().await?.queue_url.unwrap();
+/// client.send_message().queue_url(&url).message_body("work").send().await?;
+/// let received = client
+///     .receive_message()
+///     .queue_url(&url)
+///     .message_system_attribute_names(Attr::SenderId)
+///     .send()
+///     .await?;
+/// let sender = received.messages()[0].attributes().unwrap()[&Attr::SenderId].as_str();
+/// assert_eq!(sender, sender_id(TEST_ACCESS_KEY));
+/// # Ok(())
+/// # }
+/// ```
 pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 
-/// The secret key that goes with [`TEST_ACCESS_KEY`].
+/// The secret key that goes with [`TEST_ACCESS_KEY`]: what a client that signs its own
+/// requests needs, e.g. against a fake in strict mode
+/// ([`FakeSqsBuilder::verify_signatures`]).
+///
+/// # Example
+/// ```
+/// use aws_sdk_sqs::config::{Credentials, Region};
+/// use fake_sqs::{Dialect, FakeSqs, TEST_ACCESS_KEY, TEST_SECRET_KEY};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), aws_sdk_sqs::Error> {
+/// let sqs = FakeSqs::builder().dialect(Dialect::Scaleway).verify_signatures().start().await;
+/// // A client set up as production code would set it up, given the fake's endpoint.
+/// let config = aws_sdk_sqs::config::Builder::from(&sqs.sdk_config().await)
+///     .region(Region::new("fr-par"))
+///     .credentials_provider(Credentials::new(TEST_ACCESS_KEY, TEST_SECRET_KEY, None, None, "test"))
+///     .build();
+/// let client = aws_sdk_sqs::Client::from_conf(config);
+/// client.list_queues().send().await?;
+/// # Ok(())
+/// # }
+/// ```
 pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
 
 /// What a fresh fake holds before its first request, and what [`FakeSqs::reset`] puts
@@ -128,6 +173,14 @@ impl Default for FakeSqsBuilder {
 impl FakeSqsBuilder {
     /// The region of requests that do not name one in their credential scope
     /// (default: the dialect's, `us-east-1` for AWS).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().region("eu-west-1").start().await;
+    /// assert_eq!(sqs.region(), "eu-west-1");
+    /// # }
+    /// ```
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
@@ -136,6 +189,16 @@ impl FakeSqsBuilder {
     /// The account of requests whose access key is not a 12-digit account id
     /// (default `000000000000`; in the Scaleway dialect, the project id; in the Yandex
     /// dialect, the folder id).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().account_id("123456789012").start().await;
+    /// let client = sqs.client().await;
+    /// let created = client.create_queue().queue_name("jobs").send().await.unwrap();
+    /// assert!(created.queue_url().unwrap().ends_with("/123456789012/jobs"));
+    /// # }
+    /// ```
     pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
         self.account_id = Some(account_id.into());
         self
@@ -146,12 +209,49 @@ impl FakeSqsBuilder {
     /// In the Scaleway dialect the default project has SQS activated and one
     /// credential with every permission, [`TEST_ACCESS_KEY`] (the one
     /// [`FakeSqs::client`] signs with), so a test can start at once.
+    ///
+    /// # Example
+    /// ```
+    /// use fake_sqs::{Dialect, FakeSqs};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = FakeSqs::builder().dialect(Dialect::Scaleway).start().await;
+    /// assert_eq!(sqs.region(), "fr-par");
+    /// let client = sqs.client().await;
+    /// let created = client.create_queue().queue_name("jobs").send().await.unwrap();
+    /// // Scaleway's queue URLs name the project.
+    /// let project = Dialect::Scaleway.default_account();
+    /// assert!(created.queue_url().unwrap().ends_with(&format!("/project-{project}/jobs")));
+    /// # }
+    /// ```
     pub fn dialect(mut self, dialect: Dialect) -> Self {
         self.dialect = dialect;
         self
     }
 
     /// Adds a Scaleway credential for the default project (Scaleway dialect).
+    ///
+    /// # Example
+    /// ```
+    /// use aws_sdk_sqs::config::Credentials;
+    /// use aws_sdk_sqs::error::ProvideErrorMetadata;
+    /// use fake_sqs::{Dialect, FakeSqs, Permissions};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let publish_only = Permissions { can_publish: true, ..Permissions::default() };
+    /// let sqs = FakeSqs::builder()
+    ///     .dialect(Dialect::Scaleway)
+    ///     .scaleway_credential("SCWPUBLISHER00000000", "secret", publish_only)
+    ///     .start()
+    ///     .await;
+    /// let config = aws_sdk_sqs::config::Builder::from(&sqs.sdk_config().await)
+    ///     .credentials_provider(Credentials::new("SCWPUBLISHER00000000", "secret", None, None, "test"))
+    ///     .build();
+    /// let publisher = aws_sdk_sqs::Client::from_conf(config);
+    /// let err = publisher.create_queue().queue_name("jobs").send().await.unwrap_err();
+    /// assert_eq!(err.code(), Some("AccessDenied"));
+    /// # }
+    /// ```
     pub fn scaleway_credential(
         mut self,
         access_key: impl Into<String>,
@@ -164,6 +264,18 @@ impl FakeSqsBuilder {
     }
 
     /// Whether the clock follows real time (default) or stands still until advanced.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let start = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// let sqs = FakeSqs::builder().clock(ClockMode::Paused(Some(start))).start().await;
+    /// assert_eq!(sqs.clock().now(), start);
+    /// # }
+    /// ```
     pub fn clock(mut self, mode: ClockMode) -> Self {
         self.clock = mode;
         self
@@ -171,12 +283,41 @@ impl FakeSqsBuilder {
 
     /// Makes every generated id (MessageId, ReceiptHandle, RequestId, ...) the same
     /// from run to run for the same sequence of requests.
+    ///
+    /// # Example
+    /// ```
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let mut ids = Vec::new();
+    /// for _ in 0..2 {
+    ///     let sqs = FakeSqs::builder().seed(42).start().await;
+    ///     let client = sqs.client().await;
+    ///     let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    ///     let sent = client.send_message().queue_url(url).message_body("work").send().await.unwrap();
+    ///     ids.push(sent.message_id.unwrap());
+    /// }
+    /// assert_eq!(ids[0], ids[1]);
+    /// # }
+    /// ```
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
         self
     }
 
     /// The address to listen on (default `127.0.0.1:0`, an ephemeral port).
+    ///
+    /// # Example
+    /// ```
+    /// use std::net::SocketAddr;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// // Any interface (for a container), any free port.
+    /// let any = SocketAddr::from(([0, 0, 0, 0], 0));
+    /// let sqs = fake_sqs::FakeSqs::builder().bind(any).start().await;
+    /// assert!(sqs.address().ip().is_unspecified());
+    /// # }
+    /// ```
     pub fn bind(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
         self
@@ -213,6 +354,15 @@ impl FakeSqsBuilder {
 
     /// Runtime worker threads for the server (default 1: a current-thread runtime,
     /// the fastest to start; the standalone binary uses more).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// // For a load test with many connections.
+    /// let sqs = fake_sqs::FakeSqs::builder().threads(4).start().await;
+    /// # drop(sqs);
+    /// # }
+    /// ```
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads.max(1);
         self
@@ -220,6 +370,17 @@ impl FakeSqsBuilder {
 
     /// Lets a deleted queue's name be used again at once. AWS makes you wait 60 s
     /// (`QueueDeletedRecently`), and so does the fake unless this is called.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().allow_immediate_queue_recreation().start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// client.delete_queue().queue_url(url).send().await.unwrap();
+    /// client.create_queue().queue_name("jobs").send().await.unwrap();
+    /// # }
+    /// ```
     pub fn allow_immediate_queue_recreation(mut self) -> Self {
         self.deleted_queue_cooldown = false;
         self
@@ -227,6 +388,17 @@ impl FakeSqsBuilder {
 
     /// Lets PurgeQueue run more than once a minute. AWS answers
     /// `PurgeQueueInProgress`, and so does the fake unless this is called.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().allow_repeated_purge().start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// client.purge_queue().queue_url(&url).send().await.unwrap();
+    /// client.purge_queue().queue_url(&url).send().await.unwrap();
+    /// # }
+    /// ```
     pub fn allow_repeated_purge(mut self) -> Self {
         self.purge_cooldown = false;
         self
@@ -235,6 +407,22 @@ impl FakeSqsBuilder {
     /// Strict mode (Scaleway dialect): verify each request's SigV4 signature against its
     /// credential's secret, as Scaleway does, and reject bad signatures, timestamps more
     /// than 15 minutes from the fake's clock, and scopes naming another region.
+    ///
+    /// # Example
+    /// ```
+    /// use aws_sdk_sqs::config::Credentials;
+    /// use aws_sdk_sqs::error::ProvideErrorMetadata;
+    /// use fake_sqs::{Dialect, FakeSqs, TEST_ACCESS_KEY};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = FakeSqs::builder().dialect(Dialect::Scaleway).verify_signatures().start().await;
+    /// let config = aws_sdk_sqs::config::Builder::from(&sqs.sdk_config().await)
+    ///     .credentials_provider(Credentials::new(TEST_ACCESS_KEY, "wrong", None, None, "test"))
+    ///     .build();
+    /// let err = aws_sdk_sqs::Client::from_conf(config).list_queues().send().await.unwrap_err();
+    /// assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
+    /// # }
+    /// ```
     pub fn verify_signatures(mut self) -> Self {
         self.verify_signatures = true;
         self
@@ -244,6 +432,23 @@ impl FakeSqsBuilder {
     /// AWS. At the limit a standard queue's ReceiveMessage answers `OverLimit` and a
     /// FIFO queue's returns nothing, as on AWS; a small limit lets a test reach that
     /// without 120,000 messages.
+    ///
+    /// # Example
+    /// ```
+    /// use aws_sdk_sqs::error::ProvideErrorMetadata;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().in_flight_limit(1).start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// for body in ["one", "two"] {
+    ///     client.send_message().queue_url(&url).message_body(body).send().await.unwrap();
+    /// }
+    /// client.receive_message().queue_url(&url).send().await.unwrap();
+    /// let err = client.receive_message().queue_url(&url).send().await.unwrap_err();
+    /// assert_eq!(err.code(), Some("OverLimit"));
+    /// # }
+    /// ```
     pub fn in_flight_limit(mut self, limit: usize) -> Self {
         self.in_flight_limit = limit;
         self
@@ -275,6 +480,20 @@ impl FakeSqsBuilder {
 
     /// How long a client may take to send a request's body once its headers are in
     /// (default 60 s). A connection that takes longer is closed.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// // Uploads of large batches over a slow link may take their time.
+    /// let sqs = fake_sqs::FakeSqs::builder()
+    ///     .body_read_timeout(Duration::from_secs(300))
+    ///     .start()
+    ///     .await;
+    /// # drop(sqs);
+    /// # }
+    /// ```
     pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.body_read = timeout;
         self
@@ -283,6 +502,19 @@ impl FakeSqsBuilder {
     /// How long a keep-alive connection may sit idle between requests (default 120 s,
     /// longer than SDK connection pools keep idle connections). An idle connection is
     /// closed then. A request being answered, such as a long poll, is never cut short.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// // Shorter than the client pool's idle time, to test how a client copes when
+    /// // the server closes a pooled connection first.
+    /// let sqs = fake_sqs::FakeSqs::builder().idle_timeout(Duration::from_secs(1)).start().await;
+    /// let client = sqs.client().await;
+    /// client.list_queues().send().await.unwrap();
+    /// # }
+    /// ```
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.idle = timeout;
         self
@@ -293,6 +525,14 @@ impl FakeSqsBuilder {
     /// # Panics
     /// When the address cannot be bound, or the server thread cannot start: in a test,
     /// there is nothing better to do.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().seed(7).start().await;
+    /// assert!(sqs.endpoint_url().starts_with("http://127.0.0.1:"));
+    /// # }
+    /// ```
     pub async fn start(self) -> FakeSqs {
         self.start_blocking()
     }
@@ -300,6 +540,28 @@ impl FakeSqsBuilder {
     /// [`FakeSqsBuilder::start`] for code that is not async. Nothing in starting
     /// waits: the port is bound before this returns, and the server thread accepts from
     /// the same socket.
+    ///
+    /// It fits a `static` shared by the tests of a binary, which a plain
+    /// initializer cannot start with `.await`. Each test then builds its own client on
+    /// its own runtime (see [`FakeSqs::client`]).
+    ///
+    /// # Panics
+    /// As [`FakeSqsBuilder::start`].
+    ///
+    /// # Example
+    /// ```
+    /// use std::sync::LazyLock;
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// static SQS: LazyLock<FakeSqs> = LazyLock::new(|| FakeSqs::builder().start_blocking());
+    ///
+    /// // In a test:
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let client = SQS.client().await;
+    /// client.create_queue().queue_name("shared").send().await.unwrap();
+    /// assert_eq!(SQS.queues()[0].name, "shared");
+    /// # }
+    /// ```
     pub fn start_blocking(self) -> FakeSqs {
         let addr = self.addr;
         self.try_start_blocking()
@@ -311,6 +573,18 @@ impl FakeSqsBuilder {
     ///
     /// # Errors
     /// The I/O error of binding the address or starting the server thread.
+    ///
+    /// # Example
+    /// ```
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let first = FakeSqs::start().await;
+    /// // The port is taken.
+    /// let second = FakeSqs::builder().bind(first.address()).try_start().await;
+    /// assert_eq!(second.unwrap_err().kind(), std::io::ErrorKind::AddrInUse);
+    /// # }
+    /// ```
     pub async fn try_start(self) -> std::io::Result<FakeSqs> {
         self.try_start_blocking()
     }
@@ -319,6 +593,19 @@ impl FakeSqsBuilder {
     ///
     /// # Errors
     /// The I/O error of binding the address or starting the server thread.
+    ///
+    /// # Example
+    /// ```
+    /// use std::net::SocketAddr;
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// // The port SQS fakes conventionally use, or any free one if it is taken.
+    /// let sqs = FakeSqs::builder()
+    ///     .bind(SocketAddr::from(([127, 0, 0, 1], 9324)))
+    ///     .try_start_blocking()
+    ///     .unwrap_or_else(|_| FakeSqs::builder().start_blocking());
+    /// assert!(sqs.address().ip().is_loopback());
+    /// ```
     pub fn try_start_blocking(self) -> std::io::Result<FakeSqs> {
         let listener = TcpListener::bind(self.addr)?;
         let addr = listener.local_addr()?;

@@ -41,36 +41,113 @@ impl FakeSqs {
     }
 
     /// Starts a fake with AWS's defaults on an ephemeral loopback port, with fresh state.
+    ///
+    /// # Panics
+    /// When no loopback port can be bound (see [`FakeSqsBuilder::try_start`]).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// assert_eq!((sqs.region(), sqs.account_id()), ("us-east-1", "000000000000"));
+    /// assert!(sqs.queues().is_empty());
+    /// # }
+    /// ```
     pub async fn start() -> FakeSqs {
         FakeSqsBuilder::default().start().await
     }
 
     /// A builder for a fake with other settings.
+    ///
+    /// # Example
+    /// ```
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = FakeSqs::builder().clock(ClockMode::Paused(None)).seed(7).start().await;
+    /// assert!(sqs.clock().is_paused());
+    /// # }
+    /// ```
     pub fn builder() -> FakeSqsBuilder {
         FakeSqsBuilder::default()
     }
 
     /// `http://127.0.0.1:<port>`: what SDKs take as their endpoint URL.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// // For a client built elsewhere, or a process the test starts.
+    /// let mut worker = std::process::Command::new("worker");
+    /// worker.env("AWS_ENDPOINT_URL_SQS", sqs.endpoint_url());
+    /// assert_eq!(sqs.endpoint_url(), format!("http://{}", sqs.address()));
+    /// # }
+    /// ```
     pub fn endpoint_url(&self) -> String {
         format!("http://{}", self.server.addr())
     }
 
     /// The address the server listens on.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// let stream = std::net::TcpStream::connect(sqs.address()).unwrap();
+    /// assert!(stream.peer_addr().unwrap().ip().is_loopback());
+    /// # }
+    /// ```
     pub fn address(&self) -> SocketAddr {
         self.server.addr()
     }
 
     /// The default region.
+    ///
+    /// The region of requests whose credential scope names none; requests that name
+    /// one use theirs (each region has its own queues, as on AWS).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().region("eu-west-1").start().await;
+    /// assert_eq!(sqs.region(), "eu-west-1");
+    /// # }
+    /// ```
     pub fn region(&self) -> &str {
         &self.engine.config().default_region
     }
 
     /// The default account id.
+    ///
+    /// The account of requests whose access key is not a 12-digit account id.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// assert!(url.contains(sqs.account_id()));
+    /// # }
+    /// ```
     pub fn account_id(&self) -> &str {
         &self.engine.config().default_account
     }
 
     /// The fake's clock: read it, or move it forward.
+    ///
+    /// # Example
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// let before = sqs.clock().now();
+    /// sqs.clock().advance(Duration::from_secs(60));
+    /// assert!(sqs.clock().now().duration_since(before).unwrap() >= Duration::from_secs(60));
+    /// # }
+    /// ```
     pub fn clock(&self) -> &Clock {
         &self.clock
     }

@@ -15,11 +15,24 @@ use crate::rules::Rules;
 ///
 /// # Example
 /// ```
-/// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// use fake_sqs::{Dialect, FakeSqs};
 ///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// let sqs = FakeSqs::builder().dialect(Dialect::Yandex).start().await;
-/// assert_eq!(sqs.region(), "ru-central1");
+/// // Yandex speaks the AWS Query protocol only (as boto3 and the AWS CLI can).
+/// let answer = reqwest::Client::new()
+///     .post(sqs.endpoint_url())
+///     .form(&[("Action", "CreateQueue"), ("QueueName", "jobs")])
+///     .send()
+///     .await
+///     .unwrap()
+///     .text()
+///     .await
+///     .unwrap();
+/// // Its queue URLs are /<folder id>/<queue id>/<name>.
+/// let folder = Dialect::Yandex.default_account();
+/// let start = format!("<QueueUrl>{}/{folder}/", sqs.endpoint_url());
+/// assert!(answer.contains(&start) && answer.contains("/jobs</QueueUrl>"));
 /// # }
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,6 +53,18 @@ pub enum Dialect {
 
 impl Dialect {
     /// The region SDKs use with this provider.
+    /// A fake in this dialect has it unless [`FakeSqsBuilder::region`] says otherwise.
+    ///
+    /// [`FakeSqsBuilder::region`]: crate::FakeSqsBuilder::region
+    ///
+    /// # Example
+    /// ```
+    /// use fake_sqs::Dialect;
+    ///
+    /// assert_eq!(Dialect::Aws.default_region(), "us-east-1");
+    /// assert_eq!(Dialect::Scaleway.default_region(), "fr-par");
+    /// assert_eq!(Dialect::Yandex.default_region(), "ru-central1");
+    /// ```
     pub fn default_region(self) -> &'static str {
         match self {
             Dialect::Aws => "us-east-1",
@@ -50,6 +75,16 @@ impl Dialect {
 
     /// The default owner of queues: an AWS account id, a Scaleway project id, or a
     /// Yandex folder id.
+    ///
+    /// # Example
+    /// ```
+    /// use fake_sqs::{Dialect, FakeSqs};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = FakeSqs::builder().dialect(Dialect::Scaleway).start().await;
+    /// assert_eq!(sqs.account_id(), Dialect::Scaleway.default_account());
+    /// # }
+    /// ```
     pub fn default_account(self) -> &'static str {
         match self {
             Dialect::Aws => "000000000000",

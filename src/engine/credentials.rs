@@ -11,14 +11,13 @@ use super::{Caller, Engine, QueueRef};
 ///
 /// # Example
 /// ```
-/// # #[tokio::main(flavor = "current_thread")] async fn main() {
 /// use fake_sqs::{Dialect, FakeSqs, Permissions};
 ///
-/// // A key that may only send, beside the default one with every permission.
-/// let publisher = Permissions { can_publish: true, ..Permissions::default() };
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let consumer = Permissions { can_receive: true, ..Permissions::default() };
 /// let sqs = FakeSqs::builder()
 ///     .dialect(Dialect::Scaleway)
-///     .scaleway_credential("SCWPUBLISHONLY", "secret", publisher)
+///     .scaleway_credential("SCWCONSUMER000000000", "secret", consumer)
 ///     .start()
 ///     .await;
 /// # drop(sqs);

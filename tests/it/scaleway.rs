@@ -1,7 +1,7 @@
 //! The Scaleway dialect: its management API, credentials with permissions, the
 //! compatibility matrix, limits and quotas, and the provider's own quick start.
 
-use aws_sdk_sqs::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_sqs::config::{Credentials, Region};
 use aws_sdk_sqs::types::QueueAttributeName as Q;
 use fake_sqs::{ClockMode, Dialect, FakeSqs, Permissions};
 use serde_json::{json, Value};
@@ -19,10 +19,8 @@ async fn scaleway() -> FakeSqs {
         .await
 }
 
-fn client_with(sqs: &FakeSqs, access_key: &str, secret_key: &str) -> aws_sdk_sqs::Client {
-    let config = aws_sdk_sqs::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(sqs.endpoint_url())
+async fn client_with(sqs: &FakeSqs, access_key: &str, secret_key: &str) -> aws_sdk_sqs::Client {
+    let config = aws_sdk_sqs::config::Builder::from(&sqs.sdk_config().await)
         .region(Region::new("fr-par"))
         .credentials_provider(Credentials::new(access_key, secret_key, None, None, "test"))
         .build();
@@ -90,7 +88,7 @@ async fn the_scaleway_quick_start_works_step_by_step() {
     assert!(access_key.starts_with("SCW") && access_key.len() == 20);
     assert!(!secret_key.is_empty());
 
-    let client = client_with(&sqs, &access_key, &secret_key);
+    let client = client_with(&sqs, &access_key, &secret_key).await;
     let url = create_queue(&client, "my-queue").await;
     assert_eq!(
         url,
@@ -164,7 +162,8 @@ async fn credentials_are_managed_and_enforced() {
         &sqs,
         creds["access_key"].as_str().unwrap(),
         creds["secret_key"].as_str().unwrap(),
-    );
+    )
+    .await;
     let admin = sqs.client().await;
     let url = create_queue(&admin, "jobs").await;
 
@@ -283,7 +282,7 @@ async fn builder_credentials_have_their_permissions() {
         )
         .start()
         .await;
-    let reader = client_with(&sqs, "SCWREADONLY000000000", "s");
+    let reader = client_with(&sqs, "SCWREADONLY000000000", "s").await;
     let url = create_queue(&sqs.client().await, "q").await;
     let err = reader
         .send_message()
@@ -477,7 +476,7 @@ async fn a_project_holds_at_most_fifty_queues() {
 #[tokio::test]
 async fn unknown_or_missing_credentials_are_refused() {
     let sqs = scaleway().await;
-    let stranger = client_with(&sqs, "SCWUNKNOWN0000000000", "x");
+    let stranger = client_with(&sqs, "SCWUNKNOWN0000000000", "x").await;
     let err = stranger.list_queues().send().await.unwrap_err();
     assert_eq!(code(&err), "InvalidClientTokenId");
     let anonymous = crate::support::query(&sqs, &[("Action", "ListQueues")]).await;
@@ -500,7 +499,7 @@ async fn strict_mode_verifies_signatures() {
     let good = sqs.client().await;
     create_queue(&good, "signed").await;
 
-    let wrong_secret = client_with(&sqs, fake_sqs::TEST_ACCESS_KEY, "not-the-secret");
+    let wrong_secret = client_with(&sqs, fake_sqs::TEST_ACCESS_KEY, "not-the-secret").await;
     let err = wrong_secret.list_queues().send().await.unwrap_err();
     assert_eq!(code(&err), "SignatureDoesNotMatch");
     assert!(message(&err).starts_with("The request signature we calculated does not match"));
