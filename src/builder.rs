@@ -609,6 +609,16 @@ impl FakeSqsBuilder {
     pub fn try_start_blocking(self) -> std::io::Result<FakeSqs> {
         let listener = TcpListener::bind(self.addr)?;
         let addr = listener.local_addr()?;
+        let (threads, timeouts) = (self.threads, self.timeouts);
+        let (engine, clock, initial) = self.engine(format!("http://{addr}"));
+        let server = Server::spawn(listener, engine.clone(), threads, timeouts)?;
+        Ok(FakeSqs::new(server, engine, clock, initial))
+    }
+
+    /// The engine, clock and initial state this builder describes, serving queue URLs
+    /// under `base_url` (unless an advertised URL is set), without a server: the server,
+    /// and in-process callers (the fuzz targets), use it.
+    pub(crate) fn engine(self, base_url: String) -> (Engine, Clock, Initial) {
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
         let rules = dialect.rules();
@@ -619,9 +629,7 @@ impl FakeSqsBuilder {
             default_region: self
                 .region
                 .unwrap_or_else(|| dialect.default_region().to_owned()),
-            base_url: self
-                .advertised_url
-                .unwrap_or_else(|| format!("http://{addr}")),
+            base_url: self.advertised_url.unwrap_or(base_url),
             limits: AttributeLimits {
                 max_message_size: rules.max_message_size,
                 settable: rules.settable_attributes,
@@ -645,7 +653,6 @@ impl FakeSqsBuilder {
         }
         let engine = Engine::new(clock.clone(), config);
         initial.seed(&mut engine.lock(), engine.config(), engine.now());
-        let server = Server::spawn(listener, engine.clone(), self.threads, self.timeouts)?;
-        Ok(FakeSqs::new(server, engine, clock, initial))
+        (engine, clock, initial)
     }
 }

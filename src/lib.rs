@@ -277,6 +277,9 @@ mod dialect;
 mod engine;
 mod error;
 mod fake;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod ids;
 mod inspect;
 mod limits;

@@ -4,7 +4,8 @@
 //! `send` (SendMessage requests/s against a bare-hyper ceiling), `roundtrip` (send →
 //! receive → delete with the AWS SDK), `longpoll` (wake latency), `depth` (1k vs 1M
 //! messages, heap per message), `queues` (10,000 queues), `idle` (10,000 waiting long
-//! polls). No section named: all of them. Criterion's `start` bench gives start-up
+//! polls), `soak` (1,000,000 messages through concurrent producers and consumers, every
+//! one accounted for). No section named: all of them. Criterion's `start` bench gives start-up
 //! means with confidence intervals.
 
 mod bare;
@@ -16,6 +17,9 @@ mod idle;
 mod longpoll;
 mod queues;
 mod roundtrip;
+// Shared with `tests/it/soak.rs`, which uses the parts the benchmark does not.
+#[allow(dead_code)]
+mod soak;
 mod startup;
 mod stats;
 mod throughput;
@@ -25,7 +29,7 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: counting_alloc::Counting = counting_alloc::Counting;
 
-const SECTIONS: [&str; 7] = [
+const SECTIONS: [&str; 8] = [
     "startup",
     "send",
     "roundtrip",
@@ -33,6 +37,7 @@ const SECTIONS: [&str; 7] = [
     "depth",
     "queues",
     "idle",
+    "soak",
 ];
 
 fn main() {
@@ -75,6 +80,14 @@ fn main() {
                 "depth" => depth::run().await,
                 "queues" => queues::run().await,
                 "idle" => idle::run().await,
+                "soak" => {
+                    let report = soak::run(soak::Soak::million()).await;
+                    soak::print(&report);
+                    assert!(
+                        report.lost == 0 && report.violations.is_empty(),
+                        "the soak lost messages or broke an SQS guarantee"
+                    );
+                }
                 _ => unreachable!("sections are checked above"),
             }
             println!("({section}: {:.1} s)\n", started.elapsed().as_secs_f64());

@@ -94,8 +94,7 @@ impl MoveTask {
 
     /// The TaskHandle: base64 of `{"taskId":…,"sourceArn":…}`, as AWS makes it.
     pub(crate) fn handle(&self) -> String {
-        let doc = json!({ "taskId": self.id, "sourceArn": self.source_arn });
-        base64::engine::general_purpose::STANDARD.encode(doc.to_string())
+        encode_handle(&self.id, &self.source_arn)
     }
 
     /// The task as ListMessageMoveTasks shows it (fixtures/aws/recorded.md rows 150-155).
@@ -123,6 +122,12 @@ impl MoveTask {
         }
         Value::Object(out)
     }
+}
+
+/// The TaskHandle of task `id` on `source_arn`.
+pub(crate) fn encode_handle(id: &str, source_arn: &str) -> String {
+    let doc = json!({ "taskId": id, "sourceArn": source_arn });
+    base64::engine::general_purpose::STANDARD.encode(doc.to_string())
 }
 
 /// Reads a TaskHandle into (task id, source ARN); `None` when it is not one.

@@ -15,7 +15,7 @@ use crate::error::{ErrorCode, SqsError};
 use crate::limits::MAX_VISIBILITY_MS;
 
 /// `Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`
-pub(crate) fn expired(handle: &str) -> SqsError {
+fn expired(handle: &str) -> SqsError {
     SqsError::invalid_value("ReceiptHandle", handle, "The receipt handle has expired.")
 }
 

@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Body;
 use hyper::{Request, Response};
 
-use super::connection::RequestBody;
 use super::scaleway_api;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
@@ -17,7 +17,13 @@ use crate::service::{self, Answer};
 /// The largest request body the fake reads. A batch of 1 MiB, URL-encoded, fits.
 pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-pub(crate) async fn handle(req: Request<RequestBody>, engine: &Engine) -> Response<Full<Bytes>> {
+/// Answers one request. Generic over the body so that the same path serves hyper's
+/// connections and in-process callers (the fuzz targets).
+pub(crate) async fn handle<B>(req: Request<B>, engine: &Engine) -> Response<Full<Bytes>>
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     // An auto-advancing clock moves only when every request in flight is a sleeping poll.
     let _busy = engine.clock().busy();
     let rules = engine.rules();

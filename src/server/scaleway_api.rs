@@ -8,10 +8,10 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Body;
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
-use super::connection::RequestBody;
 use crate::engine::credentials::{Activation, Credential, CredentialUpdate, Permissions};
 use crate::engine::Engine;
 
@@ -90,7 +90,11 @@ fn update_from(body: &Value) -> CredentialUpdate {
 }
 
 /// Answers one management API request.
-pub(crate) async fn handle(req: Request<RequestBody>, engine: &Engine) -> Response<Full<Bytes>> {
+pub(crate) async fn handle<B>(req: Request<B>, engine: &Engine) -> Response<Full<Bytes>>
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let (parts, body) = req.into_parts();
     let token = parts
         .headers

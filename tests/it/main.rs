@@ -26,5 +26,6 @@ mod readme;
 mod reset;
 mod robustness;
 mod scaleway;
+mod soak;
 mod visibility;
 mod yandex;
