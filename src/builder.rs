@@ -4,12 +4,13 @@ use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 use crate::clock::{Clock, ClockMode};
-use crate::dialect::credentials::{Activation, Credential, Permissions};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
-use crate::engine::store::IN_FLIGHT_LIMIT;
+use crate::engine::credentials::{Activation, Credential, Permissions};
 use crate::engine::{Config, Engine, State};
 use crate::fake::FakeSqs;
+use crate::limits::IN_FLIGHT_LIMIT;
+use crate::rules::CredentialModel;
 use crate::server::connection::Timeouts;
 use crate::server::Server;
 
@@ -90,7 +91,7 @@ fn seed_scaleway(
 ) {
     let project = config.default_account.clone();
     let region = config.default_region.clone();
-    state.scaleway.activations.insert(
+    state.credentials.activations.insert(
         (project.clone(), region.clone()),
         Activation {
             created_at: now,
@@ -99,7 +100,7 @@ fn seed_scaleway(
         },
     );
     for (i, (access_key, secret_key, permissions)) in credentials.iter().enumerate() {
-        state.scaleway.insert(Credential {
+        state.credentials.insert(Credential {
             id: format!("00000000-0000-4000-8000-{i:012}"),
             name: format!("fake-sqs-{i}"),
             project_id: project.clone(),
@@ -620,6 +621,7 @@ impl FakeSqsBuilder {
     pub(crate) fn engine(self, base_url: String) -> (Engine, Clock, Initial) {
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
+        let rules = dialect.rules();
         let config = Config {
             default_account: self
                 .account_id
@@ -629,10 +631,10 @@ impl FakeSqsBuilder {
                 .unwrap_or_else(|| dialect.default_region().to_owned()),
             base_url: self.advertised_url.unwrap_or(base_url),
             limits: AttributeLimits {
-                max_message_size: dialect.max_message_size(),
-                settable: dialect.settable_attributes(),
+                max_message_size: rules.max_message_size,
+                settable: rules.settable_attributes,
             },
-            dialect,
+            rules,
             verify_signatures: self.verify_signatures,
             deleted_queue_cooldown: self.deleted_queue_cooldown,
             purge_cooldown: self.purge_cooldown,
@@ -640,7 +642,7 @@ impl FakeSqsBuilder {
             seed: self.seed,
         };
         let mut initial = Initial::default();
-        if dialect == Dialect::Scaleway {
+        if rules.credentials == CredentialModel::Issued {
             let mut credentials = vec![(
                 TEST_ACCESS_KEY.to_owned(),
                 TEST_SECRET_KEY.to_owned(),

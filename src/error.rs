@@ -67,7 +67,7 @@ pub(crate) struct Wire {
 }
 
 impl ErrorCode {
-    /// The single table from error codes to their wire form (PROTOCOL.md §1.4).
+    /// The single table from error codes to their wire form (fixtures/aws/protocol.md §1.4).
     pub(crate) fn wire(self) -> Wire {
         use ErrorCode::*;
         let (shape, query_code, status, header): (&str, &str, u16, bool) = match self {
@@ -294,6 +294,15 @@ impl SqsError {
         SqsError::new(ErrorCode::InvalidParameterValue, message)
     }
 
+    /// `The action {action} is not valid for this endpoint.`: an action SQS does not have
+    /// (or the provider does not serve, or not at this URL).
+    pub(crate) fn invalid_action(action: &str) -> Self {
+        SqsError::new(
+            ErrorCode::InvalidAction,
+            format!("The action {action} is not valid for this endpoint."),
+        )
+    }
+
     /// `Unknown Attribute {name}.`
     pub(crate) fn unknown_attribute(name: &str) -> Self {
         SqsError::new(
@@ -311,7 +320,7 @@ impl SqsError {
     }
 
     /// The text of this error in a Query (XML) answer. Real AWS still uses the old
-    /// wording for a missing queue there (AWS-RECORDED.md rows 34 and 172).
+    /// wording for a missing queue there (fixtures/aws/recorded.md rows 34 and 172).
     pub(crate) fn message_for_query(&self) -> &str {
         match self.code {
             ErrorCode::QueueDoesNotExist => {
@@ -329,3 +338,61 @@ impl std::fmt::Display for SqsError {
 }
 
 impl std::error::Error for SqsError {}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode::{self, *};
+
+    const ALL: [ErrorCode; 29] = [
+        QueueDoesNotExist,
+        QueueNameExists,
+        QueueDeletedRecently,
+        PurgeQueueInProgress,
+        OverLimit,
+        ReceiptHandleIsInvalid,
+        ResourceNotFound,
+        MessageNotInflight,
+        TooManyEntriesInBatchRequest,
+        EmptyBatchRequest,
+        BatchEntryIdsNotDistinct,
+        BatchRequestTooLong,
+        InvalidBatchEntryId,
+        UnsupportedOperation,
+        InvalidAttributeName,
+        InvalidAttributeValue,
+        InvalidMessageContents,
+        InvalidParameterValue,
+        MissingParameter,
+        AccessDenied,
+        InvalidClientTokenId,
+        MissingAuthenticationToken,
+        SignatureDoesNotMatch,
+        IncompleteSignature,
+        MissingAction,
+        InvalidAction,
+        UnknownOperation,
+        Serialization,
+        RequestEntityTooLarge,
+    ];
+
+    /// The wire table is the one in `fixtures/aws/errors.json`, code for code.
+    #[test]
+    fn every_code_is_on_the_wire_as_recorded() {
+        let facts: serde_json::Value =
+            serde_json::from_str(include_str!("../fixtures/aws/errors.json")).unwrap();
+        let rows = facts["errors"].as_array().unwrap();
+        assert_eq!(rows.len(), ALL.len());
+        for code in ALL {
+            let name = format!("{code:?}");
+            let row = rows
+                .iter()
+                .find(|r| r["code"] == name.as_str())
+                .unwrap_or_else(|| panic!("{name} is not in fixtures/aws/errors.json"));
+            let wire = code.wire();
+            assert_eq!(row["json_type"], wire.json_type, "{name}");
+            assert_eq!(row["query_code"], wire.query_code, "{name}");
+            assert_eq!(row["status"], wire.status, "{name}");
+            assert_eq!(row["query_error_header"], wire.query_error_header, "{name}");
+        }
+    }
+}

@@ -12,6 +12,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 
 use crate::actions::Action;
+use crate::api::ActionName;
 use crate::clock::{Clock, ClockMode};
 use crate::dialect::Dialect;
 use crate::engine::move_tasks;
@@ -51,7 +52,8 @@ impl Answer {
 }
 
 fn error_answer(protocol: Protocol, action: &str, err: SqsError) -> Answer {
-    let encoded = protocol::encode(protocol, Dialect::Aws, action, &Err(err), REQUEST_ID);
+    let codec = &Dialect::Aws.rules().codec;
+    let encoded = protocol::encode(protocol, codec, false, action, &Err(err), REQUEST_ID);
     let mut headers = vec![("content-type".to_owned(), encoded.content_type.to_owned())];
     if let Some(q) = encoded.query_error {
         headers.push(("x-amzn-query-error".to_owned(), q));
@@ -63,11 +65,10 @@ fn error_answer(protocol: Protocol, action: &str, err: SqsError) -> Answer {
     }
 }
 
-fn invalid_action(action: &str) -> SqsError {
-    SqsError::new(
-        ErrorCode::InvalidAction,
-        format!("The action {action} is not valid for this endpoint."),
-    )
+/// Parses `params` as the input of the action named `action`, as the service does.
+fn parse(action: &str, params: &Params) -> Result<Action, SqsError> {
+    let name = ActionName::parse(action).ok_or_else(|| SqsError::invalid_action(action))?;
+    Action::parse(name, params)
 }
 
 /// Decodes an AWS JSON 1.0 body for `action` and parses it into the action's typed
@@ -75,10 +76,9 @@ fn invalid_action(action: &str) -> SqsError {
 pub fn decode_json(action: &str, body: &[u8]) -> Result<(), Answer> {
     let members = json::decode(body).map_err(|e| error_answer(Protocol::Json, action, e))?;
     let params = Params::new(members, false);
-    match Action::parse(action, &params) {
-        None => Err(error_answer(Protocol::Json, action, invalid_action(action))),
-        Some(Err(err)) => Err(error_answer(Protocol::Json, action, err)),
-        Some(Ok(_)) => Ok(()),
+    match parse(action, &params) {
+        Err(err) => Err(error_answer(Protocol::Json, action, err)),
+        Ok(_) => Ok(()),
     }
 }
 
@@ -100,14 +100,9 @@ pub fn decode_query(form: &[u8]) -> Result<(), Answer> {
         query::decode::members(&action, pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| error_answer(Protocol::Query, &action, e))?;
     let params = Params::new(members, true);
-    match Action::parse(&action, &params) {
-        None => Err(error_answer(
-            Protocol::Query,
-            &action,
-            invalid_action(&action),
-        )),
-        Some(Err(err)) => Err(error_answer(Protocol::Query, &action, err)),
-        Some(Ok(_)) => Ok(()),
+    match parse(&action, &params) {
+        Err(err) => Err(error_answer(Protocol::Query, &action, err)),
+        Ok(_) => Ok(()),
     }
 }
 

@@ -367,10 +367,7 @@ pub(crate) fn find<'s>(
         .filter(|(owner, q)| {
             owner.account == wanted.owner.account
                 && q.name == wanted.name
-                && wanted
-                    .queue_id
-                    .as_ref()
-                    .is_none_or(|id| *id == crate::dialect::yandex::queue_id(q.id))
+                && wanted.incarnation.is_none_or(|id| id == q.id)
         })
         .min_by_key(|(owner, _)| owner.region != default.region)
         .ok_or_else(|| UnknownQueue {

@@ -245,7 +245,32 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+// A tour of the house, for contributors (users read the guide above). One request takes
+// one road, each layer importing only those below it:
+//
+//   server      HTTP only: reads the body, has the codec decode it, hands it to the
+//   │           service, writes the codec's answer (`server/route.rs`); the Scaleway
+//   │           management API (`server/scaleway_api.rs`) calls engine operations.
+//   protocol    the codecs: a request becomes an action name and a member tree
+//   │           (`protocol/request.rs`, `params.rs`), an outcome becomes JSON or XML.
+//   service     the one place every request passes: who is calling (`caller.rs`:
+//   │           scope, account, signature, issued credential), admission under the
+//   │           provider's rules (`admission.rs`), then dispatch. Faults, the journal
+//   │           and access control hook in here.
+//   actions     one file per action: parse the members, call one engine operation,
+//   │           shape the answer; never each other.
+//   engine      the state and every SQS rule: operations per area (`queues.rs`,
+//               `sending.rs`, `receiving.rs` with long polling, `handles.rs`,
+//               `move_tasks.rs`, `dead_letter.rs`, `credentials.rs`), one queue
+//               preamble (`Engine::on_queue`) that also wakes long polls.
+//
+// Beside the road: `api.rs` declares each action once (one table row); `rules.rs` is a
+// provider as data, which `dialect/` fills for AWS, Scaleway and Yandex and the engine
+// holds in its config; `limits.rs` names AWS's limits once; `error.rs` is the one table
+// of SQS errors; `clock.rs` is the only source of time.
+
 mod actions;
+mod api;
 mod builder;
 mod clock;
 mod dialect;
@@ -257,16 +282,21 @@ mod fake;
 pub mod fuzzing;
 mod ids;
 mod inspect;
+mod limits;
 mod protocol;
+mod rules;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
 mod server;
+mod service;
+#[cfg(test)]
+mod testing;
 mod wait;
 
 pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
 pub use clock::{Clock, ClockMode};
-pub use dialect::credentials::Permissions;
 pub use dialect::Dialect;
+pub use engine::credentials::Permissions;
 pub use fake::FakeSqs;
 pub use ids::sender_id;
 pub use inspect::{MessageAttribute, MessageInfo, MessageState, QueueInfo, UnknownQueue};

@@ -1,8 +1,7 @@
 //! AddPermission: grants actions on a queue to accounts, as a statement of the queue's
-//! `Policy` (see [`crate::engine::permissions`]).
+//! `Policy` (see [`crate::engine::policy`]).
 
 use super::Ctx;
-use crate::engine::permissions;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -25,20 +24,9 @@ impl AddPermission {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let mut state = engine.lock();
-        let queue = state.queue_mut(&target, now)?;
-        let policy = permissions::add(
-            queue.attributes.policy.as_deref(),
-            &queue.arn,
-            &self.label,
-            &self.accounts,
-            &self.actions,
-        )?;
-        queue.attributes.policy = Some(policy);
-        queue.modified_at = now;
+        engine.add_permission(&target, &self.label, &self.accounts, &self.actions)?;
         Ok(Outcome::Empty)
     }
 }

@@ -1,20 +1,21 @@
 //! Rules every batch action shares: 1 to 10 entries, ids of `[A-Za-z0-9_-]{1,80}`, each
-//! distinct; and the shape of a batch answer.
+//! distinct; the entries' VisibilityTimeout; and the shape of a batch answer.
 
 use serde_json::{json, Map, Value};
 
+use crate::api::ActionName;
+use crate::engine::Entries;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
-/// The most entries a batch may have.
-pub(crate) const MAX_ENTRIES: usize = 10;
+use crate::limits::{MAX_BATCH_ENTRIES as MAX_ENTRIES, MAX_BATCH_ENTRY_ID, VISIBILITY_TIMEOUT};
 
-/// Checks the entries of a batch and returns them with their ids. `entry_name` is the
-/// Query name of one entry, e.g. `SendMessageBatchRequestEntry`.
-pub(crate) fn entries(p: &Params, entry_name: &str) -> Result<Vec<(String, Params)>, SqsError> {
+/// Checks the entries of a batch of `action` and returns them with their ids.
+pub(crate) fn entries(p: &Params, action: ActionName) -> Result<Vec<(String, Params)>, SqsError> {
     let entries = p.entries("Entries")?.unwrap_or_default();
     if entries.is_empty() {
+        let entry_name = action.request_entry().unwrap_or("Entry");
         return Err(SqsError::new(
             ErrorCode::EmptyBatchRequest,
             format!("There should be at least one {entry_name} in the request."),
@@ -33,7 +34,7 @@ pub(crate) fn entries(p: &Params, entry_name: &str) -> Result<Vec<(String, Param
     for entry in entries {
         let id = entry.opt_str("Id")?.unwrap_or_default();
         let valid = !id.is_empty()
-            && id.len() <= 80
+            && id.len() <= MAX_BATCH_ENTRY_ID
             && id
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
@@ -52,6 +53,17 @@ pub(crate) fn entries(p: &Params, entry_name: &str) -> Result<Vec<(String, Param
         out.push((id, entry));
     }
     Ok(out)
+}
+
+/// A VisibilityTimeout parameter, required, of ChangeMessageVisibility or one of its
+/// batch entries.
+pub(crate) fn visibility_timeout(p: &Params) -> Result<i64, SqsError> {
+    p.opt_int_in(
+        "VisibilityTimeout",
+        VISIBILITY_TIMEOUT,
+        "Must be >= 0 and <= 43200, if provided.",
+    )?
+    .ok_or_else(|| SqsError::missing("VisibilityTimeout"))
 }
 
 /// A batch answer: `Successful` always, `Failed` only when something failed.
@@ -84,6 +96,18 @@ impl BatchResult {
             "Code": wire.query_code,
             "Message": err.message,
         }));
+    }
+
+    /// The answer of a batch whose entries answer nothing but success or failure.
+    pub(crate) fn of_entries(results: Entries<()>) -> Self {
+        let mut out = BatchResult::new();
+        for (id, result) in results {
+            match result {
+                Ok(()) => out.ok(&id, Map::new()),
+                Err(err) => out.failed(&id, &err),
+            }
+        }
+        out
     }
 
     pub(crate) fn into_outcome(self) -> Outcome {

@@ -1,13 +1,12 @@
-//! CancelMessageMoveTask: stops a running task at its next step; what it moved stays
-//! moved, the rest stays in the dead-letter queue.
+//! CancelMessageMoveTask: stops a running task; what it moved stays moved, the rest
+//! stays in the dead-letter queue.
 
 use serde_json::json;
 
-use super::start_message_move_task::no_such_resource;
 use super::Ctx;
 use crate::engine::move_tasks::decode_handle;
 use crate::engine::Engine;
-use crate::error::{ErrorCode, SqsError};
+use crate::error::SqsError;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -19,7 +18,7 @@ pub(crate) struct CancelMessageMoveTask {
 impl CancelMessageMoveTask {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let handle = p.str("TaskHandle")?;
-        // AWS does not echo the handle in this message (AWS-RECORDED.md row 159).
+        // AWS does not echo the handle in this message (fixtures/aws/recorded.md row 159).
         let (task_id, source_arn) = decode_handle(&handle).ok_or_else(|| {
             SqsError::invalid_parameter("Value for parameter TaskHandle is invalid.")
         })?;
@@ -29,24 +28,8 @@ impl CancelMessageMoveTask {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
-        let now = engine.now();
-        let mut state = engine.lock();
-        state.settle_move_tasks(now);
-        if state.queue_by_arn(&self.source_arn).is_none() {
-            return Err(no_such_resource("SourceArn"));
-        }
-        let task = state
-            .move_tasks
-            .get_mut(&self.source_arn, &self.task_id)
-            .ok_or_else(|| SqsError::new(ErrorCode::ResourceNotFound, "Task does not exist."))?;
-        // It stops at its next step, as on AWS (see `engine::move_tasks`).
-        if !task.cancel() {
-            return Err(SqsError::invalid_parameter(
-                "Only active tasks can be cancelled.",
-            ));
-        }
-        let moved = task.moved;
+    pub(crate) async fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
+        let moved = engine.cancel_move_task(&self.task_id, &self.source_arn)?;
         Ok(Outcome::from_json(
             json!({ "ApproximateNumberOfMessagesMoved": moved }),
         ))

@@ -1,17 +1,10 @@
 //! CreateQueue: a new queue, or the existing one when the attributes asked for match.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use serde_json::json;
 
 use super::Ctx;
-use crate::dialect::{scaleway, Dialect};
-use crate::engine::attributes::QueueAttributes;
-use crate::engine::queue::{self, Queue};
-use crate::engine::redrive::check_target;
-use crate::engine::Engine;
-use crate::error::{ErrorCode, SqsError};
+use crate::engine::{queue, Engine};
+use crate::error::SqsError;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -20,9 +13,6 @@ pub(crate) struct CreateQueue {
     attributes: Vec<(String, String)>,
     tags: Vec<(String, String)>,
 }
-
-/// How long a deleted queue's name stays taken (AWS: 60 s).
-const DELETED_NAME_COOLDOWN_MS: u64 = 60_000;
 
 impl CreateQueue {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
@@ -33,78 +23,8 @@ impl CreateQueue {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
-        let fifo = self
-            .attributes
-            .iter()
-            .any(|(k, v)| k == "FifoQueue" && v.eq_ignore_ascii_case("true"));
-        queue::check_name(&self.name, fifo)?;
-        super::tag_queue::validate_tags(&self.tags)?;
-        let limits = engine.config().limits;
-        let now = engine.now();
-        let dialect = engine.config().dialect;
-        let mut state = engine.lock();
-        let id = state.next_queue_id();
-        let url = engine.queue_url(&ctx.caller.account, id, &self.name);
-        let region = state.region_mut(&ctx.caller);
-        if let Some(existing) = region.queues.get(&self.name) {
-            return match existing.attributes.first_difference(&self.attributes, limits)? {
-                None => Ok(Outcome::from_json(json!({ "QueueUrl": existing.url }))),
-                Some(attribute) => Err(SqsError::new(
-                    ErrorCode::QueueNameExists,
-                    format!("A queue already exists with the same name and a different value for attribute {attribute}"),
-                )),
-            };
-        }
-        if engine.config().deleted_queue_cooldown {
-            if let Some(deleted) = region.deleted_at.get(&self.name) {
-                if now < deleted + DELETED_NAME_COOLDOWN_MS {
-                    return Err(SqsError::new(
-                        ErrorCode::QueueDeletedRecently,
-                        "You must wait 60 seconds after deleting a queue before you can create another with the same name.",
-                    ));
-                }
-            }
-        }
-        if dialect == Dialect::Scaleway && region.queues.len() >= scaleway::MAX_QUEUES {
-            return Err(SqsError::new(
-                ErrorCode::OverLimit,
-                format!(
-                    "The project has reached its quota of {} queues.",
-                    scaleway::MAX_QUEUES
-                ),
-            ));
-        }
-        let mut attributes = QueueAttributes::defaults(fifo, limits);
-        attributes.apply(&self.attributes, limits)?;
-        let (mut store, fifo_state) = Queue::new_store(
-            fifo,
-            attributes.deduplication_scope == "messageGroup",
-            dialect.in_flight_limit(fifo, engine.config().in_flight_limit),
-        );
-        store.set_one_per_group(dialect.one_message_per_group());
-        let arn = dialect.queue_arn(&ctx.caller.region, &ctx.caller.account, &self.name);
-        if let Some(policy) = &attributes.redrive_policy {
-            check_target(policy, &arn, fifo, &ctx.caller, Some(region))?;
-        }
-        region.deleted_at.remove(&self.name);
-        region.queues.insert(
-            self.name.clone(),
-            Queue {
-                id,
-                name: self.name,
-                url: url.clone(),
-                arn,
-                attributes,
-                created_at: now,
-                modified_at: now,
-                tags: self.tags.into_iter().collect::<BTreeMap<_, _>>(),
-                last_purge_at: None,
-                store,
-                fifo: fifo_state,
-                waiters: Arc::default(),
-            },
-        );
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+        let url = engine.create_queue(&ctx.caller, &self.name, &self.attributes, self.tags)?;
         Ok(Outcome::from_json(json!({ "QueueUrl": url })))
     }
 }

@@ -17,21 +17,9 @@ impl DeleteQueue {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let mut state = engine.lock();
-        let region = state.region_mut(&target.owner);
-        let queue = region
-            .queues
-            .remove(&target.name)
-            .ok_or_else(SqsError::queue_does_not_exist)?;
-        region.deleted_at.insert(target.name, now);
-        // Its tasks go with it; tasks moving messages into it fail at their next step.
-        state.move_tasks.forget_source(&queue.arn);
-        drop(state);
-        // Long polls on the queue find it gone and answer at once instead of waiting.
-        queue.waiters.notify_waiters();
+        engine.delete_queue(&target)?;
         Ok(Outcome::Empty)
     }
 }

@@ -28,40 +28,13 @@ impl GetQueueAttributes {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let mut state = engine.lock();
-        let queue = state.queue_mut(&target, now)?;
-        let shown = engine.config().dialect.shown_attributes();
-        if let Some(shown) = shown {
-            if let Some(hidden) = self
-                .names
-                .iter()
-                .find(|n| *n != "All" && !shown.contains(&n.as_str()))
-            {
-                return Err(SqsError::unknown_attribute(hidden));
-            }
-        }
-        let wanted: Vec<&str> = if self.names.iter().any(|n| n == "All") {
-            ALL_NAMES
-                .iter()
-                .copied()
-                .filter(|n| shown.is_none_or(|s| s.contains(n)))
-                .collect()
-        } else {
-            ALL_NAMES
-                .iter()
-                .copied()
-                .filter(|n| self.names.iter().any(|w| w == n))
-                .collect()
-        };
-        let mut attributes = Map::new();
-        for name in wanted {
-            if let Some(value) = queue.attribute(name) {
-                attributes.insert(name.to_owned(), Value::String(value));
-            }
-        }
+        let attributes: Map<String, Value> = engine
+            .queue_attributes(&target, &self.names)?
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), Value::String(value)))
+            .collect();
         let mut out = Map::new();
         if !attributes.is_empty() {
             out.insert("Attributes".into(), Value::Object(attributes));

@@ -23,16 +23,12 @@ impl GetQueueUrl {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let owner = Caller {
             account: self.owner.unwrap_or_else(|| ctx.caller.account.clone()),
             region: ctx.caller.region.clone(),
         };
-        let state = engine.lock();
-        let queue = state
-            .region(&owner)
-            .and_then(|r| r.queues.get(&self.name))
-            .ok_or_else(SqsError::queue_does_not_exist)?;
-        Ok(Outcome::from_json(json!({ "QueueUrl": queue.url })))
+        let url = engine.queue_url_of(&owner, &self.name)?;
+        Ok(Outcome::from_json(json!({ "QueueUrl": url })))
     }
 }

@@ -25,23 +25,18 @@ impl ListDeadLetterSourceQueues {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let mut state = engine.lock();
-        state.queue_mut(&target, now)?;
-        let limit = self.paging.limit();
-        let sources = state.dead_letter_sources(&target);
-        let mut matching = sources
-            .iter()
-            .filter(|(name, _)| self.paging.after.as_deref().is_none_or(|a| *name > a));
-        let page: Vec<_> = matching.by_ref().take(limit).collect();
-        let more = matching.next().is_some();
+        let page = engine.dead_letter_source_queues(
+            &target,
+            self.paging.after.as_deref(),
+            self.paging.limit(),
+        )?;
         let mut out = Map::new();
-        let urls: Vec<Value> = page.iter().map(|(_, q)| json!(q.url)).collect();
+        let urls: Vec<Value> = page.queues.iter().map(|(_, url)| json!(url)).collect();
         out.insert("queueUrls".into(), Value::Array(urls));
-        let last = page.last().map(|(name, _)| *name);
-        self.paging.add_next_token(more, last, &mut out);
+        let last = page.queues.last().map(|(name, _)| name.as_str());
+        self.paging.add_next_token(page.more, last, &mut out);
         Ok(Outcome::Result(out))
     }
 }

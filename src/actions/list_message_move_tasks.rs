@@ -2,10 +2,10 @@
 
 use serde_json::{Map, Value};
 
-use super::start_message_move_task::no_such_resource;
 use super::Ctx;
 use crate::engine::Engine;
 use crate::error::SqsError;
+use crate::limits::MOVE_TASKS_MAX_RESULTS;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -18,7 +18,7 @@ impl ListMessageMoveTasks {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let max_results = match p.opt_int("MaxResults")? {
             None => 1,
-            Some(n @ 1..=10) => n as usize,
+            Some(n) if MOVE_TASKS_MAX_RESULTS.contains(&n) => n as usize,
             Some(n) => {
                 return Err(SqsError::invalid_value(
                     "MaxResults",
@@ -33,19 +33,8 @@ impl ListMessageMoveTasks {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
-        let now = engine.now();
-        let mut state = engine.lock();
-        state.settle_move_tasks(now);
-        if state.queue_by_arn(&self.source_arn).is_none() {
-            return Err(no_such_resource("SourceArn"));
-        }
-        let results: Vec<Value> = state
-            .move_tasks
-            .newest_first(&self.source_arn, self.max_results)
-            .into_iter()
-            .map(|t| t.to_json())
-            .collect();
+    pub(crate) async fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
+        let results = engine.list_move_tasks(&self.source_arn, self.max_results)?;
         let mut out = Map::new();
         out.insert("Results".into(), Value::Array(results));
         Ok(Outcome::Result(out))

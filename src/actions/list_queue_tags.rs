@@ -19,18 +19,12 @@ impl ListQueueTags {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let mut state = engine.lock();
-        let queue = state.queue_mut(&target, now)?;
+        let tags = engine.queue_tags(&target)?;
         let mut out = Map::new();
-        if !queue.tags.is_empty() {
-            let tags = queue
-                .tags
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect();
+        if !tags.is_empty() {
+            let tags = tags.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
             out.insert("Tags".into(), Value::Object(tags));
         }
         Ok(Outcome::Result(out))

@@ -8,8 +8,10 @@ use serde_json::{json, Map, Value};
 use crate::error::SqsError;
 use crate::protocol::params::Params;
 
+use crate::limits::LIST_MAX_RESULTS;
+
 /// Without MaxResults, AWS answers at most this many URLs.
-const UNPAGED_LIMIT: usize = 1000;
+const UNPAGED_LIMIT: usize = *LIST_MAX_RESULTS.end() as usize;
 
 /// Where a page starts and how long it may be.
 pub(crate) struct Paging {
@@ -23,7 +25,7 @@ impl Paging {
         let max_results = p
             .opt_int_in(
                 "MaxResults",
-                1..=1000,
+                LIST_MAX_RESULTS,
                 "MaxResults must be an integer between 1 and 1000.",
             )?
             .map(|n| n as usize);

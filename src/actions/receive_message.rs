@@ -1,38 +1,27 @@
-//! ReceiveMessage, with long polling.
-//!
-//! A long poll is the one request that waits. It waits on three things at once, and
-//! re-tries the receive whenever one fires: a send to (or deletion of) its queue, a move
-//! of the fake's clock, and a real timer for the earliest moment something could change
-//! by itself (the deadline, or a delayed or in-flight message falling due). With a
-//! paused clock the real timer is off: only sends and `advance` move anything (or, with
-//! an auto-advancing clock, the clock itself once every request is such a sleeper).
-//! When the server shuts down, a waiting poll answers with what it has.
+//! ReceiveMessage: the messages, with the system and message attributes asked for. The
+//! receive itself, long polling included, is the engine's.
 
-use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
-use super::outgoing::{invalid_fifo_id, valid_fifo_id};
+use serde_json::{json, Map, Value};
+
 use super::Ctx;
-use crate::dialect::Dialect;
-use crate::engine::attempts::Handed;
 use crate::engine::digest::md5_of_attributes;
 use crate::engine::message::Message;
-use crate::engine::queue::Queue;
-use crate::engine::receipt::Receipt;
-use crate::engine::store::Received;
+use crate::engine::receiving::ReceiveRequest;
+use crate::engine::sending::{invalid_fifo_id, valid_fifo_id};
 use crate::engine::Engine;
-use crate::error::{ErrorCode, SqsError};
+use crate::error::SqsError;
+use crate::limits;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
+use crate::rules::Rules;
 
 pub(crate) struct ReceiveMessage {
     url: String,
-    max: usize,
-    visibility_timeout: Option<u64>,
-    wait_seconds: Option<u64>,
+    request: ReceiveRequest,
     system_names: BTreeSet<String>,
     attribute_names: Vec<String>,
-    attempt_id: Option<String>,
 }
 
 impl ReceiveMessage {
@@ -41,21 +30,21 @@ impl ReceiveMessage {
         let max = p
             .opt_int_in(
                 "MaxNumberOfMessages",
-                1..=10,
+                limits::MAX_NUMBER_OF_MESSAGES,
                 "Must be between 1 and 10, if provided.",
             )?
             .map_or(1, |n| n as usize);
         let visibility_timeout = p
             .opt_int_in(
                 "VisibilityTimeout",
-                0..=43_200,
+                limits::VISIBILITY_TIMEOUT,
                 "Must be >= 0 and <= 43200, if provided.",
             )?
             .map(|n| n as u64);
         let wait_seconds = p
             .opt_int_in(
                 "WaitTimeSeconds",
-                0..=20,
+                limits::WAIT_TIME_SECONDS,
                 "Must be >= 0 and <= 20, if provided.",
             )?
             .map(|n| n as u64);
@@ -69,11 +58,13 @@ impl ReceiveMessage {
             }
         }
         Ok(ReceiveMessage {
-            attempt_id,
             url,
-            max,
-            visibility_timeout,
-            wait_seconds,
+            request: ReceiveRequest {
+                max,
+                visibility_timeout,
+                wait_seconds,
+                attempt_id,
+            },
             system_names,
             attribute_names: p.str_list("MessageAttributeNames")?,
         })
@@ -81,158 +72,17 @@ impl ReceiveMessage {
 
     pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let clock = engine.clock().clone();
-        let mut clock_changes = clock.subscribe();
-        let mut closing = engine.closing();
-        let (queue_id, queue_url, waiters, deadline) = {
-            let now = engine.now();
-            let mut state = engine.lock();
-            let queue = state.queue_mut(&target, now)?;
-            let wait = self.wait_seconds.unwrap_or(u64::from(
-                queue.attributes.receive_message_wait_time_seconds,
-            ));
-            let url = queue.url.clone();
-            (queue.id, url, queue.waiters.clone(), now + wait * 1000)
-        };
-        loop {
-            // Register for wake-ups before looking, so that nothing that happens between
-            // the look and the wait is missed.
-            let woken = waiters.notified();
-            tokio::pin!(woken);
-            woken.as_mut().enable();
-            clock_changes.borrow_and_update();
-
-            let now = engine.now();
-            let next_due = {
-                let mut state = engine.lock();
-                let dead_letter_target = state.dead_letter_target(&target);
-                let queue = state.queue_mut(&target, now)?;
-                if queue.id != queue_id {
-                    return Err(SqsError::queue_does_not_exist());
-                }
-                let visibility = self
-                    .visibility_timeout
-                    .unwrap_or(u64::from(queue.attributes.visibility_timeout));
-                let visibility_ms = visibility * 1000;
-                if !queue.is_fifo() && queue.store.at_in_flight_limit() {
-                    return Err(SqsError::new(
-                        ErrorCode::OverLimit,
-                        "The maximum number of in flight messages is reached.",
-                    ));
-                }
-                let (received, dead) = match self.retry(queue, now, visibility_ms) {
-                    Some(again) => (again, Vec::new()),
-                    None => {
-                        let mut ids = engine.ids();
-                        let (received, dead) = queue.receive_or_dead_letter(
-                            now,
-                            self.max,
-                            visibility_ms,
-                            dead_letter_target.as_ref().map(|(_, max)| *max),
-                            || {
-                                // 0 marks "never received"; skip it.
-                                loop {
-                                    let n = ids.next_u64();
-                                    if n != 0 {
-                                        break n;
-                                    }
-                                }
-                            },
-                        );
-                        drop(ids);
-                        self.remember(queue, now, visibility_ms, &received);
-                        (received, dead)
-                    }
-                };
-                if let Some((dlq, _)) = dead_letter_target.filter(|_| !dead.is_empty()) {
-                    let source_arn = queue.arn.clone();
-                    state.dead_letter(&dlq, &source_arn, dead);
-                }
-                let queue = state.queue_mut(&target, now)?;
-                // A server shutting down answers now rather than cutting the poll off.
-                if !received.is_empty() || now >= deadline || *closing.borrow() {
-                    let messages: Vec<Value> = received
-                        .into_iter()
-                        .map(|r| {
-                            let handle = Receipt {
-                                queue_id,
-                                key: r.key,
-                                nonce: r.nonce,
-                            }
-                            .encode();
-                            self.render(&r.message, &handle, engine.config().dialect)
-                        })
-                        .collect();
-                    let mut out = Map::new();
-                    if !messages.is_empty() {
-                        out.insert("Messages".into(), Value::Array(messages));
-                    }
-                    return Ok(Outcome::Result(out));
-                }
-                let due = queue.store.next_due();
-                // A move task may bring messages here before anything in this queue falls due.
-                due.into_iter().chain(state.move_tasks.next_step_at()).min()
-            };
-            let wake_at = next_due.map_or(deadline, |due| due.min(deadline));
-            tokio::select! {
-                _ = &mut woken => {}
-                _ = clock_changes.changed() => {}
-                _ = closing.changed() => {}
-                _ = clock.sleep_until(wake_at, &queue_url) => {}
-            }
-        }
-    }
-
-    /// A retry of a remembered FIFO receive attempt: the same messages with the same
-    /// handles, their visibility timeout started again (as AWS documents), if none of
-    /// them changed since. An attempt whose messages changed is forgotten, and this
-    /// receive is a new one.
-    fn retry(&self, queue: &mut Queue, now: u64, visibility_ms: u64) -> Option<Vec<Received>> {
-        let id = self.attempt_id.as_deref()?;
-        let fifo = queue.fifo.as_mut()?;
-        let handed = fifo.attempts.find(now, id)?.to_vec();
-        let unchanged = handed
+        let delivered = engine.receive(&target, &self.request).await?;
+        let rules = engine.rules();
+        let messages: Vec<Value> = delivered
             .iter()
-            .all(|h| queue.store.in_flight_as(h.key, h.nonce, h.until).is_some());
-        if !unchanged {
-            fifo.attempts.forget(id);
-            return None;
-        }
-        let until = now + visibility_ms;
-        let mut again = Vec::with_capacity(handed.len());
-        for h in &handed {
-            let received_at = queue.store.received_at(h.key).unwrap_or(now);
-            queue.store.set_in_flight(h.key, until, received_at);
-            let message = queue.store.in_flight_as(h.key, h.nonce, until)?.clone();
-            again.push(Received {
-                key: h.key,
-                nonce: h.nonce,
-                message,
-            });
-        }
-        let refreshed = handed.iter().map(|h| Handed { until, ..*h }).collect();
-        queue.fifo.as_mut()?.attempts.refresh(id, refreshed);
-        Some(again)
-    }
-
-    /// Remembers a FIFO receive made with an attempt id, so a retry can repeat it.
-    /// An empty receive is not remembered: retrying it is simply receiving again.
-    fn remember(&self, queue: &mut Queue, now: u64, visibility_ms: u64, received: &[Received]) {
-        let (Some(id), Some(fifo)) = (self.attempt_id.as_deref(), queue.fifo.as_mut()) else {
-            return;
-        };
-        if received.is_empty() {
-            return;
-        }
-        let handed = received
-            .iter()
-            .map(|r| Handed {
-                key: r.key,
-                nonce: r.nonce,
-                until: now + visibility_ms,
-            })
+            .map(|d| self.render(&d.message, &d.receipt_handle, rules))
             .collect();
-        fifo.attempts.record(now, id, handed);
+        let mut out = Map::new();
+        if !messages.is_empty() {
+            out.insert("Messages".into(), Value::Array(messages));
+        }
+        Ok(Outcome::Result(out))
     }
 
     fn wants(&self, name: &str) -> bool {
@@ -240,7 +90,7 @@ impl ReceiveMessage {
     }
 
     /// One message as the receiver sees it, with the attributes it asked for.
-    fn render(&self, message: &Message, handle: &str, dialect: Dialect) -> Value {
+    fn render(&self, message: &Message, handle: &str, rules: &Rules) -> Value {
         let c = &message.content;
         let mut out = Map::new();
         out.insert("MessageId".into(), json!(c.message_id));
@@ -251,7 +101,8 @@ impl ReceiveMessage {
         let mut system = Map::new();
         let mut put = |name: &str, value: Option<String>| {
             if let Some(v) = value {
-                if self.wants(name) && dialect.shows_system_attribute(name) {
+                let shown = rules.system_attributes.is_none_or(|s| s.contains(&name));
+                if self.wants(name) && shown {
                     system.insert(name.to_owned(), Value::String(v));
                 }
             }

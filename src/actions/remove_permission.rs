@@ -2,7 +2,6 @@
 //! attribute goes away with its last statement.
 
 use super::Ctx;
-use crate::engine::permissions;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -21,14 +20,9 @@ impl RemovePermission {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let mut state = engine.lock();
-        let queue = state.queue_mut(&target, now)?;
-        queue.attributes.policy =
-            permissions::remove(queue.attributes.policy.as_deref(), &self.label)?;
-        queue.modified_at = now;
+        engine.remove_permission(&target, &self.label)?;
         Ok(Outcome::Empty)
     }
 }

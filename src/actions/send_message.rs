@@ -1,8 +1,8 @@
 //! SendMessage.
 
-use super::outgoing::{sent_fields, Mode, Outgoing};
+use super::outgoing::{self, sent_fields};
 use super::Ctx;
-use crate::dialect::{scaleway, Dialect};
+use crate::engine::sending::NewMessage;
 use crate::engine::Engine;
 use crate::error::SqsError;
 use crate::protocol::params::Params;
@@ -10,42 +10,20 @@ use crate::protocol::Outcome;
 
 pub(crate) struct SendMessage {
     url: String,
-    message: Outgoing,
+    message: NewMessage,
 }
 
 impl SendMessage {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         Ok(SendMessage {
             url: p.str("QueueUrl")?,
-            message: Outgoing::parse(p)?,
+            message: outgoing::parse(p)?,
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let quota = engine.config().dialect == Dialect::Scaleway;
-        let mut state = engine.lock();
-        let used = if quota {
-            state.stored_bytes(&target.owner)
-        } else {
-            0
-        };
-        let queue = state.queue_mut(&target, now)?;
-        self.message
-            .check_fifo_ids(queue, Mode::Single, engine.config().dialect)?;
-        let prepared = self
-            .message
-            .prepare(queue, ctx, now, &mut engine.ids(), Mode::Single)?;
-        if quota {
-            scaleway::check_storage(used, prepared.message.content.size)?;
-        }
-        let sent = queue.send(prepared.message, prepared.ready_at);
-        let waiters = queue.waiters.clone();
-        drop(state);
-        if sent.stored {
-            waiters.notify_waiters();
-        }
+        let sent = engine.send(&target, self.message, &ctx.sender())?;
         Ok(Outcome::Result(sent_fields(&sent)))
     }
 }

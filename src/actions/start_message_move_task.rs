@@ -4,10 +4,9 @@
 use serde_json::json;
 
 use super::Ctx;
-use crate::engine::move_tasks::{MoveTask, TaskStatus};
-use crate::engine::redrive::parse_arn;
 use crate::engine::Engine;
-use crate::error::{ErrorCode, SqsError};
+use crate::error::SqsError;
+use crate::limits::MOVE_TASK_RATE;
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -17,22 +16,11 @@ pub(crate) struct StartMessageMoveTask {
     rate: Option<u32>,
 }
 
-/// The most messages per second a task may move.
-const MAX_RATE: i64 = 500;
-
-/// `ResourceNotFoundException` for a parameter naming a queue that does not exist.
-pub(crate) fn no_such_resource(parameter: &str) -> SqsError {
-    SqsError::new(
-        ErrorCode::ResourceNotFound,
-        format!("The resource that you specified for the {parameter} parameter doesn't exist."),
-    )
-}
-
 impl StartMessageMoveTask {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let rate = match p.opt_int("MaxNumberOfMessagesPerSecond")? {
             None => None,
-            Some(n @ 1..=MAX_RATE) => Some(n as u32),
+            Some(n) if MOVE_TASK_RATE.contains(&n) => Some(n as u32),
             Some(n) => {
                 return Err(SqsError::invalid_value(
                     "MaxNumberOfMessagesPerSecond",
@@ -48,43 +36,8 @@ impl StartMessageMoveTask {
         })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
-        let now = engine.now();
-        let mut state = engine.lock();
-        let source_ref = parse_arn(&self.source_arn)
-            .filter(|_| state.queue_by_arn(&self.source_arn).is_some())
-            .ok_or_else(|| no_such_resource("SourceArn"))?;
-        if state.dead_letter_sources(&source_ref).is_empty() {
-            return Err(SqsError::invalid_parameter(
-                "Source queue must be configured as a Dead Letter Queue.",
-            ));
-        }
-        if let Some(destination) = &self.destination_arn {
-            if state.queue_by_arn(destination).is_none() {
-                return Err(no_such_resource("DestinationArn"));
-            }
-        }
-        let to_move = state.queue_mut(&source_ref, now)?.store.visible() as u64;
-        if state.move_tasks.running(&self.source_arn).is_some() {
-            return Err(SqsError::invalid_parameter(
-                "There is already a task running. Only one active task is allowed for a source queue arn at a given time.",
-            ));
-        }
-        let task = MoveTask {
-            id: engine.ids().uuid(),
-            source_arn: self.source_arn,
-            destination_arn: self.destination_arn,
-            rate: self.rate,
-            started_at: now,
-            to_move,
-            moved: 0,
-            status: TaskStatus::Running,
-            failure_reason: None,
-        };
-        let handle = task.handle();
-        state.move_tasks.start(task);
-        // A task without a rate moves everything now; one with a rate moves nothing yet.
-        state.settle_move_tasks(now);
+    pub(crate) async fn apply(self, engine: &Engine, _ctx: &Ctx) -> Result<Outcome, SqsError> {
+        let handle = engine.start_move_task(self.source_arn, self.destination_arn, self.rate)?;
         Ok(Outcome::from_json(json!({ "TaskHandle": handle })))
     }
 }

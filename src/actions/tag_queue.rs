@@ -11,50 +11,6 @@ pub(crate) struct TagQueue {
     tags: Vec<(String, String)>,
 }
 
-/// AWS allows 50 tags on a queue.
-const MAX_TAGS: usize = 50;
-
-/// What a tag may contain (the SQS Developer Guide, "Quotas related to queues"): Unicode
-/// letters and digits, white space, and `_ . : / = + - @`.
-fn is_tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c)
-}
-
-const TAG_CHARACTERS: &str =
-    "Tag keys and values may only contain Unicode letters, digits, white space, and _ . : / = + - @.";
-
-/// Keys of 1 to 128 characters, values of at most 256, both of [`is_tag_char`].
-pub(crate) fn validate_tags(tags: &[(String, String)]) -> Result<(), SqsError> {
-    for (key, value) in tags {
-        if key.is_empty() || key.chars().count() > 128 {
-            return Err(SqsError::invalid_value(
-                "Tag key",
-                key,
-                "Tag keys must be between 1 and 128 characters in length.",
-            ));
-        }
-        if !key.chars().all(is_tag_char) {
-            return Err(SqsError::invalid_value("Tag key", key, TAG_CHARACTERS));
-        }
-        if value.chars().count() > 256 {
-            return Err(SqsError::invalid_value(
-                "Tag value",
-                value,
-                "Tag values may only be up to 256 characters in length.",
-            ));
-        }
-        if !value.chars().all(is_tag_char) {
-            return Err(SqsError::invalid_value("Tag value", value, TAG_CHARACTERS));
-        }
-    }
-    if tags.len() > MAX_TAGS {
-        return Err(SqsError::invalid_parameter(format!(
-            "Too many tags added for queue. A queue can have at most {MAX_TAGS} tags."
-        )));
-    }
-    Ok(())
-}
-
 impl TagQueue {
     pub(crate) fn parse(p: &Params) -> Result<Self, SqsError> {
         let url = p.str("QueueUrl")?;
@@ -65,21 +21,9 @@ impl TagQueue {
         Ok(TagQueue { url, tags })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
-        validate_tags(&self.tags)?;
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let mut state = engine.lock();
-        let queue = state.queue_mut(&target, now)?;
-        let mut merged = queue.tags.clone();
-        merged.extend(self.tags);
-        if merged.len() > MAX_TAGS {
-            return Err(SqsError::invalid_parameter(format!(
-                "Too many tags added for queue {}. A queue can have at most {MAX_TAGS} tags.",
-                queue.name
-            )));
-        }
-        queue.tags = merged;
+        engine.tag_queue(&target, self.tags)?;
         Ok(Outcome::Empty)
     }
 }

@@ -21,14 +21,9 @@ impl UntagQueue {
         Ok(UntagQueue { url, keys })
     }
 
-    pub(crate) fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
+    pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let now = engine.now();
-        let mut state = engine.lock();
-        let queue = state.queue_mut(&target, now)?;
-        for key in &self.keys {
-            queue.tags.remove(key);
-        }
+        engine.untag_queue(&target, &self.keys)?;
         Ok(Outcome::Empty)
     }
 }

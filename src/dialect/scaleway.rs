@@ -1,13 +1,61 @@
 //! Scaleway Messaging and Queuing: its compatibility matrix, its permissions and its
-//! quotas (PROTOCOL.md §5; Scaleway's "queues-support" and quota pages).
+//! quotas (fixtures/aws/protocol.md §5; Scaleway's "queues-support" and quota pages).
 
-use crate::actions::Ctx;
-use crate::engine::Engine;
-use crate::error::{ErrorCode, SqsError};
-use crate::protocol::params::Params;
+use crate::api::ActionName::{self, *};
+use crate::rules::{
+    Admission, ArnShape, CodecOptions, CredentialModel, FifoInFlight, Need, Quotas, Rules,
+    Unsupported, UnsupportedParameters, UrlShape, VisibilityChange,
+};
+
+/// The actions Scaleway supports, with the permission each needs.
+const ACTIONS: &[(ActionName, Need)] = &[
+    (CreateQueue, Need::Manage),
+    (ListQueues, Need::Manage),
+    (DeleteQueue, Need::Manage),
+    (PurgeQueue, Need::Manage),
+    (SetQueueAttributes, Need::Manage),
+    (GetQueueUrl, Need::Any),
+    (GetQueueAttributes, Need::Any),
+    (SendMessage, Need::Publish),
+    (SendMessageBatch, Need::Publish),
+    (ReceiveMessage, Need::Receive),
+    (DeleteMessage, Need::Receive),
+    (DeleteMessageBatch, Need::Receive),
+    (ChangeMessageVisibility, Need::ReceiveOrManage),
+    (ChangeMessageVisibilityBatch, Need::ReceiveOrManage),
+];
+
+/// Parameters the matrix marks unsupported, per action; for batches, per entry.
+const UNSUPPORTED_PARAMETERS: &[UnsupportedParameters] = &[
+    UnsupportedParameters {
+        action: CreateQueue,
+        request: &["tags"],
+        entry: &[],
+    },
+    UnsupportedParameters {
+        action: ListQueues,
+        request: &["MaxResults", "NextToken"],
+        entry: &[],
+    },
+    UnsupportedParameters {
+        action: SendMessage,
+        request: &["DelaySeconds", "MessageGroupId", "MessageSystemAttributes"],
+        entry: &[],
+    },
+    UnsupportedParameters {
+        action: SendMessageBatch,
+        request: &[],
+        entry: &["DelaySeconds", "MessageGroupId", "MessageSystemAttributes"],
+    },
+    UnsupportedParameters {
+        action: ReceiveMessage,
+        request: &["ReceiveRequestAttemptId", "VisibilityTimeout"],
+        entry: &[],
+    },
+];
 
 /// What CreateQueue and SetQueueAttributes accept.
-pub(crate) const SETTABLE_ATTRIBUTES: &[&str] = &[
+const SETTABLE_ATTRIBUTES: &[&str] = &[
     "ContentBasedDeduplication",
     "FifoQueue",
     "MaximumMessageSize",
@@ -18,7 +66,7 @@ pub(crate) const SETTABLE_ATTRIBUTES: &[&str] = &[
 ];
 
 /// What GetQueueAttributes shows.
-pub(crate) const SHOWN_ATTRIBUTES: &[&str] = &[
+const SHOWN_ATTRIBUTES: &[&str] = &[
     "ApproximateNumberOfMessages",
     "ApproximateNumberOfMessagesNotVisible",
     "ContentBasedDeduplication",
@@ -33,7 +81,7 @@ pub(crate) const SHOWN_ATTRIBUTES: &[&str] = &[
 ];
 
 /// Message system attributes a receive returns.
-pub(crate) const SYSTEM_ATTRIBUTES: &[&str] = &[
+const SYSTEM_ATTRIBUTES: &[&str] = &[
     "ApproximateReceiveCount",
     "MessageDeduplicationId",
     "SequenceNumber",
@@ -41,150 +89,44 @@ pub(crate) const SYSTEM_ATTRIBUTES: &[&str] = &[
     "SentTimestamp",
 ];
 
-/// Queues a project may have.
-pub(crate) const MAX_QUEUES: usize = 50;
-
-/// Bytes all queues of a project may hold (100 MB).
-pub(crate) const MAX_STORAGE_BYTES: usize = 100 * 1000 * 1000;
-
-/// The permission an action needs.
-enum Needs {
-    Manage,
-    Publish,
-    Receive,
-    ReceiveOrManage,
-    Any,
-}
-
-/// The actions Scaleway supports, with the permission each needs.
-fn needs(action: &str) -> Option<Needs> {
-    Some(match action {
-        "CreateQueue" | "ListQueues" | "DeleteQueue" | "PurgeQueue" | "SetQueueAttributes" => {
-            Needs::Manage
-        }
-        "GetQueueUrl" | "GetQueueAttributes" => Needs::Any,
-        "SendMessage" | "SendMessageBatch" => Needs::Publish,
-        "ReceiveMessage" | "DeleteMessage" | "DeleteMessageBatch" => Needs::Receive,
-        "ChangeMessageVisibility" | "ChangeMessageVisibilityBatch" => Needs::ReceiveOrManage,
-        _ => return None,
-    })
-}
-
-/// Parameters the matrix marks unsupported, per action; for batches, per entry.
-fn unsupported_parameters(action: &str) -> (&'static [&'static str], &'static [&'static str]) {
-    match action {
-        "CreateQueue" => (&["tags"], &[]),
-        "ListQueues" => (&["MaxResults", "NextToken"], &[]),
-        "SendMessage" => (
-            &["DelaySeconds", "MessageGroupId", "MessageSystemAttributes"],
-            &[],
-        ),
-        "SendMessageBatch" => (
-            &[],
-            &["DelaySeconds", "MessageGroupId", "MessageSystemAttributes"],
-        ),
-        "ReceiveMessage" => (&["ReceiveRequestAttemptId", "VisibilityTimeout"], &[]),
-        _ => (&[], &[]),
-    }
-}
-
-fn unsupported(what: String) -> SqsError {
-    SqsError::new(
-        ErrorCode::UnsupportedOperation,
-        format!("{what} is not supported by Scaleway Queues."),
-    )
-}
-
-/// Authenticates the caller by access key, binds the request to the credential's
-/// project, and applies the compatibility matrix and the permissions.
-pub(crate) fn admit(
-    engine: &Engine,
-    action: &str,
-    params: &Params,
-    ctx: &mut Ctx,
-) -> Result<(), SqsError> {
-    let Some(key) = ctx.access_key.clone() else {
-        return Err(SqsError::new(
-            ErrorCode::MissingAuthenticationToken,
-            "Request is missing Authentication Token",
-        ));
-    };
-    let state = engine.lock();
-    let credential = state.scaleway.by_access_key(&key).ok_or_else(|| {
-        SqsError::new(
-            ErrorCode::InvalidClientTokenId,
-            "The security token included in the request is invalid.",
-        )
-    })?;
-    ctx.caller.account = credential.project_id.clone();
-    ctx.caller.region = credential.region.clone();
-    if !state
-        .scaleway
-        .is_enabled(&credential.project_id, &credential.region)
-    {
-        return Err(SqsError::new(
-            ErrorCode::AccessDenied,
-            "Queues (SQS) is not activated for this project.",
-        ));
-    }
-    let p = credential.permissions;
-    drop(state);
-    let Some(need) = needs(action) else {
-        return Err(unsupported(format!("The action {action}")));
-    };
-    let allowed = match need {
-        Needs::Manage => p.can_manage,
-        Needs::Publish => p.can_publish,
-        Needs::Receive => p.can_receive,
-        Needs::ReceiveOrManage => p.can_receive || p.can_manage,
-        Needs::Any => p.can_manage || p.can_publish || p.can_receive,
-    };
-    if !allowed {
-        return Err(SqsError::new(
-            ErrorCode::AccessDenied,
-            format!(
-                "Access to the resource {} is denied.",
-                engine.config().base_url
-            ),
-        ));
-    }
-    let (top, per_entry) = unsupported_parameters(action);
-    if let Some(name) = top.iter().find(|n| params.has(n)) {
-        return Err(unsupported(format!("The parameter {name}")));
-    }
-    if !per_entry.is_empty() {
-        for entry in params.entries("Entries")?.unwrap_or_default() {
-            if let Some(name) = per_entry.iter().find(|n| entry.has(n)) {
-                return Err(unsupported(format!("The parameter {name}")));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A project's storage is capped: a message that would take it over is refused.
-pub(crate) fn check_storage(used: usize, adding: usize) -> Result<(), SqsError> {
-    if used + adding <= MAX_STORAGE_BYTES {
-        return Ok(());
-    }
-    Err(SqsError::new(
-        ErrorCode::OverLimit,
-        format!(
-            "The project's queues would exceed their storage quota of {MAX_STORAGE_BYTES} bytes."
-        ),
-    ))
-}
-
-/// ChangeMessageVisibility accepts only 0 or the queue's own timeout.
-pub(crate) fn check_visibility_change(timeout: i64, queue_timeout: u32) -> Result<(), SqsError> {
-    if timeout == 0 || timeout == i64::from(queue_timeout) {
-        return Ok(());
-    }
-    Err(SqsError::invalid_value(
-        "VisibilityTimeout",
-        timeout,
-        &format!(
-            "Scaleway Queues accepts only 0 or the queue's VisibilityTimeout ({queue_timeout})."
-        ),
-    ))
-}
+pub(super) static RULES: Rules = Rules {
+    provider: "Scaleway Queues",
+    admission: Admission {
+        json: true,
+        actions: Some(ACTIONS),
+        unsupported_action: Unsupported::AsUnsupported,
+        unsupported_parameters: UNSUPPORTED_PARAMETERS,
+    },
+    credentials: CredentialModel::Issued,
+    max_message_size: 262_144,
+    settable_attributes: Some(SETTABLE_ATTRIBUTES),
+    shown_attributes: Some(SHOWN_ATTRIBUTES),
+    system_attributes: Some(SYSTEM_ATTRIBUTES),
+    // A FIFO queue delivers one message at a time.
+    fifo_in_flight: FifoInFlight::Exactly(1),
+    one_message_per_group: false,
+    // Scaleway has no message groups: a FIFO queue is one group.
+    requires_message_group: false,
+    visibility_change: VisibilityChange::ZeroOrQueueTimeout,
+    quotas: Some(Quotas {
+        max_queues: 50,
+        // 100 MB.
+        max_stored_bytes: 100 * 1000 * 1000,
+    }),
+    url: UrlShape {
+        account_prefix: "project-",
+        queue_id_prefix: None,
+    },
+    arn: ArnShape {
+        prefix: "arn:scw:sqs",
+        account_prefix: "project-",
+    },
+    codec: CodecOptions {
+        xml_namespace: true,
+        sender_fault_in_batches: true,
+        json_answers: true,
+        json_for_query_accept: false,
+        status_overrides: &[],
+    },
+    management_api: true,
+};

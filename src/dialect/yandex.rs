@@ -1,32 +1,36 @@
-//! Yandex Message Queue: what differs from AWS (PROTOCOL.md §6).
+//! Yandex Message Queue: what differs from AWS (fixtures/aws/protocol.md §6).
 
-use crate::error::{ErrorCode, SqsError};
-use crate::protocol::Protocol;
+use crate::api::ActionName::{self, *};
+use crate::error::ErrorCode;
+use crate::rules::{
+    Admission, ArnShape, CodecOptions, CredentialModel, FifoInFlight, Need, Rules, Unsupported,
+    UrlShape, VisibilityChange,
+};
 
-/// The documented methods of Yandex Message Queue.
-const ACTIONS: &[&str] = &[
-    "CreateQueue",
-    "DeleteQueue",
-    "GetQueueAttributes",
-    "GetQueueUrl",
-    "ListQueues",
-    "PurgeQueue",
-    "SetQueueAttributes",
-    "ChangeMessageVisibility",
-    "ChangeMessageVisibilityBatch",
-    "DeleteMessage",
-    "DeleteMessageBatch",
-    "ReceiveMessage",
-    "SendMessage",
-    "SendMessageBatch",
-    "TagQueue",
-    "UntagQueue",
-    "ListQueueTags",
+/// The documented methods of Yandex Message Queue (no permission model of its own).
+const ACTIONS: &[(ActionName, Need)] = &[
+    (CreateQueue, Need::Any),
+    (DeleteQueue, Need::Any),
+    (GetQueueAttributes, Need::Any),
+    (GetQueueUrl, Need::Any),
+    (ListQueues, Need::Any),
+    (PurgeQueue, Need::Any),
+    (SetQueueAttributes, Need::Any),
+    (ChangeMessageVisibility, Need::Any),
+    (ChangeMessageVisibilityBatch, Need::Any),
+    (DeleteMessage, Need::Any),
+    (DeleteMessageBatch, Need::Any),
+    (ReceiveMessage, Need::Any),
+    (SendMessage, Need::Any),
+    (SendMessageBatch, Need::Any),
+    (TagQueue, Need::Any),
+    (UntagQueue, Need::Any),
+    (ListQueueTags, Need::Any),
 ];
 
 /// What CreateQueue and SetQueueAttributes accept; anything else is
 /// `InvalidAttributeName` (YDB `queue_attributes.cpp`).
-pub(crate) const SETTABLE_ATTRIBUTES: &[&str] = &[
+const SETTABLE_ATTRIBUTES: &[&str] = &[
     "VisibilityTimeout",
     "MessageRetentionPeriod",
     "ReceiveMessageWaitTimeSeconds",
@@ -38,7 +42,7 @@ pub(crate) const SETTABLE_ATTRIBUTES: &[&str] = &[
 ];
 
 /// What GetQueueAttributes returns (YDB `WriteQueueAttributesToXml`).
-pub(crate) const SHOWN_ATTRIBUTES: &[&str] = &[
+const SHOWN_ATTRIBUTES: &[&str] = &[
     "ApproximateNumberOfMessages",
     "ApproximateNumberOfMessagesDelayed",
     "ApproximateNumberOfMessagesNotVisible",
@@ -54,46 +58,43 @@ pub(crate) const SHOWN_ATTRIBUTES: &[&str] = &[
     "QueueArn",
 ];
 
-/// In-flight messages a FIFO queue may have (AWS: 120,000).
-pub(crate) const FIFO_IN_FLIGHT_LIMIT: usize = 20_000;
-
-/// The queue-id segment of a queue URL: a new one each time a name is (re)created,
-/// shaped like Yandex's (`dj6` and 17 base-36 characters).
-pub(crate) fn queue_id(id: u64) -> String {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = [b'0'; 17];
-    let mut n = id;
-    for slot in out.iter_mut().rev() {
-        *slot = DIGITS[(n % 36) as usize];
-        n /= 36;
-    }
-    format!("dj6{}", String::from_utf8_lossy(&out))
-}
-
-/// Yandex speaks the Query protocol only, and only its documented methods.
-pub(crate) fn admit(protocol: Protocol, action: &str) -> Result<(), SqsError> {
-    if protocol == Protocol::Json {
-        return Err(SqsError::new(
-            ErrorCode::MissingAction,
-            "The request must contain the parameter Action.",
-        ));
-    }
-    if !ACTIONS.contains(&action) {
-        return Err(SqsError::new(
-            ErrorCode::InvalidAction,
-            format!("The action {action} is not valid for this endpoint."),
-        ));
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn queue_ids_are_distinct_and_shaped_like_yandexs() {
-        let a = super::queue_id(1);
-        assert_eq!(a.len(), 20);
-        assert!(a.starts_with("dj6"));
-        assert_ne!(a, super::queue_id(2));
-    }
-}
+pub(super) static RULES: Rules = Rules {
+    provider: "Yandex Message Queue",
+    admission: Admission {
+        // The Query protocol only.
+        json: false,
+        actions: Some(ACTIONS),
+        unsupported_action: Unsupported::AsUnknown,
+        unsupported_parameters: &[],
+    },
+    credentials: CredentialModel::Scope,
+    max_message_size: 262_144,
+    settable_attributes: Some(SETTABLE_ATTRIBUTES),
+    shown_attributes: Some(SHOWN_ATTRIBUTES),
+    system_attributes: None,
+    // AWS: 120,000.
+    fifo_in_flight: FifoInFlight::AtMost(20_000),
+    one_message_per_group: true,
+    requires_message_group: true,
+    visibility_change: VisibilityChange::Any,
+    quotas: None,
+    // `/<folder>/dj6<17 base-36 characters>/<name>`: a new id each time a name is
+    // (re)created.
+    url: UrlShape {
+        account_prefix: "",
+        queue_id_prefix: Some("dj6"),
+    },
+    arn: ArnShape {
+        prefix: "yrn:yc:ymq",
+        account_prefix: "",
+    },
+    codec: CodecOptions {
+        xml_namespace: false,
+        sender_fault_in_batches: false,
+        json_answers: false,
+        json_for_query_accept: false,
+        // An invalid receipt handle is 400 where AWS's model says 404.
+        status_overrides: &[(ErrorCode::ReceiptHandleIsInvalid, 400)],
+    },
+    management_api: false,
+};

@@ -5,8 +5,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-/// How long an attempt id is remembered, from the receive that made it.
-pub(crate) const ATTEMPT_INTERVAL_MS: u64 = 5 * 60 * 1000;
+use crate::limits::ATTEMPT_INTERVAL_MS;
 
 /// One message a remembered receive returned: its key, the nonce of that receive's
 /// handle, and when its visibility was due to end.

@@ -1,8 +1,11 @@
 //! Queue attributes: names, defaults, ranges, and how they read back.
 
+use std::ops::RangeInclusive;
+
 use super::message::is_allowed_char;
-use super::redrive::{parse_allow_policy, RedrivePolicy};
+use super::redrive_policy::{parse_allow_policy, RedrivePolicy};
 use crate::error::{ErrorCode, SqsError};
+use crate::limits;
 
 /// Every name `GetQueueAttributes` knows, in the order the fake answers `All`.
 pub(crate) const ALL_NAMES: &[&str] = &[
@@ -69,7 +72,7 @@ pub(crate) struct AttributeLimits {
 impl Default for AttributeLimits {
     fn default() -> Self {
         AttributeLimits {
-            max_message_size: 1_048_576,
+            max_message_size: limits::MAX_MESSAGE_SIZE,
             settable: None,
         }
     }
@@ -121,19 +124,27 @@ impl QueueAttributes {
                 });
             }
             match name {
-                "VisibilityTimeout" => self.visibility_timeout = int(name, value, 0, 43_200)?,
+                "VisibilityTimeout" => {
+                    self.visibility_timeout = int(name, value, limits::VISIBILITY_TIMEOUT)?
+                }
                 "MaximumMessageSize" => {
-                    self.maximum_message_size = int(name, value, 1_024, limits.max_message_size)?
+                    self.maximum_message_size = int(
+                        name,
+                        value,
+                        i64::from(limits::MIN_MESSAGE_SIZE)..=i64::from(limits.max_message_size),
+                    )?
                 }
                 "MessageRetentionPeriod" => {
-                    self.message_retention_period = int(name, value, 60, 1_209_600)?
+                    self.message_retention_period = int(name, value, limits::RETENTION_PERIOD)?
                 }
-                "DelaySeconds" => self.delay_seconds = int(name, value, 0, 900)?,
+                "DelaySeconds" => self.delay_seconds = int(name, value, limits::DELAY_SECONDS)?,
                 "ReceiveMessageWaitTimeSeconds" => {
-                    self.receive_message_wait_time_seconds = int(name, value, 0, 20)?
+                    self.receive_message_wait_time_seconds =
+                        int(name, value, limits::WAIT_TIME_SECONDS)?
                 }
                 "KmsDataKeyReusePeriodSeconds" => {
-                    self.kms_data_key_reuse_period_seconds = int(name, value, 60, 86_400)?
+                    self.kms_data_key_reuse_period_seconds =
+                        int(name, value, limits::KMS_DATA_KEY_REUSE)?
                 }
                 "Policy" => self.policy = json_document(name, stored_text(name, value)?)?,
                 "RedrivePolicy" => {
@@ -252,12 +263,12 @@ impl QueueAttributes {
     }
 }
 
-fn int(name: &str, value: &str, min: u32, max: u32) -> Result<u32, SqsError> {
+fn int(name: &str, value: &str, range: RangeInclusive<i64>) -> Result<u32, SqsError> {
     value
         .trim()
         .parse::<i64>()
         .ok()
-        .filter(|v| (min as i64..=max as i64).contains(v))
+        .filter(|v| range.contains(v))
         .map(|v| v as u32)
         .ok_or_else(|| SqsError::invalid_attribute_value(name))
 }
@@ -310,6 +321,47 @@ mod tests {
         p.iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect()
+    }
+
+    /// A new queue shows exactly the attributes of `fixtures/aws/queue-attributes.json`.
+    #[test]
+    fn new_queues_have_the_recorded_attribute_sets() {
+        let facts: serde_json::Value =
+            serde_json::from_str(include_str!("../../fixtures/aws/queue-attributes.json")).unwrap();
+        let limits = AttributeLimits::default();
+        for fifo in [false, true] {
+            let a = QueueAttributes::defaults(fifo, limits);
+            let mut expected = facts["standard_defaults"].as_object().unwrap().clone();
+            if fifo {
+                expected.extend(facts["fifo_extra_defaults"].as_object().unwrap().clone());
+            }
+            // Counters, timestamps and the ARN belong to the queue, not its settings.
+            let settable: Vec<&str> = ALL_NAMES
+                .iter()
+                .copied()
+                .filter(|n| a.settable(n).is_some())
+                .collect();
+            let recorded: Vec<&str> = ALL_NAMES
+                .iter()
+                .copied()
+                .filter(|n| expected.get(*n).is_some_and(|v| !v.is_null()))
+                .filter(|n| !n.starts_with("Approximate"))
+                .collect();
+            assert_eq!(settable, recorded, "fifo: {fifo}");
+            for name in settable {
+                assert_eq!(a.settable(name).unwrap(), expected[name], "{name}");
+            }
+            for name in expected.keys() {
+                assert!(ALL_NAMES.contains(&name.as_str()), "{name}");
+            }
+        }
+        for name in facts["shown_only_when_set"].as_array().unwrap() {
+            let name = name.as_str().unwrap();
+            assert_eq!(
+                QueueAttributes::defaults(false, limits).settable(name),
+                None
+            );
+        }
     }
 
     #[test]

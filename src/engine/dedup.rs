@@ -7,8 +7,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-/// How long a deduplication id is remembered, from the first send.
-pub(crate) const DEDUPLICATION_INTERVAL_MS: u64 = 5 * 60 * 1000;
+use crate::limits::DEDUPLICATION_INTERVAL_MS;
 
 /// What a duplicate send is told: the first message's identity.
 #[derive(Debug, Clone, PartialEq, Eq)]

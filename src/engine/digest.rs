@@ -18,7 +18,7 @@ fn put(md5: &mut Md5, bytes: &[u8]) {
     md5.update(bytes);
 }
 
-/// `MD5OfMessageAttributes` (PROTOCOL.md §3.2): for each attribute in name order, the
+/// `MD5OfMessageAttributes` (fixtures/aws/protocol.md §3.2): for each attribute in name order, the
 /// length-prefixed name, the length-prefixed data type, a bare transport byte, then the
 /// length-prefixed value(s). `None` when there are no attributes.
 pub(crate) fn md5_of_attributes<'a>(
@@ -64,93 +64,50 @@ pub(crate) fn sha256_of_body(body: &str) -> String {
 mod tests {
     use super::*;
 
-    fn string(data_type: &str, v: &str) -> AttributeValue {
-        AttributeValue {
-            data_type: data_type.into(),
-            string_value: Some(v.into()),
-            ..Default::default()
-        }
-    }
-
-    fn binary(data_type: &str, v: &[u8]) -> AttributeValue {
-        AttributeValue {
-            data_type: data_type.into(),
-            binary_value: Some(v.to_vec()),
-            ..Default::default()
-        }
-    }
-
     fn md5(attrs: Vec<(&str, AttributeValue)>) -> String {
         let owned: Vec<(String, AttributeValue)> =
             attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         md5_of_attributes(owned.iter().map(|(k, v)| (k, v))).unwrap()
     }
 
-    /// Vectors from PROTOCOL.md §3 (LocalStack's AWS-validated suite, the Java SDK v2's
-    /// interceptor test, and recordings from AWS).
+    /// The vectors of `fixtures/aws/md5.json`.
     #[test]
-    fn attribute_digests_match_the_reference_vectors() {
-        assert_eq!(md5_of_body("test"), "098f6bcd4621d373cade4e832627b4f6");
-        assert_eq!(md5_of_body("Body"), "ac101b32dda4448cf13a93fe283dddd8");
-        assert_eq!(
-            md5(vec![("timestamp", string("Number", "1493147359900"))]),
-            "235c5c510d26fb653d073faed50ae77c"
-        );
-        assert_eq!(
-            md5(vec![
-                ("String", string("String", "Value")),
-                ("Binary", binary("Binary", &[5])),
-                (
-                    "StringList",
-                    AttributeValue {
-                        data_type: "String".into(),
-                        string_list_values: vec!["ListValue".into()],
-                        ..Default::default()
-                    }
-                ),
-                (
-                    "ByteList",
-                    AttributeValue {
-                        data_type: "Binary".into(),
-                        binary_list_values: vec![vec![3]],
-                        ..Default::default()
-                    }
-                ),
-            ]),
-            "4b6959cf7735fdade89bc099b85b3234"
-        );
-        assert_eq!(
-            md5(vec![
-                ("City", string("String", "Any City")),
-                ("PostalCode", string("String", "99065")),
-                ("Region", string("String", "WA")),
-            ]),
-            "dcf9a9f69fefb3eb52111520ee5c6d3f"
-        );
-        assert_eq!(
-            md5(vec![
-                ("b", binary("Binary.gif", &[0, 1])),
-                ("price", string("Number.float", "3.14"))
-            ]),
-            "113820582aa84a4afae05ade934a9aa7"
-        );
-        assert_eq!(
-            md5(vec![
-                ("Help.Me", string("String", "Me")),
-                ("Hello", string("String", "There")),
-                ("General", string("String", "Kenobi"))
-            ]),
-            "4c360f3fdafd970e05fae2f149d997f5"
-        );
-        assert_eq!(
-            md5(vec![(
-                "AWSTraceHeader",
-                string(
-                    "String",
-                    "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
-                )
-            )]),
-            "5ae4d5d7636402d80f4eb6d213245a88"
-        );
+    fn digests_match_the_recorded_vectors() {
+        let facts: serde_json::Value =
+            serde_json::from_str(include_str!("../../fixtures/aws/md5.json")).unwrap();
+        for case in facts["bodies"].as_array().unwrap() {
+            assert_eq!(md5_of_body(case["body"].as_str().unwrap()), case["md5"]);
+        }
+        let bytes = |v: &serde_json::Value| -> Vec<u8> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b.as_u64().unwrap() as u8)
+                .collect()
+        };
+        for case in facts["attributes"].as_array().unwrap() {
+            let attrs: Vec<(&str, AttributeValue)> = case["attributes"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(name, v)| {
+                    let value = AttributeValue {
+                        data_type: v["DataType"].as_str().unwrap().into(),
+                        string_value: v["StringValue"].as_str().map(Into::into),
+                        binary_value: v.get("BinaryValue").map(bytes),
+                        string_list_values: v["StringListValues"]
+                            .as_array()
+                            .map(|l| l.iter().map(|s| s.as_str().unwrap().into()).collect())
+                            .unwrap_or_default(),
+                        binary_list_values: v["BinaryListValues"]
+                            .as_array()
+                            .map(|l| l.iter().map(bytes).collect())
+                            .unwrap_or_default(),
+                    };
+                    (name.as_str(), value)
+                })
+                .collect();
+            assert_eq!(md5(attrs), case["md5"], "{}", case["source"]);
+        }
     }
 }

@@ -48,9 +48,10 @@ impl Groups {
     /// After any change to a message of `group`: the group stands in the line while its
     /// head is ready. One that becomes able to deliver joins at the back; one already
     /// standing keeps its place; one that cannot deliver leaves.
-    pub(crate) fn update(&mut self, group: &str, is_ready: impl Fn(u64) -> bool) {
+    /// Whether the group joined the line (it can deliver again).
+    pub(crate) fn update(&mut self, group: &str, is_ready: impl Fn(u64) -> bool) -> bool {
         let Some(entry) = self.members.get_mut(group) else {
-            return;
+            return false;
         };
         let ready = entry.messages.first().is_some_and(|&head| is_ready(head));
         match (ready, entry.place) {
@@ -59,12 +60,14 @@ impl Groups {
                 self.next_place += 1;
                 entry.place = Some(place);
                 self.line.insert(place, entry.name.clone());
+                true
             }
             (false, Some(place)) => {
                 entry.place = None;
                 self.line.remove(&place);
+                false
             }
-            _ => {}
+            _ => false,
         }
     }
 

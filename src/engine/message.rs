@@ -6,7 +6,17 @@ use std::sync::Arc;
 use base64::Engine as _;
 
 use crate::error::{ErrorCode, SqsError};
-use crate::protocol::params::RawAttribute;
+
+/// One message attribute as sent, before validation: what either protocol carried.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawAttribute {
+    pub data_type: Option<String>,
+    pub string_value: Option<String>,
+    /// Base64, as both protocols carry it.
+    pub binary_value: Option<String>,
+    pub string_list_values: Vec<String>,
+    pub binary_list_values: Vec<String>,
+}
 
 /// A validated message attribute value. Binary values are kept decoded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -139,7 +149,7 @@ pub(crate) fn validate_attributes(
     raw: Vec<(String, RawAttribute)>,
     kind: &str,
 ) -> Result<MessageAttributes, SqsError> {
-    if raw.len() > 10 {
+    if raw.len() > crate::limits::MAX_MESSAGE_ATTRIBUTES {
         return Err(SqsError::invalid_parameter(format!(
             "Number of message attributes [{}] exceeds the allowed maximum [10].",
             raw.len()

@@ -6,16 +6,23 @@
 
 pub(crate) mod attempts;
 pub(crate) mod attributes;
+pub(crate) mod credentials;
+pub(crate) mod dead_letter;
 pub(crate) mod dedup;
 pub(crate) mod digest;
 pub(crate) mod fifo;
 pub(crate) mod groups;
+pub(crate) mod handles;
 pub(crate) mod message;
 pub(crate) mod move_tasks;
-pub(crate) mod permissions;
+pub(crate) mod policy;
 pub(crate) mod queue;
+pub(crate) mod queues;
+pub(crate) mod quotas;
 pub(crate) mod receipt;
-pub(crate) mod redrive;
+pub(crate) mod receiving;
+pub(crate) mod redrive_policy;
+pub(crate) mod sending;
 pub(crate) mod store;
 
 use std::collections::{BTreeMap, HashMap};
@@ -24,11 +31,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
 
 use crate::clock::Clock;
-use crate::dialect::credentials::Accounts;
-use crate::dialect::Dialect;
 use crate::error::SqsError;
 use crate::ids::Ids;
+use crate::rules::Rules;
 use attributes::AttributeLimits;
+use credentials::Credentials;
 use queue::Queue;
 
 /// Settings the engine reads but never changes.
@@ -39,8 +46,9 @@ pub(crate) struct Config {
     /// `http://127.0.0.1:<port>`: queue URLs start with it.
     pub base_url: String,
     pub limits: AttributeLimits,
-    pub dialect: Dialect,
-    /// Check SigV4 signatures against the credentials' secrets (Scaleway dialect).
+    /// The provider's rules (see [`Rules`]).
+    pub rules: &'static Rules,
+    /// Check SigV4 signatures against the credentials' secrets.
     pub verify_signatures: bool,
     /// Wait 60 s before a deleted queue's name can be used again (AWS does).
     pub deleted_queue_cooldown: bool,
@@ -51,6 +59,10 @@ pub(crate) struct Config {
     /// The seed of generated ids, kept so that a reset starts the same stream again.
     pub seed: Option<u64>,
 }
+
+/// A batch's entries in order, by id: each a value, or the error that entry alone fails
+/// with.
+pub(crate) type Entries<T> = Vec<(String, Result<T, SqsError>)>;
 
 /// Who is calling, as the request's credentials say.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -83,8 +95,8 @@ struct Shared {
 pub(crate) struct State {
     regions: HashMap<Caller, Region>,
     next_queue_id: u64,
-    /// Scaleway credentials and activations (Scaleway dialect only).
-    pub scaleway: Accounts,
+    /// Credentials the provider issued, and which accounts have the service activated.
+    pub credentials: Credentials,
     /// Message move tasks of every dead-letter queue.
     pub move_tasks: move_tasks::MoveTasks,
 }
@@ -103,8 +115,10 @@ pub(crate) struct Region {
 pub(crate) struct QueueRef {
     pub owner: Caller,
     pub name: String,
-    /// The queue-id segment of a Yandex URL, which changes when a name is re-created.
-    pub queue_id: Option<String>,
+    /// The queue's internal id, from the incarnation segment of a URL whose shape has
+    /// one (it changes when a name is re-created); 0, which no queue has, when the
+    /// segment is not one.
+    pub incarnation: Option<u64>,
 }
 
 impl Engine {
@@ -185,28 +199,91 @@ impl Engine {
         };
         let path = path.split(['?', '#']).next().unwrap_or("");
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let dialect = self.shared.config.dialect;
+        let shape = self.shared.config.rules.url;
         let name = segments.last().copied().unwrap_or("").to_owned();
         let account = match segments.len() {
             0 | 1 => caller.account.clone(),
-            _ => dialect.account_of_segment(segments[0]).to_owned(),
+            _ => segments[0]
+                .strip_prefix(shape.account_prefix)
+                .unwrap_or(segments[0])
+                .to_owned(),
         };
-        let queue_id = (dialect == Dialect::Yandex && segments.len() >= 3)
-            .then(|| segments[segments.len() - 2].to_owned());
+        let incarnation = shape
+            .queue_id_prefix
+            .filter(|_| segments.len() >= 3)
+            .map(|prefix| parse_incarnation(prefix, segments[segments.len() - 2]));
         QueueRef {
             owner: Caller {
                 account,
                 region: caller.region.clone(),
             },
             name,
-            queue_id,
+            incarnation,
         }
     }
 
     /// The URL of the queue `name` (internal id `id`) owned by `account`.
     pub(crate) fn queue_url(&self, account: &str, id: u64, name: &str) -> String {
-        let path = self.shared.config.dialect.queue_path(account, id, name);
-        format!("{}{}", self.shared.config.base_url, path)
+        let config = &self.shared.config;
+        let shape = config.rules.url;
+        let (base, prefix) = (&config.base_url, shape.account_prefix);
+        match shape.queue_id_prefix {
+            None => format!("{base}/{prefix}{account}/{name}"),
+            Some(id_prefix) => {
+                let id = incarnation(id_prefix, id);
+                format!("{base}/{prefix}{account}/{id}/{name}")
+            }
+        }
+    }
+
+    /// The provider's rules.
+    pub(crate) fn rules(&self) -> &'static Rules {
+        self.shared.config.rules
+    }
+
+    /// The one preamble of every operation on one queue: the queue `target` names,
+    /// settled to now under the lock (`QueueDoesNotExist` if there is none), given to
+    /// `op`. Whatever `op` made receivable wakes the queue's long polls, after the lock
+    /// is released so that they do not wake into a held lock.
+    pub(crate) fn on_queue<T>(
+        &self,
+        target: &QueueRef,
+        op: impl FnOnce(&mut Queue, u64) -> Result<T, SqsError>,
+    ) -> Result<T, SqsError> {
+        let now = self.now();
+        let mut state = self.lock();
+        let queue = state.queue_mut(target, now)?;
+        let before = queue.store.readied();
+        let result = op(queue, now);
+        let wake = woken(queue, now, before);
+        drop(state);
+        if let Some(waiters) = wake {
+            waiters.notify_waiters();
+        }
+        result
+    }
+
+    /// [`Engine::on_queue`] for an operation that reads other queues of the state too
+    /// (quotas, dead-letter queues): `op` gets the whole state and looks the queue up
+    /// itself.
+    pub(crate) fn on_queue_in_state<T>(
+        &self,
+        target: &QueueRef,
+        op: impl FnOnce(&mut State, u64) -> Result<T, SqsError>,
+    ) -> Result<T, SqsError> {
+        let now = self.now();
+        let mut state = self.lock();
+        let before = state.queue_mut(target, now)?.store.readied();
+        let result = op(&mut state, now);
+        let wake = state
+            .queue_mut(target, now)
+            .ok()
+            .and_then(|queue| woken(queue, now, before));
+        drop(state);
+        if let Some(waiters) = wake {
+            waiters.notify_waiters();
+        }
+        result
     }
 }
 
@@ -232,15 +309,24 @@ impl State {
             .regions
             .get_mut(&queue.owner)
             .and_then(|r| r.queues.get_mut(&queue.name))
-            .filter(|q| {
-                queue
-                    .queue_id
-                    .as_ref()
-                    .is_none_or(|id| *id == crate::dialect::yandex::queue_id(q.id))
-            })
+            .filter(|q| queue.incarnation.is_none_or(|id| id == q.id))
             .ok_or_else(SqsError::queue_does_not_exist)?;
         q.settle(now);
         Ok(q)
+    }
+
+    /// Removes the queue `target` names (whatever its incarnation), as DeleteQueue does:
+    /// its name stays taken from `now`, and its move tasks go with it (tasks moving
+    /// messages into it fail at their next step). The caller wakes its long polls.
+    pub(crate) fn remove_queue(&mut self, target: &QueueRef, now: u64) -> Result<Queue, SqsError> {
+        let region = self.region_mut(&target.owner);
+        let queue = region
+            .queues
+            .remove(&target.name)
+            .ok_or_else(SqsError::queue_does_not_exist)?;
+        region.deleted_at.insert(target.name.clone(), now);
+        self.move_tasks.forget_source(&queue.arn);
+        Ok(queue)
     }
 
     /// Bytes held by all queues of one account in one region (Scaleway's storage quota).
@@ -267,5 +353,53 @@ impl State {
                 queue.settle(now);
             }
         }
+    }
+}
+
+/// The long polls to wake after an operation on `queue`: any, if a message became
+/// receivable since the store counted `before` (what fell due at `now` counts: a
+/// visibility timeout of 0 makes a message receivable at once).
+fn woken(queue: &mut Queue, now: u64, before: u64) -> Option<Arc<tokio::sync::Notify>> {
+    queue.settle(now);
+    (queue.store.readied() != before).then(|| queue.waiters.clone())
+}
+
+/// The incarnation segment of a queue URL: `prefix` and 17 base-36 characters of the
+/// queue's internal id (`dj6…` in the Yandex dialect), new each time a name is created.
+fn incarnation(prefix: &str, id: u64) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = [b'0'; 17];
+    let mut n = id;
+    for slot in out.iter_mut().rev() {
+        *slot = DIGITS[(n % 36) as usize];
+        n /= 36;
+    }
+    format!("{prefix}{}", String::from_utf8_lossy(&out))
+}
+
+/// The internal id an incarnation segment names; 0 (no queue's) when it is not one.
+fn parse_incarnation(prefix: &str, segment: &str) -> u64 {
+    segment
+        .strip_prefix(prefix)
+        .filter(|d| d.len() == 17)
+        .filter(|d| {
+            d.bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+        })
+        .and_then(|d| u64::from_str_radix(d, 36).ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn incarnations_are_distinct_and_shaped_like_yandexs() {
+        let a = super::incarnation("dj6", 1);
+        assert_eq!(a.len(), 20);
+        assert!(a.starts_with("dj6"));
+        assert_ne!(a, super::incarnation("dj6", 2));
+        assert_eq!(super::parse_incarnation("dj6", &a), 1);
+        assert_eq!(super::parse_incarnation("dj6", &a.to_uppercase()), 0);
+        assert_eq!(super::parse_incarnation("xx6", &a), 0);
     }
 }

@@ -21,11 +21,12 @@ use serde_json::{json, Map, Value};
 
 use super::message::{Content, Message};
 use super::queue::Queue;
-use super::redrive::parse_arn;
-use super::State;
+use super::redrive_policy::parse_arn;
+use super::{Engine, State};
+use crate::error::{ErrorCode, SqsError};
 
-/// The FailureReason of a task whose destination queue is gone (AWS-RECORDED.md row
-/// 155, recorded on AWS; `fixtures/aws/move-tasks.json`).
+/// The FailureReason of a task whose destination queue is gone (fixtures/aws/recorded.md
+/// row 155, recorded on AWS; `fixtures/aws/move-tasks.json`).
 const NON_EXISTENT_QUEUE: &str = "AWS.SimpleQueueService.NonExistentQueue";
 
 /// Where a task stands.
@@ -96,7 +97,7 @@ impl MoveTask {
         encode_handle(&self.id, &self.source_arn)
     }
 
-    /// The task as ListMessageMoveTasks shows it (AWS-RECORDED.md rows 150-155).
+    /// The task as ListMessageMoveTasks shows it (fixtures/aws/recorded.md rows 150-155).
     pub(crate) fn to_json(&self) -> Value {
         let mut out = Map::new();
         out.insert("ApproximateNumberOfMessagesMoved".into(), json!(self.moved));
@@ -328,6 +329,112 @@ impl State {
     }
 }
 
+/// `ResourceNotFoundException` for a parameter naming a queue that does not exist.
+fn no_such_resource(parameter: &str) -> SqsError {
+    SqsError::new(
+        ErrorCode::ResourceNotFound,
+        format!("The resource that you specified for the {parameter} parameter doesn't exist."),
+    )
+}
+
+impl Engine {
+    /// StartMessageMoveTask: starts moving the visible messages of the dead-letter queue
+    /// `source_arn` to `destination_arn`, or back to their sources, at `rate` messages
+    /// per second or all at once. Answers the TaskHandle.
+    pub(crate) fn start_move_task(
+        &self,
+        source_arn: String,
+        destination_arn: Option<String>,
+        rate: Option<u32>,
+    ) -> Result<String, SqsError> {
+        let now = self.now();
+        let mut state = self.lock();
+        let source_ref = parse_arn(&source_arn)
+            .filter(|_| state.queue_by_arn(&source_arn).is_some())
+            .ok_or_else(|| no_such_resource("SourceArn"))?;
+        if state.dead_letter_sources(&source_ref).is_empty() {
+            return Err(SqsError::invalid_parameter(
+                "Source queue must be configured as a Dead Letter Queue.",
+            ));
+        }
+        if let Some(destination) = &destination_arn {
+            if state.queue_by_arn(destination).is_none() {
+                return Err(no_such_resource("DestinationArn"));
+            }
+        }
+        let to_move = state.queue_mut(&source_ref, now)?.store.visible() as u64;
+        if state.move_tasks.running(&source_arn).is_some() {
+            return Err(SqsError::invalid_parameter(
+                "There is already a task running. Only one active task is allowed for a source queue arn at a given time.",
+            ));
+        }
+        let task = MoveTask {
+            id: self.ids().uuid(),
+            source_arn,
+            destination_arn,
+            rate,
+            started_at: now,
+            to_move,
+            moved: 0,
+            status: TaskStatus::Running,
+            failure_reason: None,
+        };
+        let handle = task.handle();
+        state.move_tasks.start(task);
+        // A task without a rate moves everything now; one with a rate moves nothing yet.
+        state.settle_move_tasks(now);
+        Ok(handle)
+    }
+
+    /// CancelMessageMoveTask: the running task `task_id` of `source_arn` stops at its
+    /// next step (CANCELLING until then); what it moved stays moved. Answers how many it
+    /// has moved.
+    pub(crate) fn cancel_move_task(
+        &self,
+        task_id: &str,
+        source_arn: &str,
+    ) -> Result<u64, SqsError> {
+        let now = self.now();
+        let mut state = self.lock();
+        state.settle_move_tasks(now);
+        if state.queue_by_arn(source_arn).is_none() {
+            return Err(no_such_resource("SourceArn"));
+        }
+        let task = state
+            .move_tasks
+            .get_mut(source_arn, task_id)
+            .ok_or_else(|| SqsError::new(ErrorCode::ResourceNotFound, "Task does not exist."))?;
+        // It stops at its next step, as on AWS (see the module's comment).
+        if !task.cancel() {
+            return Err(SqsError::invalid_parameter(
+                "Only active tasks can be cancelled.",
+            ));
+        }
+        Ok(task.moved)
+    }
+
+    /// ListMessageMoveTasks: the latest `max` tasks of `source_arn`, newest first, as
+    /// the answer shows each.
+    pub(crate) fn list_move_tasks(
+        &self,
+        source_arn: &str,
+        max: usize,
+    ) -> Result<Vec<Value>, SqsError> {
+        let now = self.now();
+        let mut state = self.lock();
+        state.settle_move_tasks(now);
+        if state.queue_by_arn(source_arn).is_none() {
+            return Err(no_such_resource("SourceArn"));
+        }
+        Ok(state
+            .move_tasks
+            .newest_first(source_arn, max)
+            .into_iter()
+            .map(MoveTask::to_json)
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,5 +457,55 @@ mod tests {
             Some((task.id.clone(), task.source_arn.clone()))
         );
         assert_eq!(decode_handle("foobared"), None);
+    }
+
+    /// A task with a rate moves that many messages per second of the fake's clock, and
+    /// only one task may run per source.
+    #[tokio::test]
+    async fn start_move_task_moves_at_its_rate_on_the_clock() {
+        use crate::engine::receiving::ReceiveRequest;
+        use crate::engine::sending::{NewMessage, Sender};
+        use crate::testing::{engine, queue};
+        let (engine, clock) = engine();
+        let dlq = queue(&engine, "dlq", &[]);
+        let target = queue(&engine, "target", &[]);
+        let arn = |q: &crate::engine::QueueRef| {
+            format!(
+                "arn:aws:sqs:{}:{}:{}",
+                q.owner.region, q.owner.account, q.name
+            )
+        };
+        let policy = format!(
+            r#"{{"deadLetterTargetArn":"{}","maxReceiveCount":1}}"#,
+            arn(&dlq)
+        );
+        queue(&engine, "source", &[("RedrivePolicy", &policy)]);
+        let sender = Sender {
+            id: "me".into(),
+            trace_header: None,
+        };
+        for n in 0..3 {
+            let message = NewMessage {
+                body: format!("m{n}"),
+                ..NewMessage::default()
+            };
+            engine.send(&dlq, message, &sender).unwrap();
+        }
+        engine
+            .start_move_task(arn(&dlq), Some(arn(&target)), Some(1))
+            .unwrap();
+        let again = engine.start_move_task(arn(&dlq), None, None).unwrap_err();
+        assert!(again
+            .message
+            .starts_with("There is already a task running."));
+        clock.advance(std::time::Duration::from_secs(2));
+        let request = ReceiveRequest {
+            max: 10,
+            ..ReceiveRequest::default()
+        };
+        assert_eq!(engine.receive(&target, &request).await.unwrap().len(), 2);
+        let tasks = engine.list_move_tasks(&arn(&dlq), 1).unwrap();
+        assert_eq!(tasks[0]["ApproximateNumberOfMessagesMoved"], 2);
+        assert_eq!(tasks[0]["Status"], "RUNNING");
     }
 }

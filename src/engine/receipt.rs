@@ -12,15 +12,14 @@ use super::queue::Queue;
 use super::store::HandleState;
 use crate::error::{ErrorCode, SqsError};
 
-/// A message may stay invisible at most 12 hours from the receive that made it in flight.
-const MAX_VISIBILITY_MS: u64 = 43_200_000;
+use crate::limits::MAX_VISIBILITY_MS;
 
 /// `Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`
 fn expired(handle: &str) -> SqsError {
     SqsError::invalid_value("ReceiptHandle", handle, "The receipt handle has expired.")
 }
 
-/// The answer to a visibility change whose message is gone (AWS-RECORDED.md row 126).
+/// The answer to a visibility change whose message is gone (fixtures/aws/recorded.md row 126).
 fn not_available(handle: &str) -> SqsError {
     SqsError::invalid_value(
         "ReceiptHandle",

@@ -10,8 +10,7 @@ use std::sync::Arc;
 use super::groups::Groups;
 use super::message::{Content, Message};
 
-/// AWS's limit on in-flight messages per queue, standard or FIFO.
-pub(crate) const IN_FLIGHT_LIMIT: usize = 120_000;
+use crate::limits::IN_FLIGHT_LIMIT;
 
 /// Where a message stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +77,9 @@ pub(crate) struct Store {
     in_flight_limit: usize,
     /// A FIFO receive takes at most one message of each group (Yandex).
     one_per_group: bool,
+    /// Counts every time a message became receivable (it was stored ready, fell due,
+    /// or its group was unblocked): the engine wakes long polls when it moves.
+    readied: u64,
 }
 
 impl Default for Store {
@@ -96,6 +98,7 @@ impl Default for Store {
             groups: None,
             in_flight_limit: IN_FLIGHT_LIMIT,
             one_per_group: false,
+            readied: 0,
         }
     }
 }
@@ -138,9 +141,18 @@ impl Store {
             return;
         };
         let slots = &self.slots;
-        groups.update(group_of(&content), |head| {
+        let unblocked = groups.update(group_of(&content), |head| {
             slots.get(&head).is_some_and(|s| s.status == Status::Ready)
         });
+        if unblocked {
+            self.readied = self.readied.wrapping_add(1);
+        }
+    }
+
+    /// How many times a message became receivable, wrapping: compare two readings to
+    /// know whether long polls should look again.
+    pub(crate) fn readied(&self) -> u64 {
+        self.readied
     }
 
     /// Sets a timer for `key` at `until` and returns its order.
@@ -169,6 +181,7 @@ impl Store {
             }
             None => {
                 self.ready.insert(key);
+                self.readied = self.readied.wrapping_add(1);
                 Status::Ready
             }
         };
@@ -201,6 +214,7 @@ impl Store {
                 }
                 slot.status = Status::Ready;
                 self.ready.insert(key);
+                self.readied = self.readied.wrapping_add(1);
             }
             self.regroup(group);
         }
@@ -422,6 +436,7 @@ impl Store {
             groups: self.groups.as_ref().map(|_| Groups::default()),
             in_flight_limit: self.in_flight_limit,
             one_per_group: self.one_per_group,
+            readied: self.readied,
             ..Store::default()
         };
     }

@@ -9,11 +9,12 @@ pub(crate) mod json;
 pub(crate) mod limits;
 pub(crate) mod params;
 pub(crate) mod query;
+pub(crate) mod request;
 
 use serde_json::{Map, Value};
 
-use crate::dialect::Dialect;
 use crate::error::SqsError;
+use crate::rules::CodecOptions;
 
 /// Which protocol a request came in on; its answer goes out the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,22 +55,43 @@ pub(crate) struct Encoded {
     pub query_error: Option<String>,
 }
 
-/// Writes `outcome` in `protocol`'s format.
+/// Writes `outcome` in `protocol`'s format, as `options` say. `accepts_json`: the
+/// request asked for JSON (`Accept: application/json`).
 pub(crate) fn encode(
     protocol: Protocol,
-    dialect: Dialect,
+    options: &CodecOptions,
+    accepts_json: bool,
     action: &str,
     outcome: &Result<Outcome, SqsError>,
     request_id: &str,
 ) -> Encoded {
     let stripped;
-    let outcome = if dialect.sender_fault_in_batches() {
+    let outcome = if options.sender_fault_in_batches {
         outcome
     } else {
         stripped = outcome.clone().map(without_sender_fault);
         &stripped
     };
-    let namespace = dialect.xml_namespace();
+    let namespace = options.xml_namespace;
+    let protocol = if options.json_answers {
+        protocol
+    } else {
+        Protocol::Query
+    };
+    // AWS answers a Query request that asks for JSON with the JSON form of its answer.
+    if let (Protocol::Query, true, true, Ok(ok)) = (
+        protocol,
+        options.json_for_query_accept,
+        accepts_json,
+        outcome,
+    ) {
+        return Encoded {
+            status: 200,
+            content_type: "application/json",
+            body: query::encode::success_json(action, ok.result(), request_id).into_bytes(),
+            query_error: None,
+        };
+    }
     match (protocol, outcome) {
         (Protocol::Json, Ok(outcome)) => Encoded {
             status: 200,
@@ -80,7 +102,7 @@ pub(crate) fn encode(
         (Protocol::Json, Err(err)) => {
             let (body, query_error) = json::error(err);
             Encoded {
-                status: dialect.status(err.code),
+                status: options.status(err.code),
                 content_type: "application/x-amz-json-1.0",
                 body,
                 query_error,
@@ -93,7 +115,7 @@ pub(crate) fn encode(
             query_error: None,
         },
         (Protocol::Query, Err(err)) => Encoded {
-            status: dialect.status(err.code),
+            status: options.status(err.code),
             content_type: "text/xml",
             body: query::encode::error(err, request_id, namespace),
             query_error: None,

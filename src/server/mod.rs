@@ -4,11 +4,9 @@
 //! serves the same under `#[tokio::test]`'s current-thread runtime, a multi-thread
 //! runtime, or a test that blocks its own thread.
 
-mod auth;
 pub(crate) mod connection;
 pub(crate) mod route;
 mod scaleway_api;
-mod signature;
 
 use std::convert::Infallible;
 use std::net::{SocketAddr, TcpListener};

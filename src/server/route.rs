@@ -1,26 +1,21 @@
-//! One request, end to end: pick the protocol, decode, dispatch, encode.
+//! One request over HTTP: read the body, let the codec decode it, hand it to the
+//! service layer, and write the codec's answer. Nothing here knows an SQS rule.
 
 use std::time::Instant;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Body;
-use hyper::{Method, Request, Response};
+use hyper::{Request, Response};
 
-use super::{auth, scaleway_api, signature};
-use crate::actions::{Action, Ctx};
-use crate::dialect::{self, Dialect};
-use crate::engine::{Caller, Engine};
+use super::scaleway_api;
+use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
-use crate::protocol::params::Params;
-use crate::protocol::{self, json, query, Protocol};
+use crate::protocol::{self, request};
+use crate::service::{self, Answer};
 
 /// The largest request body the fake reads. A batch of 1 MiB, URL-encoded, fits.
 pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-
-/// Actions that address the service, not a queue: sent to a queue's URL over the Query
-/// protocol, AWS rejects them (AWS-RECORDED.md rows 168 and 169).
-const SERVICE_ACTIONS: [&str; 2] = ["CreateQueue", "ListQueues"];
 
 /// Answers one request. Generic over the body so that the same path serves hyper's
 /// connections and in-process callers (the fuzz targets).
@@ -31,8 +26,8 @@ where
 {
     // An auto-advancing clock moves only when every request in flight is a sleeping poll.
     let _busy = engine.clock().busy();
-    let dialect = engine.config().dialect;
-    if dialect == Dialect::Scaleway && scaleway_api::is_management_path(req.uri().path()) {
+    let rules = engine.rules();
+    if rules.management_api && scaleway_api::is_management_path(req.uri().path()) {
         return scaleway_api::handle(req, engine).await;
     }
     let started = Instant::now();
@@ -43,52 +38,36 @@ where
         .get(hyper::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
-    let protocol = match parts.headers.get("x-amz-target") {
-        Some(_) => Protocol::Json,
-        None => Protocol::Query,
-    };
-    let (action, outcome) = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+    let protocol = request::protocol_of(&parts);
+    let Answer { action, outcome } = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => {
             let body = collected.to_bytes();
-            match verify_signature(&parts, &body, engine)
-                .map_err(|e| (String::new(), e))
-                .and_then(|()| decode(&parts, &body, protocol, engine))
-            {
-                Ok((action, params, mut ctx)) => {
-                    let admitted = dialect::admit(engine, protocol, &action, &params, &mut ctx);
-                    let outcome = match admitted.map(|()| Action::parse(&action, &params)) {
-                        Err(err) => Err(err),
-                        Ok(None) => Err(invalid_action(&action)),
-                        Ok(Some(Err(err))) => Err(err),
-                        Ok(Some(Ok(parsed))) => parsed.apply(engine, &ctx).await,
-                    };
-                    (action, outcome)
-                }
-                Err((action, err)) => (action, Err(err)),
-            }
+            let base_url = &engine.config().base_url;
+            let decoded = request::decode(&parts, &body, protocol, base_url);
+            let request = service::Request {
+                protocol,
+                http: &parts,
+                body: &body,
+                decoded,
+            };
+            service::handle(engine, request).await
         }
-        Err(_) => (
-            String::new(),
-            Err(SqsError::new(
+        Err(_) => Answer {
+            action: String::new(),
+            outcome: Err(SqsError::new(
                 ErrorCode::RequestEntityTooLarge,
                 format!("Request body must be at most {MAX_BODY_BYTES} bytes."),
             )),
-        ),
+        },
     };
-    let mut encoded = protocol::encode(
-        dialect.answer_protocol(protocol),
-        dialect,
+    let encoded = protocol::encode(
+        protocol,
+        &rules.codec,
+        accepts_json,
         &action,
         &outcome,
         &request_id,
     );
-    // AWS answers a Query request that asks for JSON with the JSON form of its answer.
-    if let (Protocol::Query, Dialect::Aws, true, Ok(ok)) =
-        (protocol, dialect, accepts_json, &outcome)
-    {
-        encoded.content_type = "application/json";
-        encoded.body = query::encode::success_json(&action, ok.result(), &request_id).into_bytes();
-    }
     tracing::info!(
         target: "fake_sqs::request",
         action = %action,
@@ -108,125 +87,4 @@ where
     response
         .body(Full::new(Bytes::from(encoded.body)))
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
-}
-
-/// Strict mode: verifies the signature of a request signed with a known credential
-/// (unknown or missing credentials are refused later, by the dialect).
-fn verify_signature(
-    parts: &hyper::http::request::Parts,
-    body: &[u8],
-    engine: &Engine,
-) -> Result<(), SqsError> {
-    if !engine.config().verify_signatures {
-        return Ok(());
-    }
-    let credential = auth::credential(parts, &[]);
-    let Some(key) = credential.access_key else {
-        return Ok(());
-    };
-    let known = engine
-        .lock()
-        .scaleway
-        .by_access_key(&key)
-        .map(|c| (c.secret_key.clone(), c.region.clone()));
-    match known {
-        Some((secret, region)) => {
-            signature::verify(parts, body, &key, &secret, &region, engine.clock().now())
-        }
-        None => Ok(()),
-    }
-}
-
-fn invalid_action(action: &str) -> SqsError {
-    SqsError::new(
-        ErrorCode::InvalidAction,
-        format!("The action {action} is not valid for this endpoint."),
-    )
-}
-
-type Decoded = (String, Params, Ctx);
-
-/// Turns a request into its action name, members and context.
-fn decode(
-    parts: &hyper::http::request::Parts,
-    body: &[u8],
-    protocol: Protocol,
-    engine: &Engine,
-) -> Result<Decoded, (String, SqsError)> {
-    let mut query_pairs = Vec::new();
-    let query_string = parts.uri.query().unwrap_or_default();
-    query::decode::parse_pairs(query_string.as_bytes(), &mut query_pairs)
-        .map_err(|e| (String::new(), e))?;
-    let credential = auth::credential(parts, &query_pairs);
-    let config = engine.config();
-    let account = credential
-        .access_key
-        .as_ref()
-        .filter(|k| k.len() == 12 && k.bytes().all(|b| b.is_ascii_digit()))
-        .cloned()
-        .unwrap_or_else(|| config.default_account.clone());
-    let ctx = Ctx {
-        caller: Caller {
-            account,
-            region: credential
-                .region
-                .clone()
-                .unwrap_or_else(|| config.default_region.clone()),
-        },
-        access_key: credential.access_key.clone(),
-        trace_header: parts
-            .headers
-            .get("x-amzn-trace-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-    };
-    match protocol {
-        Protocol::Json => {
-            let target = parts
-                .headers
-                .get("x-amz-target")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let action = target
-                .strip_prefix("AmazonSQS.")
-                .unwrap_or(target)
-                .to_owned();
-            if !target.starts_with("AmazonSQS.") {
-                return Err((action.clone(), invalid_action(&action)));
-            }
-            let members = json::decode(body).map_err(|e| (action.clone(), e))?;
-            Ok((action, Params::new(members, false), ctx))
-        }
-        Protocol::Query => {
-            let mut pairs = query_pairs;
-            if parts.method == Method::POST {
-                query::decode::parse_pairs(body, &mut pairs).map_err(|e| (String::new(), e))?;
-            }
-            let Some(action) = pairs
-                .iter()
-                .find(|(k, _)| k == "Action")
-                .map(|(_, v)| v.clone())
-            else {
-                return Err((
-                    String::new(),
-                    SqsError::new(ErrorCode::UnknownOperation, "No action was given."),
-                ));
-            };
-            let path = parts.uri.path();
-            let at_queue = path.trim_matches('/').contains('/');
-            if at_queue && SERVICE_ACTIONS.contains(&action.as_str()) {
-                return Err((action.clone(), invalid_action(&action)));
-            }
-            let mut members = query::decode::members(
-                &action,
-                pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            )
-            .map_err(|e| (action.clone(), e))?;
-            if at_queue && !members.contains_key("QueueUrl") {
-                let url = format!("{}{}", config.base_url, path);
-                members.insert("QueueUrl".into(), url.into());
-            }
-            Ok((action, Params::new(members, true), ctx))
-        }
-    }
 }

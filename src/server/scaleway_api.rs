@@ -1,7 +1,8 @@
 //! Scaleway's Messaging and Queuing management API (v1beta1), served by the fake in the
 //! Scaleway dialect: activate and deactivate SQS for a project, `sqs-info`, and SQS
 //! credentials with their permissions. Credentials made here are the ones the SQS
-//! endpoint accepts.
+//! endpoint accepts. This file reads and writes HTTP and JSON; every change is an engine
+//! operation.
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -11,8 +12,8 @@ use hyper::body::Body;
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::dialect::credentials::{Activation, Credential, Permissions};
-use crate::engine::{Caller, Engine};
+use crate::engine::credentials::{Activation, Credential, CredentialUpdate, Permissions};
+use crate::engine::Engine;
 
 const PREFIX: &str = "/mnq/v1beta1/regions/";
 
@@ -73,17 +74,18 @@ fn credential_json(c: &Credential, with_secret: bool) -> Value {
     })
 }
 
-fn permissions_from(value: Option<&Value>, base: Permissions) -> Permissions {
-    let flag = |name: &str, current: bool| {
-        value
+/// The name and permission flags a request body sets (`permissions.can_*`).
+fn update_from(body: &Value) -> CredentialUpdate {
+    let flag = |name: &str| {
+        body.get("permissions")
             .and_then(|v| v.get(name))
             .and_then(Value::as_bool)
-            .unwrap_or(current)
     };
-    Permissions {
-        can_publish: flag("can_publish", base.can_publish),
-        can_receive: flag("can_receive", base.can_receive),
-        can_manage: flag("can_manage", base.can_manage),
+    CredentialUpdate {
+        name: body.get("name").and_then(Value::as_str).map(str::to_owned),
+        can_publish: flag("can_publish"),
+        can_receive: flag("can_receive"),
+        can_manage: flag("can_manage"),
     }
 }
 
@@ -139,65 +141,25 @@ where
     let region = segments.next().unwrap_or("").to_owned();
     let resource: Vec<&str> = segments.collect();
     let project = arg("project_id").unwrap_or_else(|| engine.config().default_account.clone());
-    let now = engine.now();
 
     match (&parts.method, resource.as_slice()) {
         (&Method::POST, ["activate-sqs"]) | (&Method::POST, ["deactivate-sqs"]) => {
             let enable = resource[0] == "activate-sqs";
-            let mut state = engine.lock();
-            let key = (project.clone(), region.clone());
-            let activation = state
-                .scaleway
-                .activations
-                .entry(key.clone())
-                .or_insert(Activation {
-                    created_at: now,
-                    updated_at: now,
-                    enabled: false,
-                });
-            activation.enabled = enable;
-            activation.updated_at = now;
-            let info = info_json(engine, &project, &region, activation);
-            if !enable {
-                // Deactivation deletes all queues and messages of the project.
-                state.scaleway.remove_project(&project, &region);
-                let queues = std::mem::take(
-                    &mut state
-                        .region_mut(&Caller {
-                            account: project.clone(),
-                            region: region.clone(),
-                        })
-                        .queues,
-                );
-                drop(state);
-                for queue in queues.values() {
-                    queue.waiters.notify_waiters();
-                }
-            }
-            reply(StatusCode::OK, info)
+            let activation = engine.set_activation(&project, &region, enable);
+            reply(
+                StatusCode::OK,
+                info_json(engine, &project, &region, &activation),
+            )
         }
         (&Method::GET, ["sqs-info"]) => {
-            let state = engine.lock();
-            let key = (project.clone(), region.clone());
-            let activation = state
-                .scaleway
-                .activations
-                .get(&key)
-                .cloned()
-                .unwrap_or(Activation {
-                    created_at: now,
-                    updated_at: now,
-                    enabled: false,
-                });
+            let activation = engine.activation(&project, &region);
             reply(
                 StatusCode::OK,
                 info_json(engine, &project, &region, &activation),
             )
         }
         (&Method::GET, ["sqs-credentials"]) => {
-            let state = engine.lock();
             let filter = arg("project_id");
-            let all = state.scaleway.of_project(filter.as_deref(), &region);
             let page: usize = arg("page")
                 .and_then(|p| p.parse().ok())
                 .filter(|p| *p > 0)
@@ -206,70 +168,36 @@ where
                 .and_then(|p| p.parse().ok())
                 .filter(|p| *p > 0)
                 .unwrap_or(20);
-            let items: Vec<Value> = all
-                .iter()
-                .skip((page - 1) * size)
-                .take(size)
-                .map(|c| credential_json(c, false))
-                .collect();
+            let (total, page) = engine.credentials_of(filter.as_deref(), &region, page, size);
+            let items: Vec<Value> = page.iter().map(|c| credential_json(c, false)).collect();
             reply(
                 StatusCode::OK,
-                json!({"total_count": all.len(), "sqs_credentials": items}),
+                json!({"total_count": total, "sqs_credentials": items}),
             )
         }
         (&Method::POST, ["sqs-credentials"]) => {
-            let permissions = permissions_from(body.get("permissions"), Permissions::default());
-            let mut ids = engine.ids();
-            let id = ids.uuid();
-            let secret_key = ids.uuid();
-            let mut key = [0u8; 17];
-            for b in key.iter_mut() {
-                *b = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[(ids.next_u64() % 36) as usize];
-            }
-            drop(ids);
-            let credential = Credential {
-                name: arg("name").unwrap_or_else(|| format!("credentials-{}", &id[..8])),
-                id,
-                project_id: project,
-                region,
-                created_at: now,
-                updated_at: now,
-                access_key: format!("SCW{}", String::from_utf8_lossy(&key)),
-                secret_key,
-                permissions,
-            };
-            let answer = credential_json(&credential, true);
-            engine.lock().scaleway.insert(credential);
-            reply(StatusCode::OK, answer)
+            let permissions = update_from(&body).permissions(Permissions::default());
+            let credential = engine.issue_credential(arg("name"), project, region, permissions);
+            reply(StatusCode::OK, credential_json(&credential, true))
         }
-        (method, ["sqs-credentials", id]) => {
-            let mut state = engine.lock();
-            match *method {
-                Method::GET => match state.scaleway.get(id) {
-                    Some(c) => reply(StatusCode::OK, credential_json(c, false)),
-                    None => not_found("sqs_credentials", id),
-                },
-                Method::PATCH => match state.scaleway.get_mut(id) {
-                    Some(c) => {
-                        if let Some(name) = body.get("name").and_then(Value::as_str) {
-                            c.name = name.to_owned();
-                        }
-                        c.permissions = permissions_from(body.get("permissions"), c.permissions);
-                        c.updated_at = now;
-                        reply(StatusCode::OK, credential_json(c, false))
-                    }
-                    None => not_found("sqs_credentials", id),
-                },
-                Method::DELETE => match state.scaleway.remove(id) {
-                    Some(_) => reply(StatusCode::NO_CONTENT, Value::Null),
-                    None => not_found("sqs_credentials", id),
-                },
-                _ => reply(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    json!({"message": "method not allowed", "type": "invalid_request_error"}),
-                ),
-            }
-        }
+        (method, ["sqs-credentials", id]) => match *method {
+            Method::GET => match engine.credential(id) {
+                Some(c) => reply(StatusCode::OK, credential_json(&c, false)),
+                None => not_found("sqs_credentials", id),
+            },
+            Method::PATCH => match engine.update_credential(id, &update_from(&body)) {
+                Some(c) => reply(StatusCode::OK, credential_json(&c, false)),
+                None => not_found("sqs_credentials", id),
+            },
+            Method::DELETE => match engine.revoke_credential(id) {
+                true => reply(StatusCode::NO_CONTENT, Value::Null),
+                false => not_found("sqs_credentials", id),
+            },
+            _ => reply(
+                StatusCode::METHOD_NOT_ALLOWED,
+                json!({"message": "method not allowed", "type": "invalid_request_error"}),
+            ),
+        },
         _ => reply(
             StatusCode::NOT_FOUND,
             json!({"message": "resource is not found", "type": "not_found"}),

@@ -16,7 +16,7 @@ logs="$cache/logs"
 mkdir -p "$cache" "$logs"
 
 # The last botocore that speaks AWS Query to SQS: JSON for good since 1.34.90
-# (../shared/reference/PROTOCOL.md §1.2). scenario.py checks each request on the wire.
+# (fixtures/aws/protocol.md §1.2). scenario.py checks each request on the wire.
 query_botocore=1.34.89
 
 # The clients talk to the fake only: no profile, config file, instance metadata, proxy.

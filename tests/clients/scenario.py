@@ -420,7 +420,7 @@ try:
     sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
     check(False, "GetQueueAttributes of a deleted queue succeeded")
 except sqs.exceptions.QueueDoesNotExist as err:
-    # AWS-RECORDED.md rows 33 and 34: the Query text names the WSDL version.
+    # fixtures/aws/recorded.md rows 33 and 34: the Query text names the WSDL version.
     text = "The specified queue does not exist."
     if PROTOCOL == "query":
         text = "The specified queue does not exist for this wsdl version."

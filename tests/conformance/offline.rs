@@ -1,5 +1,5 @@
 //! The endpoint path tested offline: `wiremock` plays a provider's answers (shaped as
-//! PROTOCOL.md's AWS examples), and the tests check what the runner sent (signed with
+//! fixtures/aws/protocol.md's AWS examples), and the tests check what the runner sent (signed with
 //! the given credentials, the right target and body per protocol) and how it judged
 //! the answers.
 

@@ -4,7 +4,7 @@ use aws_sdk_sqs::types::QueueAttributeName as Q;
 
 use crate::support::{aws_fact, code, create_queue, fake, fake_and_client, json, message, query};
 
-/// Attribute rules at creation (AWS-RECORDED.md rows 5-10; ranges from the API model).
+/// Attribute rules at creation (fixtures/aws/recorded.md rows 5-10; ranges from the API model).
 #[tokio::test]
 async fn create_queue_rejects_bad_names_and_attributes() {
     let (_sqs, client) = fake_and_client().await;

@@ -98,7 +98,7 @@ async fn counts(client: &Client, url: &str) -> (String, String) {
 }
 
 /// Every FIFO send answers a 20-digit SequenceNumber, strictly increasing; a standard
-/// queue never answers one, even for a message sent with a group (AWS-RECORDED §8).
+/// queue never answers one, even for a message sent with a group (fixtures/aws/recorded.md §8).
 #[tokio::test]
 async fn sends_answer_strictly_increasing_20_digit_sequence_numbers() {
     let (_sqs, client) = fake_and_client().await;
@@ -120,7 +120,7 @@ async fn sends_answer_strictly_increasing_20_digit_sequence_numbers() {
 
 /// AttributeNames=All on a FIFO message gives exactly seven system attributes, with the
 /// sequence number the send answered; a second receive counts 2 and has a new handle
-/// (AWS-RECORDED rows 99-100).
+/// (fixtures/aws/recorded.md rows 99-100).
 #[tokio::test]
 async fn receive_shows_exactly_the_seven_fifo_system_attributes() {
     let (_sqs, client) = fake_and_client().await;

@@ -8,7 +8,7 @@ use aws_sdk_sqs::types::QueueAttributeName as Q;
 
 use crate::support::{code, create_queue, fake_and_client, message, START_SECS};
 
-/// A new queue has exactly AWS's twelve default attributes (AWS-RECORDED.md §3a).
+/// A new queue has exactly AWS's twelve default attributes (fixtures/aws/recorded.md §3a).
 #[tokio::test]
 async fn new_standard_queue_has_awss_default_attributes() {
     let (sqs, client) = fake_and_client().await;
@@ -76,7 +76,7 @@ async fn new_fifo_queue_shows_fifo_attributes() {
 
 /// Creating a queue again with the same (or a subset of the same) attributes returns
 /// the same URL; a different value is QueueAlreadyExists naming the attribute; the
-/// comparison is against the current attributes (AWS-RECORDED.md rows 1-4).
+/// comparison is against the current attributes (fixtures/aws/recorded.md rows 1-4).
 #[tokio::test]
 async fn create_queue_is_idempotent_only_for_matching_attributes() {
     let (_sqs, client) = fake_and_client().await;

@@ -28,7 +28,7 @@ fn typed(data_type: &str, v: &str) -> MessageAttributeValue {
 }
 
 /// A message comes back with its body, MessageId and AWS's MD5s (recorded vectors:
-/// "test", {timestamp: Number}, AWS-RECORDED.md §7); a plain receive has exactly
+/// "test", {timestamp: Number}, fixtures/aws/recorded.md §7); a plain receive has exactly
 /// MessageId, ReceiptHandle, MD5OfBody and Body.
 #[tokio::test]
 async fn send_and_receive_round_trip_with_awss_digests() {
@@ -111,7 +111,7 @@ async fn special_characters_survive_both_protocols() {
 }
 
 /// Binary, custom-typed and several attributes: stored exactly, and digested as AWS does
-/// (rows 104, 110; PROTOCOL.md §3.2 vectors).
+/// (rows 104, 110; fixtures/aws/protocol.md §3.2 vectors).
 #[tokio::test]
 async fn message_attributes_of_every_type_round_trip() {
     let (_sqs, client) = fake_and_client().await;
@@ -429,7 +429,7 @@ async fn sender_id_is_an_iam_user_id_derived_from_the_access_key() {
 
 /// AWSTraceHeader: sent as a system attribute (with its own MD5, not changing the
 /// attributes MD5) or as the X-Amzn-Trace-Id header, and returned when asked for
-/// (rows 77, 102; PROTOCOL.md §3.3 vector).
+/// (rows 77, 102; fixtures/aws/protocol.md §3.3 vector).
 #[tokio::test]
 async fn trace_header_is_stored_and_digested() {
     let (sqs, client) = fake_and_client().await;

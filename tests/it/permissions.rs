@@ -1,5 +1,5 @@
 //! AddPermission and RemovePermission maintain the queue's `Policy` as AWS writes it
-//! (AWS-RECORDED.md §6); SetQueueAttributes can set a policy of one's own.
+//! (fixtures/aws/recorded.md §6); SetQueueAttributes can set a policy of one's own.
 
 use aws_sdk_sqs::types::QueueAttributeName as Q;
 use insta::assert_snapshot;

@@ -396,7 +396,7 @@ async fn json_message_answers() {
     assert_snapshot!("json_purge_queue_in_progress", again.snapshot());
 }
 
-/// A Query request that asks for JSON gets the JSON form of its answer (AWS-RECORDED
+/// A Query request that asks for JSON gets the JSON form of its answer (fixtures/aws/recorded.md
 /// rows 116 and 173); without the header it gets XML.
 #[tokio::test]
 async fn query_with_accept_json_answers_json() {

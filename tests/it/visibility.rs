@@ -410,7 +410,7 @@ async fn older_handles_act_in_batches_too() {
 }
 
 /// A FIFO queue keeps the stricter rule: after a re-receive the older handle has
-/// expired, for DeleteMessage (AWS-RECORDED.md row 118's text) and its batch form.
+/// expired, for DeleteMessage (fixtures/aws/recorded.md row 118's text) and its batch form.
 #[tokio::test]
 async fn an_older_fifo_handle_has_expired() {
     let (sqs, client) = fake_and_client().await;

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::api::ActionName;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::limits::{MAX_DEPTH, MAX_MEMBERS};
 
@@ -180,7 +181,7 @@ enum Rule {
     StructList(&'static str),
 }
 
-/// The Query names that differ from their JSON member (PROTOCOL.md §2.1). `Tag` is the
+/// The Query names that differ from their JSON member (fixtures/aws/protocol.md §2.1). `Tag` is the
 /// one name whose JSON member depends on the action (`tags` on CreateQueue).
 const RULES: &[(&str, Rule)] = &[
     ("Attribute", Rule::StringMap("Attributes", "Name", "Value")),
@@ -202,20 +203,21 @@ const RULES: &[(&str, Rule)] = &[
         "MessageSystemAttribute",
         Rule::AttributeMap("MessageSystemAttributes"),
     ),
-    ("SendMessageBatchRequestEntry", Rule::StructList("Entries")),
-    (
-        "DeleteMessageBatchRequestEntry",
-        Rule::StructList("Entries"),
-    ),
-    (
-        "ChangeMessageVisibilityBatchRequestEntry",
-        Rule::StructList("Entries"),
-    ),
 ];
+
+/// The member every batch action's entries go to; their Query name,
+/// `<Action>RequestEntry`, comes from the action table.
+const ENTRIES: Rule = Rule::StructList("Entries");
 
 fn rule(action: &str, key: &str) -> Option<Rule> {
     if action == "CreateQueue" && key == "Tag" {
         return Some(Rule::StringMap("tags", "Key", "Value"));
+    }
+    if ActionName::ALL
+        .iter()
+        .any(|a| a.request_entry() == Some(key))
+    {
+        return Some(ENTRIES);
     }
     RULES.iter().find(|(name, _)| *name == key).map(|(_, r)| *r)
 }
@@ -226,7 +228,9 @@ fn rule(action: &str, key: &str) -> Option<Rule> {
 fn is_empty_list(key: &str, node: Node) -> bool {
     let is_list = RULES
         .iter()
-        .any(|(_, r)| matches!(r, Rule::StringList(json) | Rule::StructList(json) if *json == key));
+        .map(|(_, r)| r)
+        .chain([&ENTRIES])
+        .any(|r| matches!(r, Rule::StringList(json) | Rule::StructList(json) if *json == key));
     is_list && !node.has_children() && node.text() == Some("")
 }
 

@@ -13,6 +13,7 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 use serde_json::{Map, Value};
 
+use crate::api::ActionName;
 use crate::error::{SqsError, FAULT};
 
 const NAMESPACE: &str = "http://queue.amazonaws.com/doc/2012-11-05/";
@@ -23,9 +24,12 @@ fn list_element(action: &str, member: &str) -> Option<String> {
     Some(match member {
         "QueueUrls" | "queueUrls" => "QueueUrl".into(),
         "Messages" => "Message".into(),
-        "Successful" => format!("{action}ResultEntry"),
+        // `<Action>ResultEntry`, as the action table names it.
+        "Successful" | "Results" => ActionName::parse(action).map_or_else(
+            || format!("{action}ResultEntry"),
+            |a| a.result_entry().into(),
+        ),
         "Failed" => "BatchResultErrorEntry".into(),
-        "Results" => "ListMessageMoveTasksResultEntry".into(),
         "StringListValues" => "StringListValue".into(),
         "BinaryListValues" => "BinaryListValue".into(),
         _ => return None,
@@ -186,7 +190,7 @@ pub(crate) fn success(
 }
 
 /// The JSON form of a Query answer, for a request that sent `Accept: application/json`
-/// (AWS-RECORDED.md rows 116 and 173): `{"<Action>Response": {"<Action>Result": ...,
+/// (fixtures/aws/recorded.md rows 116 and 173): `{"<Action>Response": {"<Action>Result": ...,
 /// "ResponseMetadata": {"RequestId": ...}}}`, with ReceiveMessage's list as `messages`.
 pub(crate) fn success_json(
     action: &str,

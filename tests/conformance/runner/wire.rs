@@ -1,6 +1,6 @@
 //! The two SQS wire protocols, spoken by hand so that any endpoint can be reached:
 //! AWS JSON 1.0 (`X-Amz-Target`) and AWS Query (form pairs flattened as in
-//! PROTOCOL.md §2.1, XML answers), every request signed with SigV4.
+//! fixtures/aws/protocol.md §2.1, XML answers), every request signed with SigV4.
 
 use std::time::SystemTime;
 
@@ -351,7 +351,7 @@ fn flatten_members(
         match (shape(action, member), value) {
             (Some(Shape::List(name)), Value::Array(items)) => {
                 if items.is_empty() {
-                    // Botocore sends an empty list as the bare key (PROTOCOL.md §2.1).
+                    // Botocore sends an empty list as the bare key (fixtures/aws/protocol.md §2.1).
                     out.push((format!("{prefix}{name}"), String::new()));
                 }
                 for (i, item) in items.iter().enumerate() {

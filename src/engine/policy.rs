@@ -1,6 +1,6 @@
 //! The queue `Policy` document that AddPermission and RemovePermission maintain.
 //!
-//! AWS writes it in a fixed shape (AWS-RECORDED.md §6): `Version` "2008-10-17", `Id`
+//! AWS writes it in a fixed shape (fixtures/aws/recorded.md §6): `Version` "2008-10-17", `Id`
 //! `"<queue arn>/SQSDefaultPolicy"`, and one statement per label with `Sid` = label, the
 //! principals as `arn:aws:iam::<account>:root` (a string for one, a list for several),
 //! the actions as `SQS:<Name>` (a string for one, a list for several), and `Resource` =
@@ -9,26 +9,15 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::api::ActionName;
 use crate::error::SqsError;
 
-/// At most this many actions in one statement (AddPermission API reference).
-const MAX_ACTIONS: usize = 7;
-
-/// Actions only the queue owner may call: AddPermission cannot grant them.
-const OWNER_ONLY: &[&str] = &[
-    "AddPermission",
-    "CreateQueue",
-    "DeleteQueue",
-    "RemovePermission",
-    "SetQueueAttributes",
-    "TagQueue",
-    "UntagQueue",
-];
+use crate::limits::{MAX_PERMISSION_ACTIONS as MAX_ACTIONS, MAX_QUEUE_NAME};
 
 /// `[A-Za-z0-9_-]{1,80}`.
 pub(crate) fn validate_label(label: &str) -> Result<(), SqsError> {
     let valid = !label.is_empty()
-        && label.len() <= 80
+        && label.len() <= MAX_QUEUE_NAME
         && label
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
@@ -44,14 +33,15 @@ pub(crate) fn validate_label(label: &str) -> Result<(), SqsError> {
 
 /// An action AddPermission may grant: `*` or an SQS action a non-owner may call.
 fn validate_action(action: &str) -> Result<(), SqsError> {
-    if OWNER_ONLY.contains(&action) {
+    let named = ActionName::parse(action);
+    if named.is_some_and(ActionName::owner_only) {
         return Err(SqsError::invalid_value(
             "ActionName",
             format!("SQS:{action}"),
             "Only the queue owner is allowed to invoke this action.",
         ));
     }
-    if action == "*" || crate::actions::ACTIONS.contains(&action) {
+    if action == "*" || named.is_some() {
         return Ok(());
     }
     Err(SqsError::invalid_value(
@@ -164,7 +154,7 @@ pub(crate) fn add(
 }
 
 /// The policy after removing the statement `label`; `None` when none is left (AWS then
-/// removes the attribute, AWS-RECORDED.md row 53).
+/// removes the attribute, fixtures/aws/recorded.md row 53).
 pub(crate) fn remove(policy: Option<&str>, label: &str) -> Result<Option<String>, SqsError> {
     let (doc, mut list) = statements(policy);
     if !has_label(&list, label) {

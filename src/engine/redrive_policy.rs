@@ -1,25 +1,13 @@
-//! Dead-letter queues: the `RedrivePolicy` and `RedriveAllowPolicy` documents, the
-//! checks a source queue's policy must pass, and moving over-received messages.
-//!
-//! A message moves on the receive that would take its receive count past the source's
-//! `maxReceiveCount` (AWS-RECORDED.md row 146): that receive does not return it, and the
-//! dead-letter queue holds it with the same MessageId, body, attributes and SentTimestamp,
-//! the receive count it had (row 147) and `DeadLetterQueueSourceArn`.
-
-use std::sync::Arc;
+//! The redrive documents: `RedrivePolicy` (where a queue's over-received messages go)
+//! and `RedriveAllowPolicy` (which sources a dead-letter queue accepts), queue ARNs, and
+//! the checks a source's policy must pass. Moving the messages is `dead_letter.rs`'s.
 
 use serde_json::{json, Value};
 
-use super::message::{Content, Message};
-use super::queue::Queue;
-use super::store::Received;
-use super::{Caller, QueueRef, Region, State};
+use super::{Caller, QueueRef};
 use crate::error::{ErrorCode, SqsError};
 
-/// The most a `maxReceiveCount` may be.
-const MAX_RECEIVE_COUNT: i64 = 1000;
-/// The most queues a `byQueue` RedriveAllowPolicy may name.
-const MAX_SOURCE_ARNS: usize = 10;
+use crate::limits::{MAX_RECEIVE_COUNT, MAX_SOURCE_ARNS};
 
 /// A parsed `RedrivePolicy`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +50,7 @@ pub(crate) fn parse_arn(arn: &str) -> Option<QueueRef> {
             region: region.to_owned(),
         },
         name: name.to_owned(),
-        queue_id: None,
+        incarnation: None,
     })
 }
 
@@ -107,7 +95,7 @@ impl RedrivePolicy {
             _ => None,
         };
         let max_receive_count = parsed
-            .filter(|n| (1..=MAX_RECEIVE_COUNT).contains(n))
+            .filter(|n| MAX_RECEIVE_COUNT.contains(n))
             .ok_or_else(|| {
                 let shown = match count {
                     Value::String(s) => s.clone(),
@@ -115,7 +103,7 @@ impl RedrivePolicy {
                 };
                 invalid_redrive(
                     value,
-                    &format!("Invalid value for maxReceiveCount: {shown}, valid values are from 1 to {MAX_RECEIVE_COUNT} both inclusive."),
+                    &format!("Invalid value for maxReceiveCount: {shown}, valid values are from 1 to {} both inclusive.", MAX_RECEIVE_COUNT.end()),
                 )
             })? as u32;
         Ok(RedrivePolicy {
@@ -125,7 +113,7 @@ impl RedrivePolicy {
     }
 
     /// The policy as GetQueueAttributes shows it: `maxReceiveCount` a JSON number
-    /// (AWS-RECORDED.md row 32).
+    /// (fixtures/aws/recorded.md row 32).
     pub(crate) fn to_attribute(&self) -> String {
         json!({
             "deadLetterTargetArn": self.target_arn,
@@ -196,15 +184,23 @@ pub(crate) fn parse_allow_policy(value: &str) -> Result<String, SqsError> {
     RedriveAllow::parse(value).map(|_| value.to_owned())
 }
 
+/// What [`check_target`] needs to know of an existing dead-letter queue.
+pub(crate) struct Target<'a> {
+    pub arn: &'a str,
+    pub fifo: bool,
+    pub redrive_allow_policy: Option<&'a str>,
+}
+
 /// Checks that the dead-letter queue `policy` names can take messages from the queue
 /// `source_arn` (of type `fifo`, owned by `owner`): it exists in the same account and
-/// region, is of the same type, and its RedriveAllowPolicy lets this source in.
-pub(crate) fn check_target(
+/// region (`lookup` finds it by name in the owner's region), is of the same type, and
+/// its RedriveAllowPolicy lets this source in.
+pub(crate) fn check_target<'a>(
     policy: &RedrivePolicy,
     source_arn: &str,
     fifo: bool,
     owner: &Caller,
-    region: Option<&Region>,
+    lookup: impl FnOnce(&str) -> Option<Target<'a>>,
 ) -> Result<(), SqsError> {
     let value = policy.to_attribute();
     let target = parse_arn(&policy.target_arn)
@@ -215,18 +211,18 @@ pub(crate) fn check_target(
             "Dead-letter target owner should be same as the source.",
         ));
     }
-    let dlq = region
+    let dlq = Some(())
         .filter(|_| target.owner.region == owner.region)
-        .and_then(|r| r.queues.get(&target.name))
+        .and_then(|_| lookup(&target.name))
         .filter(|q| q.arn == policy.target_arn)
         .ok_or_else(|| invalid_redrive(&value, "Dead letter target does not exist."))?;
-    if dlq.is_fifo() != fifo {
+    if dlq.fifo != fifo {
         return Err(invalid_redrive(
             &value,
             "Dead-letter queue must be same type of queue as the source.",
         ));
     }
-    if let Some(allow) = &dlq.attributes.redrive_allow_policy {
+    if let Some(allow) = dlq.redrive_allow_policy {
         if let Ok(allow) = RedriveAllow::parse(allow) {
             if !allow.allows(source_arn) {
                 return Err(invalid_redrive(
@@ -237,113 +233,6 @@ pub(crate) fn check_target(
         }
     }
     Ok(())
-}
-
-impl Queue {
-    /// The queue's redrive policy, if it has one.
-    pub(crate) fn redrive_policy(&self) -> Option<&RedrivePolicy> {
-        self.attributes.redrive_policy.as_ref()
-    }
-
-    /// Receives up to `max` messages like [`Store::receive`](super::store::Store::receive),
-    /// but a message whose receive count would pass `max_receive_count` is taken out and
-    /// returned in the second list instead, with the count it had before this receive.
-    pub(crate) fn receive_or_dead_letter(
-        &mut self,
-        now: u64,
-        max: usize,
-        visibility_ms: u64,
-        max_receive_count: Option<u32>,
-        mut nonce: impl FnMut() -> u64,
-    ) -> (Vec<Received>, Vec<Message>) {
-        let Some(limit) = max_receive_count else {
-            return (
-                self.store.receive(now, max, visibility_ms, nonce),
-                Vec::new(),
-            );
-        };
-        let mut delivered = Vec::new();
-        let mut dead = Vec::new();
-        // Each round removes what it dead-letters, so the loop ends when the ready set
-        // is empty or enough messages are delivered.
-        while delivered.len() < max {
-            let batch = self
-                .store
-                .receive(now, max - delivered.len(), visibility_ms, &mut nonce);
-            if batch.is_empty() {
-                break;
-            }
-            for received in batch {
-                if received.message.receive_count > limit {
-                    if let Some(mut message) = self.store.remove(received.key) {
-                        message.receive_count -= 1;
-                        dead.push(message);
-                    }
-                } else {
-                    delivered.push(received);
-                }
-            }
-        }
-        (delivered, dead)
-    }
-}
-
-impl State {
-    /// Where the queue `source` sends its over-received messages, and after how many
-    /// receives: `None` when it has no policy or its dead-letter queue is gone (then
-    /// messages stay and keep being delivered, so nothing is lost).
-    pub(crate) fn dead_letter_target(&self, source: &QueueRef) -> Option<(QueueRef, u32)> {
-        let queue = self.region(&source.owner)?.queues.get(&source.name)?;
-        let policy = queue.redrive_policy()?;
-        let target = parse_arn(&policy.target_arn)?;
-        let dlq = self.region(&target.owner)?.queues.get(&target.name)?;
-        (dlq.arn == policy.target_arn).then_some((target, policy.max_receive_count))
-    }
-
-    /// Stores `messages` dead-lettered from the queue `source_arn` in `dlq`, in order.
-    pub(crate) fn dead_letter(&mut self, dlq: &QueueRef, source_arn: &str, messages: Vec<Message>) {
-        let Some(queue) = self
-            .regions
-            .get_mut(&dlq.owner)
-            .and_then(|r| r.queues.get_mut(&dlq.name))
-        else {
-            return;
-        };
-        for message in messages {
-            let content = Content {
-                dead_letter_source_arn: Some(source_arn.to_owned()),
-                ..(*message.content).clone()
-            };
-            queue.store.push(
-                Message {
-                    content: Arc::new(content),
-                    ..message
-                },
-                None,
-            );
-        }
-        queue.waiters.notify_waiters();
-    }
-
-    /// The URLs of the queues in `dlq`'s account and region whose RedrivePolicy names
-    /// it, in name order.
-    pub(crate) fn dead_letter_sources(&self, dlq: &QueueRef) -> Vec<(&str, &Queue)> {
-        let Some(region) = self.region(&dlq.owner) else {
-            return Vec::new();
-        };
-        let Some(target) = region.queues.get(&dlq.name) else {
-            return Vec::new();
-        };
-        region
-            .queues
-            .iter()
-            .filter(|(_, q)| {
-                q.redrive_policy()
-                    .is_some_and(|p| p.target_arn == target.arn)
-            })
-            .map(|(name, q)| (name.as_str(), q))
-            .collect()
-    }
 }
 
 #[cfg(test)]

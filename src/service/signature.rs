@@ -13,7 +13,7 @@ use hyper::http::request::Parts;
 use crate::error::{ErrorCode, SqsError};
 
 /// How far a request's timestamp may be from the server's time (AWS: 15 minutes).
-const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
+const MAX_SKEW: Duration = Duration::from_secs(crate::limits::MAX_SIGNATURE_SKEW_SECS);
 
 fn mismatch(message: impl Into<String>) -> SqsError {
     SqsError::new(ErrorCode::SignatureDoesNotMatch, message.into())

@@ -1,27 +1,26 @@
 //! Who a request says it is: the access key and region of its SigV4 credential scope,
-//! from the `Authorization` header or a presigned URL's `X-Amz-Credential`. The fake
-//! does not check signatures; it only reads the scope, which decides the account (a
-//! 12-digit access key is taken as an account id) and the region.
+//! from the `Authorization` header or a presigned URL's `X-Amz-Credential`. Reading the
+//! scope checks nothing; `caller.rs` decides what it is worth.
 
 use hyper::http::request::Parts;
 
 /// The parts of a credential scope the fake uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Credential {
+pub(crate) struct Scope {
     pub access_key: Option<String>,
     pub region: Option<String>,
 }
 
 /// Reads `AKID/20250101/us-east-1/sqs/aws4_request`.
-fn parse_scope(scope: &str) -> Credential {
+fn parse_scope(scope: &str) -> Scope {
     let mut parts = scope.split('/');
     let access_key = parts.next().filter(|s| !s.is_empty()).map(str::to_owned);
     let region = parts.nth(1).filter(|s| !s.is_empty()).map(str::to_owned);
-    Credential { access_key, region }
+    Scope { access_key, region }
 }
 
-/// The credential of a request, from its header or its query string.
-pub(crate) fn credential(parts: &Parts, query_pairs: &[(String, String)]) -> Credential {
+/// The credential scope of a request, from its header or its query string.
+pub(crate) fn scope(parts: &Parts, query_pairs: &[(String, String)]) -> Scope {
     if let Some(header) = parts
         .headers
         .get(hyper::header::AUTHORIZATION)

@@ -1,0 +1,144 @@
+//! The SQS API (2012-11-05): its 23 actions, each declared once, in one table.
+//!
+//! [`for_each_action!`] holds the table; every list of actions in the crate is made
+//! from it, so adding an action is one row here and one file in `actions/`:
+//! - [`ActionName`] (below): the action's name on the wire, whether it addresses a queue
+//!   or the service, whether AddPermission may grant it, its Query entry names;
+//! - `actions::Action`: one variant per row, its parse and its dispatch;
+//! - the dialects' tables (`dialect/`) and the permission rules (`engine::policy`),
+//!   keyed by [`ActionName`], so the compiler checks every name they use.
+//!
+//! The columns: the action (also the type in `actions/<module>.rs`), its module, then
+//! `root` when AWS answers the action only at the service's root URL and rejects it sent
+//! to a queue's URL over Query (fixtures/aws/recorded.md rows 168 and 169), else `any`; `owner` when only the queue's owner may
+//! call it (AddPermission cannot grant it) or `shared`; `batch` for the three batch
+//! actions whose entries are `<Action>RequestEntry` in Query, else `single`.
+
+/// Calls `$callback!` with the table of actions, one `Name module path grant kind;` row
+/// each.
+macro_rules! for_each_action {
+    ($callback:ident) => {
+        $callback! {
+            AddPermission                 add_permission                  any  owner  single;
+            CancelMessageMoveTask         cancel_message_move_task        any  shared single;
+            ChangeMessageVisibility       change_message_visibility       any  shared single;
+            ChangeMessageVisibilityBatch  change_message_visibility_batch any  shared batch;
+            CreateQueue                   create_queue                    root owner  single;
+            DeleteMessage                 delete_message                  any  shared single;
+            DeleteMessageBatch            delete_message_batch            any  shared batch;
+            DeleteQueue                   delete_queue                    any  owner  single;
+            GetQueueAttributes            get_queue_attributes            any  shared single;
+            GetQueueUrl                   get_queue_url                   any  shared single;
+            ListDeadLetterSourceQueues    list_dead_letter_source_queues  any  shared single;
+            ListMessageMoveTasks          list_message_move_tasks         any  shared single;
+            ListQueueTags                 list_queue_tags                 any  shared single;
+            ListQueues                    list_queues                     root shared single;
+            PurgeQueue                    purge_queue                     any  shared single;
+            ReceiveMessage                receive_message                 any  shared single;
+            RemovePermission              remove_permission               any  owner  single;
+            SendMessage                   send_message                    any  shared single;
+            SendMessageBatch              send_message_batch              any  shared batch;
+            SetQueueAttributes            set_queue_attributes            any  owner  single;
+            StartMessageMoveTask          start_message_move_task         any  shared single;
+            TagQueue                      tag_queue                       any  owner  single;
+            UntagQueue                    untag_queue                     any  owner  single;
+        }
+    };
+}
+pub(crate) use for_each_action;
+
+macro_rules! action_names {
+    ($($name:ident $module:ident $target:ident $grant:ident $kind:ident;)*) => {
+        /// One SQS action, by name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub(crate) enum ActionName {
+            $($name,)*
+        }
+
+        impl ActionName {
+            /// Every action, in name order.
+            pub(crate) const ALL: &'static [ActionName] = &[$(ActionName::$name,)*];
+
+            /// The name on the wire (`Action=` in Query, `AmazonSQS.<name>` in JSON).
+            pub(crate) fn as_str(self) -> &'static str {
+                match self {
+                    $(ActionName::$name => stringify!($name),)*
+                }
+            }
+
+            /// The action a wire name names, if it is one of SQS's.
+            pub(crate) fn parse(name: &str) -> Option<ActionName> {
+                match name {
+                    $(stringify!($name) => Some(ActionName::$name),)*
+                    _ => None,
+                }
+            }
+
+            /// Whether AWS rejects the action sent to a queue's URL (Query): it
+            /// addresses the service, not a queue.
+            pub(crate) fn root_only(self) -> bool {
+                match self {
+                    $(ActionName::$name => action_names!(@root $target),)*
+                }
+            }
+
+            /// Whether only the queue's owner may call it: AddPermission cannot grant it.
+            pub(crate) fn owner_only(self) -> bool {
+                match self {
+                    $(ActionName::$name => action_names!(@owner $grant),)*
+                }
+            }
+
+            /// The Query name of one entry of a batch action
+            /// (`SendMessageBatchRequestEntry`); `None` for the others.
+            pub(crate) fn request_entry(self) -> Option<&'static str> {
+                match self {
+                    $(ActionName::$name => action_names!(@entry $name $kind),)*
+                }
+            }
+
+            /// The Query element of one entry of the action's result list
+            /// (`SendMessageBatchResultEntry`, `ListMessageMoveTasksResultEntry`).
+            pub(crate) fn result_entry(self) -> &'static str {
+                match self {
+                    $(ActionName::$name => concat!(stringify!($name), "ResultEntry"),)*
+                }
+            }
+        }
+    };
+    (@root root) => { true };
+    (@root any) => { false };
+    (@owner owner) => { true };
+    (@owner shared) => { false };
+    (@entry $name:ident batch) => { Some(concat!(stringify!($name), "RequestEntry")) };
+    (@entry $name:ident single) => { None };
+}
+
+for_each_action!(action_names);
+
+impl std::fmt::Display for ActionName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ActionName;
+
+    #[test]
+    fn the_table_names_23_actions_that_read_back() {
+        assert_eq!(ActionName::ALL.len(), 23);
+        for action in ActionName::ALL {
+            assert_eq!(ActionName::parse(action.as_str()), Some(*action));
+        }
+        assert_eq!(ActionName::parse("Nope"), None);
+        assert_eq!(
+            ActionName::SendMessageBatch.request_entry(),
+            Some("SendMessageBatchRequestEntry")
+        );
+        assert!(ActionName::CreateQueue.root_only());
+        assert!(!ActionName::GetQueueUrl.root_only());
+        assert!(ActionName::TagQueue.owner_only());
+    }
+}
