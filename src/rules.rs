@@ -91,6 +91,50 @@ pub(crate) enum Need {
     Any,
 }
 
+/// What an issued credential may do (Scaleway's `can_publish`, `can_receive`,
+/// `can_manage`).
+///
+/// # Example
+/// ```
+/// use fake_sqs::{Dialect, FakeSqs, Permissions};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let consumer = Permissions { can_receive: true, ..Permissions::default() };
+/// let sqs = FakeSqs::builder()
+///     .dialect(Dialect::Scaleway)
+///     .scaleway_credential("SCWCONSUMER000000000", "secret", consumer)
+///     .start()
+///     .await;
+/// # drop(sqs);
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Permissions {
+    /// Send messages.
+    pub can_publish: bool,
+    /// Receive, delete, and change the visibility of messages.
+    pub can_receive: bool,
+    /// Everything else: create, list, configure, purge and delete queues.
+    pub can_manage: bool,
+}
+
+impl Permissions {
+    /// All three permissions.
+    ///
+    /// # Example
+    /// ```
+    /// let all = fake_sqs::Permissions::all();
+    /// assert!(all.can_publish && all.can_receive && all.can_manage);
+    /// ```
+    pub fn all() -> Self {
+        Permissions {
+            can_publish: true,
+            can_receive: true,
+            can_manage: true,
+        }
+    }
+}
+
 /// Who a caller is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CredentialModel {

@@ -29,6 +29,11 @@ pub(crate) fn engine_in(dialect: Dialect) -> (Engine, Clock) {
     (Engine::new(clock.clone(), config), clock)
 }
 
+/// A Scaleway engine and its clock.
+pub(crate) fn scaleway_engine() -> (Engine, Clock) {
+    engine_in(Dialect::Scaleway)
+}
+
 /// An AWS engine and its clock.
 pub(crate) fn engine() -> (Engine, Clock) {
     engine_in(Dialect::Aws)

@@ -5,50 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{Caller, Engine, QueueRef};
-
-/// What an issued credential may do (Scaleway's `can_publish`, `can_receive`,
-/// `can_manage`).
-///
-/// # Example
-/// ```
-/// use fake_sqs::{Dialect, FakeSqs, Permissions};
-///
-/// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let consumer = Permissions { can_receive: true, ..Permissions::default() };
-/// let sqs = FakeSqs::builder()
-///     .dialect(Dialect::Scaleway)
-///     .scaleway_credential("SCWCONSUMER000000000", "secret", consumer)
-///     .start()
-///     .await;
-/// # drop(sqs);
-/// # }
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Permissions {
-    /// Send messages.
-    pub can_publish: bool,
-    /// Receive, delete, and change the visibility of messages.
-    pub can_receive: bool,
-    /// Everything else: create, list, configure, purge and delete queues.
-    pub can_manage: bool,
-}
-
-impl Permissions {
-    /// All three permissions.
-    ///
-    /// # Example
-    /// ```
-    /// let all = fake_sqs::Permissions::all();
-    /// assert!(all.can_publish && all.can_receive && all.can_manage);
-    /// ```
-    pub fn all() -> Self {
-        Permissions {
-            can_publish: true,
-            can_receive: true,
-            can_manage: true,
-        }
-    }
-}
+pub(crate) use crate::rules::Permissions;
 
 /// One credential, as the management API shows it.
 #[derive(Debug, Clone)]
@@ -315,14 +272,13 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dialect::Dialect;
-    use crate::testing::{engine_in, queue};
+    use crate::testing::{queue, scaleway_engine};
 
     /// Deactivating a project revokes its credentials and deletes its queues as
     /// DeleteQueue does: the names stay taken for 60 s.
     #[test]
     fn deactivation_deletes_the_projects_queues_and_credentials() {
-        let (engine, _) = engine_in(Dialect::Scaleway);
+        let (engine, _) = scaleway_engine();
         let project = engine.config().default_account.clone();
         let region = engine.config().default_region.clone();
         engine.set_activation(&project, &region, true);
