@@ -279,7 +279,7 @@ fn base64_opt<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::
 fn state_of(status: Status) -> MessageState {
     match status {
         Status::Ready => MessageState::Visible,
-        Status::Delayed { until } => MessageState::Delayed {
+        Status::Delayed { until, .. } => MessageState::Delayed {
             visible_at: at(until),
         },
         Status::InFlight { until, .. } => MessageState::InFlight {

@@ -89,6 +89,13 @@ async fn replay(script: &Script) {
     // credentials, an error one).
     let ping = script::query_request("/", b"Action=ListQueues");
     let (status, headers, body) = send(&sqs, &mut conn, to_http(&ping).expect("valid")).await;
+    // Scaleway refuses an unsigned call (403): an answer all the same.
+    let expected = if script.dialect == "scaleway" {
+        403
+    } else {
+        200
+    };
+    assert_eq!(status, expected, "the fake answers after the replay");
     check::answer(script.dialect, &ping, status, &headers, &body)
         .unwrap_or_else(|problem| panic!("after the replay: {problem}"));
 }

@@ -229,7 +229,7 @@ impl Rng {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
-        n > 0 && self.0 % n == 0
+        n > 0 && self.0.is_multiple_of(n)
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -341,7 +341,7 @@ async fn consume(shared: Arc<Shared>, addr: SocketAddr, c: u64) {
             .await;
         let t1 = shared.now_ms();
         let n = shared.receives.fetch_add(1, Ordering::Relaxed) + 1;
-        if n % soak.tick_every == 0 {
+        if n.is_multiple_of(soak.tick_every) {
             shared.sqs.clock().advance(Duration::from_secs(1));
         }
         let messages = answer["Messages"].as_array().cloned().unwrap_or_default();

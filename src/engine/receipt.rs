@@ -16,7 +16,7 @@ use crate::error::{ErrorCode, SqsError};
 const MAX_VISIBILITY_MS: u64 = 43_200_000;
 
 /// `Value {handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`
-pub(crate) fn expired(handle: &str) -> SqsError {
+fn expired(handle: &str) -> SqsError {
     SqsError::invalid_value("ReceiptHandle", handle, "The receipt handle has expired.")
 }
 

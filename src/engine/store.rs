@@ -18,18 +18,19 @@ pub(crate) const IN_FLIGHT_LIMIT: usize = 120_000;
 pub(crate) enum Status {
     /// Can be received now.
     Ready,
-    /// Sent with a delay; becomes ready at `until`.
-    Delayed { until: u64 },
+    /// Sent with a delay; becomes ready at `until`. `order`: see [`Store::timers`].
+    Delayed { until: u64, order: u32 },
     /// Received; becomes ready again at `until` unless deleted first.
-    InFlight { until: u64, received_at: u64 },
+    InFlight {
+        until: u64,
+        received_at: u64,
+        order: u32,
+    },
 }
 
 struct Slot {
     message: Message,
     status: Status,
-    /// The order its timer was set in, among timers due at the same moment (see
-    /// [`Store::timers`]); meaningless while the message is ready.
-    timer: u64,
     /// The receipt of the latest receive (0: never received). A handle from an older
     /// receive carries an older nonce.
     nonce: u64,
@@ -60,10 +61,12 @@ pub(crate) struct Store {
     ready: BTreeSet<u64>,
     /// Delayed and in-flight messages by (due time, order the timer was set, key).
     /// Messages due at one moment become ready in the order they were taken, delayed or
-    /// hidden, so FIFO groups coming back together join the line in that order.
-    timers: BTreeSet<(u64, u64, u64)>,
+    /// hidden, so FIFO groups coming back together join the line in that order. The
+    /// order is a `u32` kept in the message's [`Status`], where it costs no space; it
+    /// wraps after 4 billion timers, which only a tie at that very moment could notice.
+    timers: BTreeSet<(u64, u32, u64)>,
     /// The order the next timer gets.
-    next_timer: u64,
+    next_timer: u32,
     by_sent: BTreeSet<(u64, u64)>,
     next_key: u64,
     in_flight: usize,
@@ -141,9 +144,9 @@ impl Store {
     }
 
     /// Sets a timer for `key` at `until` and returns its order.
-    fn arm(&mut self, until: u64, key: u64) -> u64 {
+    fn arm(&mut self, until: u64, key: u64) -> u32 {
         let order = self.next_timer;
-        self.next_timer += 1;
+        self.next_timer = self.next_timer.wrapping_add(1);
         self.timers.insert((until, order, key));
         order
     }
@@ -158,14 +161,15 @@ impl Store {
         });
         self.by_sent.insert((message.content.sent_at, key));
         self.bytes += message.content.size;
-        let (status, timer) = match ready_at {
+        let status = match ready_at {
             Some(until) => {
                 self.delayed += 1;
-                (Status::Delayed { until }, self.arm(until, key))
+                let order = self.arm(until, key);
+                Status::Delayed { until, order }
             }
             None => {
                 self.ready.insert(key);
-                (Status::Ready, 0)
+                Status::Ready
             }
         };
         self.slots.insert(
@@ -173,7 +177,6 @@ impl Store {
             Slot {
                 message,
                 status,
-                timer,
                 nonce: 0,
             },
         );
@@ -303,26 +306,23 @@ impl Store {
         nonce: &mut impl FnMut() -> u64,
     ) -> Received {
         self.ready.remove(&key);
-        let slot = self.slots.get_mut(&key).expect("a ready key has a slot");
         let until = now + visibility_ms;
+        let order = self.arm(until, key);
+        let slot = self.slots.get_mut(&key).expect("a ready key has a slot");
         slot.status = Status::InFlight {
             until,
             received_at: now,
+            order,
         };
         slot.nonce = nonce();
         slot.message.receive_count += 1;
         slot.message.first_receive_at.get_or_insert(now);
-        let received = Received {
+        self.in_flight += 1;
+        Received {
             key,
             nonce: slot.nonce,
             message: slot.message.clone(),
-        };
-        let timer = self.arm(until, key);
-        if let Some(slot) = self.slots.get_mut(&key) {
-            slot.timer = timer;
         }
-        self.in_flight += 1;
-        received
     }
 
     /// The message `(key, nonce)` names, if that receive is still the message's latest
@@ -368,12 +368,12 @@ impl Store {
             Status::Ready => {
                 self.ready.remove(&key);
             }
-            Status::Delayed { until } => {
-                self.timers.remove(&(until, slot.timer, key));
+            Status::Delayed { until, order } => {
+                self.timers.remove(&(until, order, key));
                 self.delayed -= 1;
             }
-            Status::InFlight { until, .. } => {
-                self.timers.remove(&(until, slot.timer, key));
+            Status::InFlight { until, order, .. } => {
+                self.timers.remove(&(until, order, key));
                 self.in_flight -= 1;
             }
         }
@@ -395,19 +395,22 @@ impl Store {
                 self.ready.remove(&key);
                 self.in_flight += 1;
             }
-            Status::Delayed { until } => {
-                self.timers.remove(&(until, slot.timer, key));
+            Status::Delayed { until, order } => {
+                self.timers.remove(&(until, order, key));
                 self.delayed -= 1;
                 self.in_flight += 1;
             }
-            Status::InFlight { until, .. } => {
-                self.timers.remove(&(until, slot.timer, key));
+            Status::InFlight { until, order, .. } => {
+                self.timers.remove(&(until, order, key));
             }
         }
-        slot.status = Status::InFlight { until, received_at };
-        let timer = self.arm(until, key);
+        let order = self.arm(until, key);
         if let Some(slot) = self.slots.get_mut(&key) {
-            slot.timer = timer;
+            slot.status = Status::InFlight {
+                until,
+                received_at,
+                order,
+            };
         }
         self.regroup(group);
     }

@@ -66,6 +66,17 @@ fn post(body: &str) -> String {
     )
 }
 
+/// A spawned server, killed when dropped: also when an assertion fails first, so that no
+/// test leaves a server behind.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[tokio::test]
 async fn a_connection_that_never_finishes_its_headers_is_closed() {
     let sqs = builder()
@@ -197,15 +208,17 @@ fn the_binary_takes_the_timeouts_as_flags_and_variables() {
         assert!(help.contains(flag), "{flag} in {help}");
     }
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fake-sqs"))
-        .args(["--port", "0", "--idle-timeout", "200ms"])
-        .env("FAKE_SQS_HEADER_READ_TIMEOUT", "250ms")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_fake-sqs"))
+            .args(["--port", "0", "--idle-timeout", "200ms"])
+            .env("FAKE_SQS_HEADER_READ_TIMEOUT", "250ms")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts"),
+    );
     let mut url = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
+    std::io::BufReader::new(child.0.stdout.take().unwrap())
         .read_line(&mut url)
         .unwrap();
     let addr = url.trim().trim_start_matches("http://").to_owned();
@@ -227,8 +240,6 @@ fn the_binary_takes_the_timeouts_as_flags_and_variables() {
         post("Action=ListQueues").as_bytes(),
         Duration::from_millis(200),
     );
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// CPU time (user + system) of a process, in clock ticks, from `/proc/<pid>/stat`.
@@ -250,17 +261,20 @@ async fn out_of_descriptors_the_server_backs_off_and_recovers() {
     use std::io::{BufRead, Read};
     use std::process::{Command, Stdio};
 
-    let mut child = Command::new("sh")
-        .args(["-c", "ulimit -n 64 && exec \"$0\" --port 0 --threads 1"])
-        .arg(env!("CARGO_BIN_EXE_fake-sqs"))
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let pid = child.id();
+    let mut child = KillOnDrop(
+        Command::new("sh")
+            .args(["-c", "ulimit -n 64 && exec \"$0\" --port 0 --threads 1"])
+            .arg(env!("CARGO_BIN_EXE_fake-sqs"))
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts"),
+    );
+    let pid = child.0.id();
+    let mut stderr = child.0.stderr.take().unwrap();
     let mut url = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
+    std::io::BufReader::new(child.0.stdout.take().unwrap())
         .read_line(&mut url)
         .unwrap();
     let url = url.trim().to_owned();
@@ -308,15 +322,9 @@ async fn out_of_descriptors_the_server_backs_off_and_recovers() {
             "not serving again: {answered:?}"
         );
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    stderr.read_to_string(&mut log).unwrap();
     assert_eq!(
         log.matches("cannot accept connections").count(),
         1,

@@ -19,9 +19,8 @@ fn string(data_type: &str, value: &str) -> MessageAttributeValue {
 
 /// A client that acts for another account (a 12-digit access key is the account id).
 async fn client_of_account(sqs: &FakeSqs, account: &str) -> aws_sdk_sqs::Client {
-    let config = aws_sdk_sqs::Config::builder()
-        .behavior_version_latest()
-        .endpoint_url(sqs.endpoint_url())
+    // From the fake's own config: it carries the plain-HTTP client the SDK needs.
+    let config = aws_sdk_sqs::config::Builder::from(&sqs.sdk_config().await)
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new(account, "secret", None, None, "test"))
         .build();
