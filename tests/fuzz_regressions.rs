@@ -85,9 +85,10 @@ async fn replay(script: &Script) {
         }
         handles.capture(&body);
     }
-    // Still serving.
+    // Still serving: a new request gets an SQS answer (in Scaleway's dialect, without
+    // credentials, an error one).
     let ping = script::query_request("/", b"Action=ListQueues");
-    let (status, _, _) = send(&sqs, &mut conn, to_http(&ping).expect("valid")).await;
+    let (status, headers, body) = send(&sqs, &mut conn, to_http(&ping).expect("valid")).await;
     // Scaleway refuses an unsigned call (403): an answer all the same.
     let expected = if script.dialect == "scaleway" {
         403
@@ -95,6 +96,8 @@ async fn replay(script: &Script) {
         200
     };
     assert_eq!(status, expected, "the fake answers after the replay");
+    check::answer(script.dialect, &ping, status, &headers, &body)
+        .unwrap_or_else(|problem| panic!("after the replay: {problem}"));
 }
 
 type Conn = http1::SendRequest<Full<Bytes>>;
