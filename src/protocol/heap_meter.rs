@@ -59,3 +59,22 @@ pub(crate) fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
     let out = f();
     (out, PEAK.with(Cell::get) - before)
 }
+
+/// Decodes each case's body, checks it is accepted or refused as expected, and that the
+/// decode never held more than `max_ratio` times the body in heap at once.
+pub(crate) fn assert_decodes_within(
+    cases: impl IntoIterator<Item = (&'static str, String, bool)>,
+    decode: impl Fn(&[u8]) -> bool,
+    max_ratio: f64,
+) {
+    for (name, body, accepted) in cases {
+        let (decoded, peak) = peak_during(|| decode(body.as_bytes()));
+        let ratio = peak as f64 / body.len() as f64;
+        eprintln!(
+            "{name}: {} bytes, peak {peak} bytes ({ratio:.2}x)",
+            body.len()
+        );
+        assert_eq!(decoded, accepted, "{name}");
+        assert!(ratio < max_ratio, "{name}: {ratio:.2}x the body");
+    }
+}

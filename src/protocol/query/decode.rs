@@ -401,7 +401,7 @@ mod tests {
 #[cfg(test)]
 mod limits {
     use super::*;
-    use crate::protocol::heap_meter::peak_during;
+    use crate::protocol::heap_meter::assert_decodes_within;
 
     /// The whole Query decoding of a body, as the server runs it.
     fn decode(body: &[u8]) -> Result<Map<String, Value>, SqsError> {
@@ -456,16 +456,7 @@ mod limits {
                 true,
             ),
         ];
-        for (name, body, accepted) in cases {
-            let (decoded, peak) = peak_during(|| decode(body.as_bytes()).is_ok());
-            let ratio = peak as f64 / body.len() as f64;
-            eprintln!(
-                "{name}: {} bytes, peak {peak} bytes ({ratio:.2}x)",
-                body.len()
-            );
-            assert_eq!(decoded, accepted, "{name}");
-            assert!(ratio < 3.0, "{name}: {ratio:.2}x the body");
-        }
+        assert_decodes_within(cases, |body| decode(body).is_ok(), 3.0);
     }
 
     #[test]
