@@ -629,6 +629,7 @@ impl FakeSqsBuilder {
             default_region: self
                 .region
                 .unwrap_or_else(|| dialect.default_region().to_owned()),
+            follow_host: self.advertised_url.is_none(),
             base_url: self.advertised_url.unwrap_or(base_url),
             limits: AttributeLimits {
                 max_message_size: rules.max_message_size,

@@ -15,6 +15,7 @@ pub(crate) fn engine_in(dialect: Dialect) -> (Engine, Clock) {
         default_account: dialect.default_account().into(),
         default_region: dialect.default_region().into(),
         base_url: "http://127.0.0.1:9324".into(),
+        follow_host: true,
         limits: AttributeLimits {
             max_message_size: rules.max_message_size,
             settable: rules.settable_attributes,

@@ -20,9 +20,17 @@ pub(crate) struct Ctx {
     pub access_key: Option<String>,
     /// The `X-Amzn-Trace-Id` header, which SendMessage stores as AWSTraceHeader.
     pub trace_header: Option<String>,
+    /// What queue URLs in the answer start with: the scheme and host the request was
+    /// sent to (see `service::host`).
+    pub base_url: String,
 }
 
 impl Ctx {
+    /// The URL of the queue at `path`, as this request's answer names it.
+    pub(crate) fn queue_url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
     /// What messages this caller sends record about it: as SenderId an IAM user id
     /// derived from its access key (the account id for a request without credentials,
     /// the root's), and the request's trace header.

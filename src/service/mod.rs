@@ -16,6 +16,7 @@
 
 pub(crate) mod admission;
 pub(crate) mod caller;
+mod host;
 mod scope;
 mod signature;
 
@@ -24,7 +25,7 @@ use hyper::http::request::Parts;
 use crate::actions::Action;
 use crate::api::ActionName;
 use crate::engine::Engine;
-use crate::error::SqsError;
+use crate::error::{ErrorCode, SqsError};
 use crate::protocol::request::Decoded;
 use crate::protocol::{Outcome, Protocol};
 
@@ -48,6 +49,16 @@ pub(crate) struct Answer {
 
 /// Runs one request through the service: caller, admission, dispatch.
 pub(crate) async fn handle(engine: &Engine, request: Request<'_>) -> Answer {
+    // A request that names no action at all is answered before its credentials are
+    // looked at: AWS answers an unsigned `GET /` with its 404 too.
+    if let Err((action, err)) = &request.decoded {
+        if err.code == ErrorCode::UnknownOperation {
+            return Answer {
+                action: action.clone(),
+                outcome: Err(err.clone()),
+            };
+        }
+    }
     if let Err(err) = caller::verify_signature(engine, request.http, request.body) {
         return Answer {
             action: String::new(),

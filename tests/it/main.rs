@@ -19,8 +19,10 @@ mod long_poll;
 mod message_timers;
 mod messages;
 mod move_tasks;
+mod no_action;
 mod permissions;
 mod protocols;
+mod queue_urls;
 #[rustfmt::skip]
 mod readme;
 mod reset;
