@@ -98,7 +98,7 @@ async fn every_queue_url_names_the_host_the_client_used() {
         let expected = format!("{endpoint}/000000000000/jobs-{}", i);
         assert_eq!(source, expected);
         assert_eq!(found, expected);
-        assert_eq!(sources, [expected.clone()]);
+        assert_eq!(sources, std::slice::from_ref(&expected));
         let listed = listed.unwrap();
         assert!(!listed.is_empty());
         assert!(
@@ -219,7 +219,7 @@ async fn without_a_usable_host_urls_name_the_bound_address() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();
     let expected = format!("{}/000000000000/jobs", sqs.endpoint_url());
-    assert_eq!(queue_urls(&answer), [expected.clone()], "{answer}");
+    assert_eq!(queue_urls(&answer), std::slice::from_ref(&expected), "{answer}");
 
     let odd = query_with_host(
         &sqs,
