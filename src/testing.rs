@@ -22,6 +22,7 @@ pub(crate) fn engine_in(dialect: Dialect) -> (Engine, Clock) {
         },
         rules,
         verify_signatures: false,
+        declared: Default::default(),
         deleted_queue_cooldown: true,
         purge_cooldown: true,
         in_flight_limit: IN_FLIGHT_LIMIT,

@@ -53,8 +53,11 @@ pub(crate) struct Config {
     pub limits: AttributeLimits,
     /// The provider's rules (see [`Rules`]).
     pub rules: &'static Rules,
-    /// Check SigV4 signatures against the credentials' secrets.
+    /// Check SigV4 signatures against the credentials' secrets (strict mode).
     pub verify_signatures: bool,
+    /// Credentials declared on the builder, by access key, where the provider issues
+    /// none (the `Scope` credential model): each key's secret and account.
+    pub declared: HashMap<String, credentials::Declared>,
     /// Wait 60 s before a deleted queue's name can be used again (AWS does).
     pub deleted_queue_cooldown: bool,
     /// Allow one PurgeQueue per queue per 60 s (AWS does).

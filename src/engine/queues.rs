@@ -57,6 +57,12 @@ fn validate_tags(tags: &[(String, String)]) -> Result<(), SqsError> {
     Ok(())
 }
 
+/// A queue as a request names it: by URL (or name), or by ARN (move tasks).
+pub(crate) enum QueueTarget {
+    Ref(QueueRef),
+    Arn(String),
+}
+
 /// One page of queues, in name order.
 pub(crate) struct Page {
     /// The queues' URL paths, with the name of each.
@@ -150,6 +156,21 @@ impl Engine {
             .and_then(|r| r.queues.get(name))
             .map(|q| q.path.clone())
             .ok_or_else(SqsError::queue_does_not_exist)
+    }
+
+    /// The ARN and `Policy` of the queue `target` names (by URL, or by ARN when
+    /// `by_arn`), for deciding who may act on it; `None` when there is no such queue.
+    pub(crate) fn access_facts(&self, target: &QueueTarget) -> Option<(String, Option<String>)> {
+        let state = self.lock();
+        let queue = match target {
+            QueueTarget::Ref(target) => state
+                .region(&target.owner)?
+                .queues
+                .get(&target.name)
+                .filter(|q| target.incarnation.is_none_or(|id| id == q.id))?,
+            QueueTarget::Arn(arn) => state.queue_by_arn(arn)?,
+        };
+        Some((queue.arn.clone(), queue.attributes.policy.clone()))
     }
 
     /// ListQueues: up to `limit` queues of `owner` whose names start with `prefix`,

@@ -79,6 +79,8 @@ pub(crate) async fn handle(engine: &Engine, request: Request<'_>) -> Answer {
         }
     };
     let mut ctx = caller::identify(engine, request.http, &query_pairs);
+    // Refusals name the URL the request was sent to, as AWS's do.
+    let resource = format!("{}{}", ctx.base_url, request.http.uri.path());
     let admitted = caller::bind_issued_credential(engine, &mut ctx).and_then(|permissions| {
         admission::admit(
             engine.rules(),
@@ -86,12 +88,15 @@ pub(crate) async fn handle(engine: &Engine, request: Request<'_>) -> Answer {
             &action,
             &params,
             permissions,
-            &engine.config().base_url,
+            &resource,
         )
     });
     let parsed = admitted
         .and_then(|()| ActionName::parse(&action).ok_or_else(|| SqsError::invalid_action(&action)))
-        .and_then(|name| Action::parse(name, &params));
+        .and_then(|name| {
+            admission::admit_to_queue(engine, &ctx, name, &params, &resource)?;
+            Action::parse(name, &params)
+        });
     let outcome = match parsed {
         Ok(parsed) => parsed.apply(engine, &ctx).await,
         Err(err) => Err(err),

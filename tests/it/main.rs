@@ -3,6 +3,7 @@
 
 mod support;
 
+mod access;
 mod batch;
 mod client_regressions;
 mod clock;
@@ -28,6 +29,7 @@ mod readme;
 mod reset;
 mod robustness;
 mod scaleway;
+mod signatures;
 mod soak;
 mod visibility;
 mod yandex;

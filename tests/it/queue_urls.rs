@@ -219,7 +219,11 @@ async fn without_a_usable_host_urls_name_the_bound_address() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.unwrap();
     let expected = format!("{}/000000000000/jobs", sqs.endpoint_url());
-    assert_eq!(queue_urls(&answer), std::slice::from_ref(&expected), "{answer}");
+    assert_eq!(
+        queue_urls(&answer),
+        std::slice::from_ref(&expected),
+        "{answer}"
+    );
 
     let odd = query_with_host(
         &sqs,
