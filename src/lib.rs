@@ -223,7 +223,7 @@
 //! The same server runs standalone, for tools and tests in any language:
 //!
 //! ```sh
-//! cargo install fake-sqs --features cli
+//! cargo install fake-sqs-cli      # the `fake-sqs` command
 //! fake-sqs --port 0 --seed 7        # prints its endpoint URL, e.g. http://127.0.0.1:41234
 //! ```
 //!
@@ -237,7 +237,6 @@
 //! | Feature | Default | What it adds |
 //! |---|---|---|
 //! | `aws-sdk` | yes | [`FakeSqs::sdk_config`] and [`FakeSqs::client`], with the AWS SDK for Rust (`aws-sdk-sqs`, without a TLS stack: the fake speaks plain HTTP) |
-//! | `cli` | no | the `fake-sqs` binary (`clap`, `tracing-subscriber`) |
 //!
 //! Without `aws-sdk`, the crate has no AWS SDK dependency: point any client at
 //! [`FakeSqs::endpoint_url`].

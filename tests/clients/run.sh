@@ -128,7 +128,7 @@ client() {
 }
 
 if [[ ! -x "$root/target/debug/fake-sqs" ]] || [[ "${FAKE_SQS_SKIP_BUILD:-}" != 1 ]]; then
-  cargo build --quiet --features cli --bin fake-sqs || exit 1
+  cargo build --quiet -p fake-sqs-cli || exit 1
 fi
 
 selected=("$@")
