@@ -5,7 +5,7 @@
 //! `localhost:9324` gets `localhost:9324` URLs, one that reaches it as `sqs:9324` (from
 //! another container) gets `sqs:9324` URLs, whatever address the fake is bound to. An
 //! advertised URL (`FakeSqsBuilder::advertised_url`), when set, wins; a request that
-//! names no host gets the bound address.
+//! names no host gets the bound address (`fixtures/aws/queue-urls.json`).
 
 use hyper::http::request::Parts;
 use hyper::http::uri::Authority;
