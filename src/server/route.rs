@@ -78,8 +78,10 @@ where
     );
     let mut response = Response::builder()
         .status(encoded.status)
-        .header("content-type", encoded.content_type)
         .header("x-amzn-requestid", &request_id);
+    if let Some(content_type) = encoded.content_type {
+        response = response.header("content-type", content_type);
+    }
     if let Some(q) = encoded.query_error {
         response = response.header("x-amzn-query-error", q);
     }
