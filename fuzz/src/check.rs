@@ -46,6 +46,9 @@ pub fn answer(
     }
     let content_type = header("content-type").unwrap_or("");
     let json_request = request.header("x-amz-target").is_some();
+    if body == NO_ACTION_BODY {
+        return no_action_answer(request, status, header("content-type"), json_request);
+    }
     match content_type {
         "application/x-amz-json-1.0" if json_request && dialect != "yandex" => {
             json_answer(status, body, header("x-amzn-query-error"))
@@ -58,6 +61,29 @@ pub fn answer(
         other => Err(format!(
             "content type {other:?} for a {} request answered {status}",
             if json_request { "JSON" } else { "Query" }
+        )),
+    }
+}
+
+/// AWS's whole answer to a request that names no action: no content type, not even
+/// for a request that asked for JSON (`fixtures/aws/no-action.json`).
+const NO_ACTION_BODY: &[u8] = b"<UnknownOperationException/>\n";
+
+/// Checks an answer with [`NO_ACTION_BODY`]: only a request without `X-Amz-Target` and
+/// without an `Action` pair gets it, with status 404 and no content type.
+fn no_action_answer(
+    request: &Request,
+    status: u16,
+    content_type: Option<&str>,
+    json_request: bool,
+) -> Result<(), String> {
+    if json_request || query_action(request).is_some() {
+        return Err("the answer to a request without an action, to one that has one".into());
+    }
+    match (status, content_type) {
+        (404, None) => Ok(()),
+        _ => Err(format!(
+            "a request without an action answered {status} with content type {content_type:?}"
         )),
     }
 }
