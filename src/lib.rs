@@ -272,18 +272,23 @@
 mod actions;
 mod api;
 mod builder;
+mod chaos;
 mod clock;
 mod dialect;
 mod engine;
 mod error;
+mod expect;
 mod fake;
+mod faults;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod ids;
 mod inspect;
+mod journal;
 mod limits;
 mod protocol;
+mod queue_match;
 mod rules;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
@@ -293,11 +298,22 @@ mod service;
 mod testing;
 mod wait;
 
+pub use api::{ActionName as Action, UnknownAction};
 pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
+pub use chaos::{Chaos, ChaosEvent};
 pub use clock::{Clock, ClockMode};
 pub use dialect::Dialect;
+pub use error::ErrorCode;
+pub use expect::{
+    Expectation, ExpectationId, ExpectationReport, ExpectationSpec, Times, Verification,
+};
 pub use fake::FakeSqs;
+pub use faults::{Fault, FaultEffect, FaultId, FaultStatus};
 pub use ids::sender_id;
 pub use inspect::{MessageAttribute, MessageInfo, MessageState, QueueInfo, UnknownQueue};
+pub use journal::{
+    RecordedRequest, RequestOutcome, Requests, DEFAULT_JOURNAL_CAPACITY, JOURNAL_BODY_BUDGET,
+};
+pub use protocol::Protocol;
 pub use rules::Permissions;
 pub use wait::{ReceiversTimeout, RECEIVERS_TIMEOUT};

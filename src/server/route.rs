@@ -9,26 +9,43 @@ use hyper::body::Body;
 use hyper::{Request, Response};
 
 use super::scaleway_api;
-use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::{self, request};
-use crate::service::{self, Answer};
+use crate::service::{self, Answer, Service};
 
 /// The largest request body the fake reads. A batch of 1 MiB, URL-encoded, fits.
 pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-/// Answers one request. Generic over the body so that the same path serves hyper's
-/// connections and in-process callers (the fuzz targets).
-pub(crate) async fn handle<B>(req: Request<B>, engine: &Engine) -> Response<Full<Bytes>>
+/// An injected fault: the connection closes without an answer. As the service's error,
+/// it makes hyper close the connection without writing a response.
+#[derive(Debug)]
+pub(crate) struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an injected fault dropped the connection")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Answers one request, or drops its connection ([`Dropped`]). Generic over the body
+/// so that the same path serves hyper's connections and in-process callers (the fuzz
+/// targets).
+pub(crate) async fn handle<B>(
+    req: Request<B>,
+    service: &Service,
+) -> Result<Response<Full<Bytes>>, Dropped>
 where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    let engine = &service.engine;
     // An auto-advancing clock moves only when every request in flight is a sleeping poll.
     let _busy = engine.clock().busy();
     let rules = engine.rules();
     if rules.management_api && scaleway_api::is_management_path(req.uri().path()) {
-        return scaleway_api::handle(req, engine).await;
+        return Ok(scaleway_api::handle(req, engine).await);
     }
     let started = Instant::now();
     let request_id = engine.ids().uuid();
@@ -39,7 +56,11 @@ where
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
     let protocol = request::protocol_of(&parts);
-    let Answer { action, outcome } = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+    let Answer {
+        action,
+        outcome,
+        drop_connection,
+    } = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => {
             let body = collected.to_bytes();
             let base_url = &engine.config().base_url;
@@ -50,7 +71,7 @@ where
                 body: &body,
                 decoded,
             };
-            service::handle(engine, request).await
+            service::handle(service, request).await
         }
         Err(_) => Answer {
             action: String::new(),
@@ -58,8 +79,13 @@ where
                 ErrorCode::RequestEntityTooLarge,
                 format!("Request body must be at most {MAX_BODY_BYTES} bytes."),
             )),
+            drop_connection: false,
         },
     };
+    if drop_connection {
+        tracing::info!(target: "fake_sqs::request", action = %action, "connection dropped (injected fault)");
+        return Err(Dropped);
+    }
     let encoded = protocol::encode(
         protocol,
         &rules.codec,
@@ -84,7 +110,7 @@ where
     if let Some(q) = encoded.query_error {
         response = response.header("x-amzn-query-error", q);
     }
-    response
+    Ok(response
         .body(Full::new(Bytes::from(encoded.body)))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()))))
 }

@@ -36,6 +36,7 @@ pub(crate) fn identify(engine: &Engine, parts: &Parts, query_pairs: &[(String, S
             .get("x-amzn-trace-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
+        chaos: Default::default(),
     }
 }
 

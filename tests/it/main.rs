@@ -9,6 +9,7 @@ mod clock;
 mod connections;
 mod dlq;
 mod errors;
+mod faults;
 mod fifo;
 mod fifo_group_line;
 mod hostile;
