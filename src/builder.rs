@@ -534,9 +534,8 @@ impl FakeSqsBuilder {
     }
 
     /// How many requests the [journal](FakeSqs::requests) keeps: the latest `n`
-    /// (default [`DEFAULT_JOURNAL_CAPACITY`](crate::DEFAULT_JOURNAL_CAPACITY), 10,000),
-    /// within [`JOURNAL_BODY_BUDGET`](crate::JOURNAL_BODY_BUDGET) bytes of request
-    /// bodies. 0 turns the journal off (expectations still count).
+    /// (default 10,000), within 64 MiB of request bodies. 0 turns the journal off
+    /// (expectations still count).
     ///
     /// # Example
     /// ```

@@ -2,9 +2,9 @@
 //! with what each asked and what it got. The service layer writes it after each request
 //! (`service/mod.rs`); tests read it with [`FakeSqs::requests`].
 //!
-//! It is always on and bounded: it keeps the latest [`DEFAULT_JOURNAL_CAPACITY`]
-//! requests (set with [`FakeSqsBuilder::journal_capacity`]), and at most
-//! [`JOURNAL_BODY_BUDGET`] bytes of request bodies, dropping the oldest first. Keeping
+//! It is always on and bounded: it keeps the latest 10,000 requests (set with
+//! [`FakeSqsBuilder::journal_capacity`]), and at most 64 MiB of request bodies, dropping
+//! the oldest first. Keeping
 //! a request costs no copy of it: the journal takes the member tree the codec decoded,
 //! once the action has read it.
 //!
@@ -24,30 +24,11 @@ use crate::protocol::Protocol;
 use crate::queue_match::same_queue;
 
 /// How many requests the journal keeps unless the builder says otherwise.
-///
-/// # Example
-/// ```
-/// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// use fake_sqs::{FakeSqs, DEFAULT_JOURNAL_CAPACITY};
-///
-/// let sqs = FakeSqs::start().await;
-/// let client = sqs.client().await;
-/// for _ in 0..3 {
-///     client.list_queues().send().await.unwrap();
-/// }
-/// assert!(sqs.requests().len() <= DEFAULT_JOURNAL_CAPACITY);
-/// # }
-/// ```
-pub const DEFAULT_JOURNAL_CAPACITY: usize = 10_000;
+pub(crate) const DEFAULT_JOURNAL_CAPACITY: usize = 10_000;
 
 /// The most bytes of request bodies the journal keeps (64 MiB): past it, the oldest
 /// requests go, so that a test sending large messages holds a bounded amount.
-///
-/// # Example
-/// ```
-/// assert_eq!(fake_sqs::JOURNAL_BODY_BUDGET, 64 * 1024 * 1024);
-/// ```
-pub const JOURNAL_BODY_BUDGET: usize = 64 * 1024 * 1024;
+pub(crate) const JOURNAL_BODY_BUDGET: usize = 64 * 1024 * 1024;
 
 /// How a recorded request ended.
 ///
@@ -293,20 +274,6 @@ impl Requests {
     pub fn by_queue(self, queue: &str) -> Requests {
         Requests(self.0.into_iter().filter(|r| r.is_about(queue)).collect())
     }
-
-    /// The requests, as a `Vec`.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let sqs = fake_sqs::FakeSqs::start().await;
-    /// let all: Vec<fake_sqs::RecordedRequest> = sqs.requests().into_vec();
-    /// assert!(all.is_empty());
-    /// # }
-    /// ```
-    pub fn into_vec(self) -> Vec<RecordedRequest> {
-        self.0
-    }
 }
 
 impl std::ops::Deref for Requests {
@@ -395,8 +362,8 @@ impl Journal {
 }
 
 impl FakeSqs {
-    /// Every request the fake answered, oldest first (the latest
-    /// [`DEFAULT_JOURNAL_CAPACITY`] of them, or as many as
+    /// Every request the fake answered, oldest first (the latest 10,000 of them, within
+    /// 64 MiB of request bodies, or as many as
     /// [`FakeSqsBuilder::journal_capacity`](crate::FakeSqsBuilder::journal_capacity)
     /// says): action, protocol, queue, decoded parameters, outcome, and any fault or
     /// chaos applied. [`Requests::by_action`] and [`Requests::by_queue`] narrow it.

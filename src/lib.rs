@@ -311,9 +311,7 @@ pub use fake::FakeSqs;
 pub use faults::{Fault, FaultEffect, FaultId, FaultStatus};
 pub use ids::sender_id;
 pub use inspect::{MessageAttribute, MessageInfo, MessageState, QueueInfo, UnknownQueue};
-pub use journal::{
-    RecordedRequest, RequestOutcome, Requests, DEFAULT_JOURNAL_CAPACITY, JOURNAL_BODY_BUDGET,
-};
+pub use journal::{RecordedRequest, RequestOutcome, Requests};
 pub use protocol::Protocol;
 pub use rules::Permissions;
 pub use wait::{ReceiversTimeout, RECEIVERS_TIMEOUT};

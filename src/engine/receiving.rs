@@ -192,18 +192,20 @@ impl Engine {
             }
         };
         if let Some(chaos) = chaos {
-            // A duplicate repeats an earlier delivery, not one of this receive's.
-            if received.len() < request.max {
-                if let Some((key, message)) = chaos.duplicate(queue_id, events) {
-                    let nonce = nonce(&mut self.ids());
-                    received.push(Received {
-                        key,
-                        nonce,
-                        message,
-                    });
-                }
-            }
+            // A duplicate repeats an earlier delivery, not one of this receive's, and is
+            // itself not remembered: it is repeated once.
+            let duplicate = (received.len() < request.max)
+                .then(|| chaos.duplicate(queue_id, events))
+                .flatten();
             chaos.remember(queue_id, &received);
+            if let Some((key, message)) = duplicate {
+                let nonce = nonce(&mut self.ids());
+                received.push(Received {
+                    key,
+                    nonce,
+                    message,
+                });
+            }
         }
         if let Some((dlq, _)) = dead_letter_target.filter(|_| !dead.is_empty()) {
             let source_arn = queue.arn.clone();

@@ -4,16 +4,19 @@
 mod support;
 
 mod batch;
+mod chaos;
 mod client_regressions;
 mod clock;
 mod connections;
 mod dlq;
 mod errors;
+mod expectations;
 mod faults;
 mod fifo;
 mod fifo_group_line;
 mod hostile;
 mod inspection;
+mod journal;
 mod lifecycle;
 mod list_queues_prefix;
 mod long_poll;
