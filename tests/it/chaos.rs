@@ -90,7 +90,7 @@ async fn a_worker_processes_duplicated_deliveries_once() {
 /// message is gone) and answers success, as SQS does for a deleted message.
 #[tokio::test]
 async fn a_deleted_message_is_delivered_once_more() {
-    let (sqs, client) = chaotic(Chaos::new().duplicates(1.0)).await;
+    let (_sqs, client) = chaotic(Chaos::new().duplicates(1.0)).await;
     let url = create_queue(&client, "jobs").await;
     send_all(&client, &url, &["once"]).await;
     let first = client
