@@ -7,8 +7,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::fake::FakeSqs;
-
 /// Chaos settings for standard queues: how often each at-least-once behaviour happens,
 /// as a rate from 0 (never, the default) to 1 (whenever it can). Each knob is separate;
 /// all draw from one random stream, seeded from [`Chaos::seed`], else from the fake's
@@ -201,43 +199,4 @@ pub enum ChaosEvent {
         /// The message not deleted.
         message_id: String,
     },
-}
-
-impl FakeSqs {
-    /// Sets the chaos of the fake's standard queues from now on, in place of what it
-    /// had (the builder's, [`FakeSqsBuilder::chaos`](crate::FakeSqsBuilder::chaos));
-    /// [`Chaos::new()`] turns it off. Its random stream starts again from its seed.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), aws_sdk_sqs::Error> {
-    /// use fake_sqs::{Chaos, FakeSqs};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// sqs.set_chaos(Chaos::new().stale_deletes(1.0));
-    /// assert_eq!(sqs.chaos().stale_deletes, 1.0);
-    /// sqs.set_chaos(Chaos::new());
-    /// assert_eq!(sqs.chaos(), Chaos::new());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn set_chaos(&self, chaos: Chaos) {
-        self.engine().set_chaos(chaos);
-    }
-
-    /// The chaos settings in force.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fake_sqs::{Chaos, FakeSqs};
-    ///
-    /// let chaos = Chaos::new().duplicates(0.25).seed(1);
-    /// let sqs = FakeSqs::builder().chaos(chaos).start().await;
-    /// assert_eq!(sqs.chaos(), chaos);
-    /// # }
-    /// ```
-    pub fn chaos(&self) -> Chaos {
-        self.engine().chaos()
-    }
 }

@@ -258,8 +258,8 @@ pub struct ExpectationId(pub u64);
 /// ```
 #[derive(Debug)]
 pub struct Expectation<'a> {
-    fake: &'a FakeSqs,
-    id: ExpectationId,
+    pub(crate) fake: &'a FakeSqs,
+    pub(crate) id: ExpectationId,
 }
 
 impl Expectation<'_> {
@@ -605,135 +605,6 @@ fn line(request: &RecordedRequest) -> String {
         RequestOutcome::Dropped => "connection dropped".to_owned(),
     };
     format!("#{} {} {queue}: {outcome}", request.seq, request.action)
-}
-
-impl FakeSqs {
-    /// Expects requests for `action`: at least one, unless narrowed. Chain
-    /// [`on_queue`](Expectation::on_queue), [`with_params`](Expectation::with_params)
-    /// and [`times`](Expectation::times) / [`at_least`](Expectation::at_least) /
-    /// [`at_most`](Expectation::at_most) / [`never`](Expectation::never).
-    ///
-    /// Expectations are verified when the `FakeSqs` is dropped, which panics with what
-    /// each wanted and what came if one is not met (but not while the thread is already
-    /// panicking, so that a failing assertion is not buried), or earlier with
-    /// [`FakeSqs::verify`]. A request counts once answered, whatever its outcome
-    /// (errors, injected faults and the SDK's retries count too). A fake kept in a
-    /// `static` is never dropped: call `verify()`.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), aws_sdk_sqs::Error> {
-    /// use fake_sqs::{Action, FakeSqs};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// let client = sqs.client().await;
-    /// let url = client.create_queue().queue_name("jobs").send().await?.queue_url.unwrap();
-    /// sqs.expect(Action::DeleteMessage).on_queue(&url).times(3);
-    ///
-    /// for body in ["a", "b", "c"] {
-    ///     client.send_message().queue_url(&url).message_body(body).send().await?;
-    /// }
-    /// let received = client.receive_message().queue_url(&url).max_number_of_messages(10).send().await?;
-    /// for message in received.messages() {
-    ///     let handle = message.receipt_handle().unwrap();
-    ///     client.delete_message().queue_url(&url).receipt_handle(handle).send().await?;
-    /// }
-    /// sqs.verify();
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn expect(&self, action: Action) -> Expectation<'_> {
-        let id = self.add_expectation(ExpectationSpec::new(action));
-        Expectation { fake: self, id }
-    }
-
-    /// Adds an expectation given whole; returns its id.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fake_sqs::{Action, ExpectationSpec, FakeSqs, Times};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// sqs.add_expectation(ExpectationSpec::new(Action::ListQueues).times(Times::AtMost(1)));
-    /// sqs.client().await.list_queues().send().await.unwrap();
-    /// # }
-    /// ```
-    pub fn add_expectation(&self, spec: ExpectationSpec) -> ExpectationId {
-        self.controls().expectations().add(spec)
-    }
-
-    /// Checks every expectation now.
-    ///
-    /// # Panics
-    /// When one is not met, with the [`Verification`]: each expectation, what it
-    /// wanted and what came (the matching requests, and those for the same action that
-    /// did not match).
-    ///
-    /// # Example
-    /// ```should_panic
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fake_sqs::{Action, FakeSqs};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// sqs.expect(Action::PurgeQueue).on_queue("jobs").times(1);
-    /// sqs.verify(); // panics: "NOT MET: PurgeQueue on queue \"jobs\": expected exactly 1 request, received 0"
-    /// # }
-    /// ```
-    #[track_caller]
-    pub fn verify(&self) {
-        let verification = self.verification();
-        if !verification.is_met() {
-            panic!("{verification}");
-        }
-    }
-
-    /// Every expectation, checked, without panicking.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fake_sqs::{Action, FakeSqs};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// sqs.expect(Action::ListQueues).times(1);
-    /// sqs.client().await.list_queues().send().await.unwrap();
-    /// let verification = sqs.verification();
-    /// assert!(verification.is_met());
-    /// assert_eq!(verification.expectations[0].received, 1);
-    /// # }
-    /// ```
-    pub fn verification(&self) -> Verification {
-        self.controls().expectations().verification()
-    }
-
-    /// Removes every expectation, unchecked.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fake_sqs::{Action, FakeSqs};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// sqs.expect(Action::SendMessage).times(1);
-    /// sqs.clear_expectations(); // dropping `sqs` checks nothing now
-    /// # }
-    /// ```
-    pub fn clear_expectations(&self) {
-        self.controls().expectations().clear();
-    }
-
-    /// What dropping the fake checks: the expectations, unless the thread is already
-    /// panicking (a second panic would abort and hide the first).
-    pub(crate) fn verify_on_drop(&self) {
-        if std::thread::panicking() {
-            return;
-        }
-        let verification = self.verification();
-        if !verification.is_met() {
-            panic!("{verification}");
-        }
-    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::ActionName as Action;
 use crate::error::ErrorCode;
-use crate::fake::FakeSqs;
 use crate::protocol::Protocol;
 
 /// What a fault does to a request it applies to. In JSON (serde): `{"error": {"code":
@@ -75,10 +74,12 @@ pub enum FaultEffect {
 /// the queue. A latency applies *before* it, in real time (client timeouts are real
 /// time too), and the action then runs; it delays the answer, not the fake's clock.
 /// Faults are tried in the order they were added: every matching latency applies, and
-/// the first matching fault of another kind ends the search.
+/// the first matching fault of another kind ends the search. They are decided once the
+/// fake knows the request's action and has admitted its caller (a request for no SQS
+/// action, or that the provider refuses, gets that answer, fault or not).
 ///
-/// Added with [`FakeSqs::add_fault`], which returns the [`FaultId`] that
-/// [`FakeSqs::remove_fault`] takes. In JSON (serde), its fields, each optional but
+/// Added with [`FakeSqs::add_fault`](crate::FakeSqs::add_fault), which returns the [`FaultId`] that
+/// [`FakeSqs::remove_fault`](crate::FakeSqs::remove_fault) takes. In JSON (serde), its fields, each optional but
 /// `effect`: `{"action": "SendMessage", "queue": "jobs", "times": 2, "effect":
 /// {"error": {"code": "ThrottlingException"}}}`.
 ///
@@ -315,7 +316,7 @@ impl Fault {
         self
     }
 
-    /// Applies `k` times, then is spent (it stays listed in [`FakeSqs::faults`]).
+    /// Applies `k` times, then is spent (it stays listed in [`FakeSqs::faults`](crate::FakeSqs::faults)).
     ///
     /// # Example
     /// ```
@@ -371,7 +372,7 @@ impl Fault {
     }
 }
 
-/// The id of an added fault, for [`FakeSqs::remove_fault`]. In JSON (serde), a number.
+/// The id of an added fault, for [`FakeSqs::remove_fault`](crate::FakeSqs::remove_fault). In JSON (serde), a number.
 ///
 /// # Example
 /// ```
@@ -388,7 +389,7 @@ impl Fault {
 #[serde(transparent)]
 pub struct FaultId(pub u64);
 
-/// A fault as [`FakeSqs::faults`] lists it: its id, itself, and how it has fared.
+/// A fault as [`FakeSqs::faults`](crate::FakeSqs::faults) lists it: its id, itself, and how it has fared.
 ///
 /// # Example
 /// ```
@@ -418,80 +419,4 @@ pub struct FaultStatus {
     pub applied: u64,
     /// Whether it will apply to no more (its `nth` and `times` are used up).
     pub spent: bool,
-}
-
-impl FakeSqs {
-    /// Adds a fault, which applies to the requests that follow; returns its id.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use aws_sdk_sqs::error::ProvideErrorMetadata;
-    /// use fake_sqs::{Action, ErrorCode, FakeSqs, Fault};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// let client = sqs.client().await;
-    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
-    /// sqs.add_fault(Fault::error(ErrorCode::OverLimit).on(Action::ReceiveMessage));
-    /// let err = client.receive_message().queue_url(&url).send().await.unwrap_err();
-    /// assert_eq!(err.code(), Some("OverLimit"));
-    /// # }
-    /// ```
-    pub fn add_fault(&self, fault: Fault) -> FaultId {
-        self.controls().faults().add(fault)
-    }
-
-    /// Removes a fault; whether it was there.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fake_sqs::{ErrorCode, FakeSqs, Fault};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// let id = sqs.add_fault(Fault::error(ErrorCode::InternalError));
-    /// assert!(sqs.remove_fault(id));
-    /// assert!(!sqs.remove_fault(id));
-    /// sqs.client().await.list_queues().send().await.unwrap();
-    /// # }
-    /// ```
-    pub fn remove_fault(&self, id: FaultId) -> bool {
-        self.controls().faults().remove(id)
-    }
-
-    /// Removes every fault.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fake_sqs::{ErrorCode, FakeSqs, Fault};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// sqs.add_fault(Fault::error(ErrorCode::InternalError));
-    /// sqs.clear_faults();
-    /// assert!(sqs.faults().is_empty());
-    /// # }
-    /// ```
-    pub fn clear_faults(&self) {
-        self.controls().faults().clear();
-    }
-
-    /// The faults added (and not removed), in the order they were added, with how
-    /// often each matched and applied.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use std::time::Duration;
-    /// use fake_sqs::{FakeSqs, Fault};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// sqs.add_fault(Fault::latency(Duration::from_millis(1)));
-    /// sqs.client().await.list_queues().send().await.unwrap();
-    /// assert_eq!(sqs.faults()[0].applied, 1);
-    /// # }
-    /// ```
-    pub fn faults(&self) -> Vec<FaultStatus> {
-        self.controls().faults().list()
-    }
 }

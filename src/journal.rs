@@ -1,6 +1,6 @@
 //! The request journal: every request the fake answered, in the order it answered them,
 //! with what each asked and what it got. The service layer writes it after each request
-//! (`service/mod.rs`); tests read it with [`FakeSqs::requests`].
+//! (`service/mod.rs`); tests read it with [`FakeSqs::requests`](crate::FakeSqs::requests).
 //!
 //! It is always on and bounded: it keeps the latest 10,000 requests (set with
 //! [`FakeSqsBuilder::journal_capacity`]), and at most 64 MiB of request bodies, dropping
@@ -10,6 +10,7 @@
 //!
 //! [`FakeSqsBuilder::journal_capacity`]: crate::FakeSqsBuilder::journal_capacity
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -18,9 +19,8 @@ use serde::{Deserialize, Serialize};
 use crate::api::ActionName as Action;
 use crate::chaos::ChaosEvent;
 use crate::error::ErrorCode;
-use crate::fake::FakeSqs;
 use crate::faults::FaultId;
-use crate::protocol::Protocol;
+use crate::protocol::{request, Protocol};
 use crate::queue_match::same_queue;
 
 /// How many requests the journal keeps unless the builder says otherwise.
@@ -213,7 +213,7 @@ impl RecordedRequest {
     }
 }
 
-/// The requests of [`FakeSqs::requests`], oldest first, with filters. It derefs to a
+/// The requests of [`FakeSqs::requests`](crate::FakeSqs::requests), oldest first, with filters. It derefs to a
 /// slice of [`RecordedRequest`]; in JSON (serde), a list of them.
 ///
 /// # Example
@@ -302,10 +302,68 @@ impl<'a> IntoIterator for &'a Requests {
     }
 }
 
+/// A request as the journal keeps it: its body as received (one copy), decoded again
+/// only when the journal is read. Holding decoded member trees instead cost a request
+/// about a microsecond of the server's time, in allocations kept alive and freed
+/// thousands of requests later (benches/README.md, `journal`).
+pub(crate) struct Kept {
+    pub seq: u64,
+    pub at_millis: u64,
+    pub action: Cow<'static, str>,
+    pub protocol: Protocol,
+    /// Whether it was a POST: a Query request's members are in its body then.
+    pub post: bool,
+    /// Its path and query, when other than `/`.
+    pub target: Option<Box<str>>,
+    pub body: Box<[u8]>,
+    /// The QueueUrl that CreateQueue or GetQueueUrl answered.
+    pub answered_url: Option<String>,
+    pub outcome: RequestOutcome,
+    pub faults: Vec<FaultId>,
+    pub chaos: Vec<ChaosEvent>,
+}
+
+impl Kept {
+    /// The request as [`FakeSqs::requests`](crate::FakeSqs::requests) shows it, its
+    /// members decoded again as they were when it came (queue URLs of Query requests
+    /// sent to a queue's path under `base_url`).
+    fn recorded(&self, base_url: &str) -> RecordedRequest {
+        let params = request::members_again(
+            self.protocol,
+            &self.action,
+            self.post,
+            self.target.as_deref().unwrap_or("/"),
+            &self.body,
+            base_url,
+        );
+        RecordedRequest {
+            seq: self.seq,
+            at_millis: self.at_millis,
+            action: self.action.to_string(),
+            protocol: self.protocol,
+            queue_url: queue_url(&params, self.answered_url.as_deref()),
+            params,
+            outcome: self.outcome.clone(),
+            faults: self.faults.clone(),
+            chaos: self.chaos.clone(),
+        }
+    }
+}
+
+/// The queue a request was about: the `QueueUrl` it gave, else the one its answer gave.
+pub(crate) fn queue_url(params: &serde_json::Value, answered: Option<&str>) -> Option<String> {
+    params
+        .get("QueueUrl")
+        .and_then(serde_json::Value::as_str)
+        .or(answered)
+        .map(str::to_owned)
+}
+
 /// The bounded ring of recorded requests.
 pub(crate) struct Journal {
-    /// Each request with the bytes of its body, oldest first.
-    entries: VecDeque<(usize, RecordedRequest)>,
+    /// The requests kept, oldest first.
+    entries: VecDeque<Kept>,
+    /// Bytes of their bodies.
     bytes: usize,
     capacity: usize,
     /// The `seq` of the next request recorded (counted even when none is kept).
@@ -334,75 +392,29 @@ impl Journal {
         seq
     }
 
-    /// Keeps `request`, whose body had `bytes` bytes, dropping the oldest past the
-    /// bounds.
-    pub(crate) fn push(&mut self, bytes: usize, request: RecordedRequest) {
+    /// Keeps `request`, dropping the oldest past the bounds.
+    pub(crate) fn push(&mut self, request: Kept) {
         if !self.is_on() {
             return;
         }
-        self.entries.push_back((bytes, request));
-        self.bytes += bytes;
+        self.bytes += request.body.len();
+        self.entries.push_back(request);
         while self.entries.len() > self.capacity
             || (self.bytes > JOURNAL_BODY_BUDGET && self.entries.len() > 1)
         {
-            if let Some((gone, _)) = self.entries.pop_front() {
-                self.bytes -= gone;
+            if let Some(gone) = self.entries.pop_front() {
+                self.bytes -= gone.body.len();
             }
         }
     }
 
-    pub(crate) fn requests(&self) -> Requests {
-        Requests(self.entries.iter().map(|(_, r)| r.clone()).collect())
+    /// The requests kept, decoded (queue URLs under `base_url`).
+    pub(crate) fn requests(&self, base_url: &str) -> Requests {
+        Requests(self.entries.iter().map(|k| k.recorded(base_url)).collect())
     }
 
     /// Forgets every request; numbering starts again from 1.
     pub(crate) fn clear(&mut self) {
         *self = Journal::new(self.capacity);
-    }
-}
-
-impl FakeSqs {
-    /// Every request the fake answered, oldest first (the latest 10,000 of them, within
-    /// 64 MiB of request bodies, or as many as
-    /// [`FakeSqsBuilder::journal_capacity`](crate::FakeSqsBuilder::journal_capacity)
-    /// says): action, protocol, queue, decoded parameters, outcome, and any fault or
-    /// chaos applied. [`Requests::by_action`] and [`Requests::by_queue`] narrow it.
-    ///
-    /// A request is recorded once answered, so a long poll still waiting is not in it
-    /// yet. Requests to the Scaleway management API are not SQS requests and are not
-    /// recorded.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use fake_sqs::{Action, FakeSqs};
-    ///
-    /// let sqs = FakeSqs::start().await;
-    /// let client = sqs.client().await;
-    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
-    /// client.send_message().queue_url(&url).message_body("work").send().await.unwrap();
-    ///
-    /// let actions: Vec<_> = sqs.requests().iter().map(|r| r.action.clone()).collect();
-    /// assert_eq!(actions, ["CreateQueue", "SendMessage"]);
-    /// assert_eq!(sqs.requests().by_action(Action::SendMessage)[0].params["MessageBody"], "work");
-    /// # }
-    /// ```
-    pub fn requests(&self) -> Requests {
-        self.controls().journal().requests()
-    }
-
-    /// Empties the journal; the requests that follow are numbered from 1 again.
-    ///
-    /// # Example
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let sqs = fake_sqs::FakeSqs::start().await;
-    /// sqs.client().await.list_queues().send().await.unwrap();
-    /// sqs.clear_requests();
-    /// assert!(sqs.requests().is_empty());
-    /// # }
-    /// ```
-    pub fn clear_requests(&self) {
-        self.controls().journal().clear();
     }
 }

@@ -190,3 +190,35 @@ pub(crate) fn with_chaos<T>(
     state.chaos = chaos;
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_receives_take_fewer_than_they_could_and_long_polls_at_least_one() {
+        let mut chaos = ChaosState::new(Chaos::new().short_receives(1.0), Some(1));
+        let mut events = Vec::new();
+        let mut short = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            short.insert(chaos.receive_limit(10, 4, false, &mut events));
+            let long = chaos.receive_limit(10, 4, true, &mut events);
+            assert!((1..4).contains(&long), "{long}");
+        }
+        assert_eq!(short.into_iter().collect::<Vec<_>>(), [0, 1, 2, 3]);
+        // Nothing to cut: a long poll of one message, a receive asking for one of none.
+        assert_eq!(chaos.receive_limit(10, 1, true, &mut events), 10);
+        assert_eq!(chaos.receive_limit(1, 0, false, &mut events), 1);
+        assert_eq!(events.len(), 400);
+    }
+
+    #[test]
+    fn no_chaos_draws_nothing() {
+        let mut chaos = ChaosState::default();
+        let mut events = Vec::new();
+        assert_eq!(chaos.receive_limit(10, 5, false, &mut events), 10);
+        assert!(chaos.reorder(&mut events).is_none());
+        assert!(!chaos.ignores_stale_delete());
+        assert!(events.is_empty());
+    }
+}

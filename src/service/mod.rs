@@ -23,9 +23,11 @@ pub(crate) mod faults;
 mod scope;
 mod signature;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use hyper::http::request::Parts;
+use hyper::Method;
 use serde_json::{Map, Value};
 
 use crate::actions::{batch, Action, Ctx};
@@ -34,7 +36,7 @@ use crate::chaos::ChaosEvent;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::faults::FaultId;
-use crate::journal::{RecordedRequest, RequestOutcome};
+use crate::journal::{self, Kept, RecordedRequest, RequestOutcome};
 use crate::protocol::params::Params;
 use crate::protocol::request::Decoded;
 use crate::protocol::{Outcome, Protocol};
@@ -89,11 +91,26 @@ struct Notes {
 /// Runs one request through the service, and records it.
 pub(crate) async fn handle(service: &Service, request: Request<'_>) -> Answer {
     let arrived = service.engine.now();
-    let (protocol, bytes) = (request.protocol, request.body.len());
+    let (protocol, http, body) = (request.protocol, request.http, request.body);
     let mut notes = Notes::default();
     let answer = run(service, request, &mut notes).await;
-    record(service, arrived, protocol, bytes, &answer, notes);
+    let sent = Sent {
+        arrived,
+        protocol,
+        http,
+        body,
+    };
+    record(service, &sent, &answer, notes);
     answer
+}
+
+/// What the journal keeps of a request as it came.
+struct Sent<'a> {
+    /// When it arrived, on the fake's clock.
+    arrived: u64,
+    protocol: Protocol,
+    http: &'a Parts,
+    body: &'a [u8],
 }
 
 /// Caller, admission, faults, dispatch.
@@ -219,14 +236,7 @@ async fn fail_entries(
 
 /// Writes the request in the journal and counts it for the expectations, when either
 /// wants it (with neither, nothing is built).
-fn record(
-    service: &Service,
-    arrived: u64,
-    protocol: Protocol,
-    bytes: usize,
-    answer: &Answer,
-    notes: Notes,
-) {
+fn record(service: &Service, sent: &Sent<'_>, answer: &Answer, notes: Notes) {
     let controls = &service.controls;
     let mut journal = controls.journal();
     let seq = journal.next_seq();
@@ -234,20 +244,13 @@ fn record(
     if !journal.is_on() && !expecting {
         return;
     }
-    let params = notes
-        .params
-        .map_or_else(|| Value::Object(Map::new()), Params::into_value);
     let answered_url = answer
         .outcome
         .as_ref()
         .ok()
         .and_then(Outcome::result)
         .and_then(|r| r.get("QueueUrl"))
-        .and_then(Value::as_str);
-    let queue_url = params
-        .get("QueueUrl")
         .and_then(Value::as_str)
-        .or(answered_url)
         .map(str::to_owned);
     let outcome = match &answer.outcome {
         _ if answer.drop_connection => RequestOutcome::Dropped,
@@ -257,19 +260,48 @@ fn record(
             message: err.message.to_string(),
         },
     };
-    let request = RecordedRequest {
+    if expecting {
+        let params = notes
+            .params
+            .map_or_else(|| Value::Object(Map::new()), Params::into_value);
+        let request = RecordedRequest {
+            seq,
+            at_millis: sent.arrived,
+            action: answer.action.clone(),
+            protocol: sent.protocol,
+            queue_url: journal::queue_url(&params, answered_url.as_deref()),
+            params,
+            outcome: outcome.clone(),
+            faults: notes.faults.clone(),
+            chaos: notes.chaos.clone(),
+        };
+        controls.expectations().observe(&request);
+    }
+    if !journal.is_on() {
+        return;
+    }
+    let target = sent
+        .http
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .filter(|pq| *pq != "/")
+        .map(Box::from);
+    let action = match ActionName::parse(&answer.action) {
+        Some(name) => Cow::Borrowed(name.as_str()),
+        None => Cow::Owned(answer.action.clone()),
+    };
+    journal.push(Kept {
         seq,
-        at_millis: arrived,
-        action: answer.action.clone(),
-        protocol,
-        queue_url,
-        params,
+        at_millis: sent.arrived,
+        action,
+        protocol: sent.protocol,
+        post: sent.http.method == Method::POST,
+        target,
+        body: Box::from(sent.body),
+        answered_url,
         outcome,
         faults: notes.faults,
         chaos: notes.chaos,
-    };
-    if expecting {
-        controls.expectations().observe(&request);
-    }
-    journal.push(bytes, request);
+    });
 }

@@ -2,7 +2,9 @@
 //! keep compiling and passing. `readme_examples_are_tested_verbatim` fails when the README
 //! and these files drift apart. (rustfmt leaves these files alone: see `main.rs`.)
 
+mod expectations;
 mod first_test;
+mod retry;
 mod shared_fake;
 mod worker;
 
@@ -22,6 +24,8 @@ fn readme_examples_are_tested_verbatim() {
         include_str!("readme/first_test.rs"),
         include_str!("readme/worker.rs"),
         include_str!("readme/shared_fake.rs"),
+        include_str!("readme/retry.rs"),
+        include_str!("readme/expectations.rs"),
     ];
     assert_eq!(rust_blocks(readme), files);
 }
