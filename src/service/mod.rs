@@ -4,22 +4,22 @@
 //! [`handle`] takes a decoded request and
 //! 1. resolves the caller (`caller.rs`): account and region from the credential scope,
 //!    the signature in strict mode, the issued credential where the provider issues
-//!    them;
-//! 2. admits or refuses it under the provider's rules (`admission.rs`): protocol,
-//!    action, permission, parameters;
+//!    them, the host its queue URLs name (`host.rs`);
+//! 2. admits or refuses it under the provider's rules, then under the queue's owner and
+//!    policy (`admission.rs`);
 //! 3. asks the injected faults what becomes of it (`faults.rs`): a delay before it, an
 //!    error or a dropped connection instead of it, failed batch entries around it;
 //! 4. parses the action and dispatches it (`actions`), which runs one engine operation;
 //! 5. records it, answered, in the journal, and counts it for the expectations
-//!    (`controls.rs`);
+//!    (`controls.rs`), whatever the outcome: a request refused at step 1 or 2 is
+//!    recorded with its error;
 //! 6. hands back the outcome, for the codec to write.
-//!
-//! Access control by queue policy belongs after step 2.
 
 pub(crate) mod admission;
 pub(crate) mod caller;
 pub(crate) mod controls;
 pub(crate) mod faults;
+mod host;
 mod scope;
 mod signature;
 
@@ -116,6 +116,13 @@ struct Sent<'a> {
 /// Caller, admission, faults, dispatch.
 async fn run(service: &Service, request: Request<'_>, notes: &mut Notes) -> Answer {
     let engine = &service.engine;
+    // A request that names no action at all is answered before its credentials are
+    // looked at: AWS answers an unsigned `GET /` with its 404 too.
+    if let Err((action, err)) = &request.decoded {
+        if err.code == ErrorCode::UnknownOperation {
+            return Answer::error(action.clone(), err.clone());
+        }
+    }
     if let Err(err) = caller::verify_signature(engine, request.http, request.body) {
         return Answer::error(String::new(), err);
     }
@@ -128,6 +135,8 @@ async fn run(service: &Service, request: Request<'_>, notes: &mut Notes) -> Answ
         Err((action, err)) => return Answer::error(action, err),
     };
     let mut ctx = caller::identify(engine, request.http, &query_pairs);
+    // Refusals name the URL the request was sent to, as AWS's do.
+    let resource = format!("{}{}", ctx.base_url, request.http.uri.path());
     let admitted = caller::bind_issued_credential(engine, &mut ctx).and_then(|permissions| {
         admission::admit(
             engine.rules(),
@@ -135,11 +144,15 @@ async fn run(service: &Service, request: Request<'_>, notes: &mut Notes) -> Answ
             &action,
             &params,
             permissions,
-            &engine.config().base_url,
+            &resource,
         )
     });
     let name = admitted
-        .and_then(|()| ActionName::parse(&action).ok_or_else(|| SqsError::invalid_action(&action)));
+        .and_then(|()| ActionName::parse(&action).ok_or_else(|| SqsError::invalid_action(&action)))
+        .and_then(|name| {
+            admission::admit_to_queue(engine, &ctx, name, &params, &resource)?;
+            Ok(name)
+        });
     let name = match name {
         Ok(name) => name,
         Err(err) => {

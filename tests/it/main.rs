@@ -3,6 +3,7 @@
 
 mod support;
 
+mod access;
 mod batch;
 mod chaos;
 mod client_regressions;
@@ -23,13 +24,16 @@ mod long_poll;
 mod message_timers;
 mod messages;
 mod move_tasks;
+mod no_action;
 mod permissions;
 mod protocols;
+mod queue_urls;
 #[rustfmt::skip]
 mod readme;
 mod reset;
 mod robustness;
 mod scaleway;
+mod signatures;
 mod soak;
 mod visibility;
 mod yandex;
