@@ -4,10 +4,11 @@
 //!
 //! It is always on and bounded: it keeps the latest 10,000 requests (set with
 //! [`FakeSqsBuilder::journal_capacity`]), and at most 64 MiB of request bodies, dropping
-//! the oldest first. Keeping a request costs one copy of its body and a small record
-//! (time, action, outcome, what faults and chaos did); its parameters are decoded again
-//! from that body only when the journal is read, so that the server does no work for a
-//! journal nobody reads.
+//! the oldest first. Keeping a request costs a small record (time, action, outcome,
+//! what faults and chaos did) and a reference to its body, the buffer the server read
+//! it into, shared rather than copied; its parameters are decoded again from that body
+//! only when the journal is read, so that the server does no work for a journal nobody
+//! reads.
 //!
 //! [`FakeSqsBuilder::journal_capacity`]: crate::FakeSqsBuilder::journal_capacity
 
@@ -15,6 +16,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::api::ActionName as Action;
@@ -303,10 +305,10 @@ impl<'a> IntoIterator for &'a Requests {
     }
 }
 
-/// A request as the journal keeps it: its body as received (one copy), decoded again
-/// only when the journal is read. Holding decoded member trees instead cost a request
-/// about a microsecond of the server's time, in allocations kept alive and freed
-/// thousands of requests later (benches/README.md, `journal`).
+/// A request as the journal keeps it: its body as received (the server's buffer itself,
+/// shared, not copied), decoded again only when the journal is read. Decoded member
+/// trees would cost the server a map and a string per member for every request, kept
+/// alive and freed thousands of requests later, for a journal most tests never read.
 pub(crate) struct Kept {
     pub seq: u64,
     pub at_millis: u64,
@@ -316,7 +318,7 @@ pub(crate) struct Kept {
     pub post: bool,
     /// Its path and query, when other than `/`.
     pub target: Option<Box<str>>,
-    pub body: Box<[u8]>,
+    pub body: Bytes,
     /// The QueueUrl that CreateQueue or GetQueueUrl answered.
     pub answered_url: Option<String>,
     pub outcome: RequestOutcome,

@@ -78,7 +78,7 @@ fn main() {
             match *section {
                 "startup" => startup::run().await,
                 "send" => throughput::run(Duration::from_secs(2)).await,
-                "journal" => journal::run(Duration::from_secs(2)).await,
+                "journal" => journal::run(Duration::from_millis(500)).await,
                 "roundtrip" => roundtrip::run(Duration::from_secs(2)).await,
                 "longpoll" => longpoll::run(1_000).await,
                 "depth" => depth::run().await,

@@ -26,6 +26,7 @@ mod signature;
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use hyper::http::request::Parts;
 use hyper::Method;
 use serde_json::{Map, Value};
@@ -55,8 +56,9 @@ pub(crate) struct Request<'a> {
     pub protocol: Protocol,
     /// The HTTP head: the credential scope and the signature are read from it.
     pub http: &'a Parts,
-    /// The body as received, for the signature.
-    pub body: &'a [u8],
+    /// The body as received, for the signature, and kept by the journal (a reference,
+    /// not a copy).
+    pub body: &'a Bytes,
     /// The action and members, or the codec's error (with the action as far as it was
     /// read): answered after the signature check, as the providers do.
     pub decoded: Result<Decoded, (String, SqsError)>,
@@ -110,7 +112,7 @@ struct Sent<'a> {
     arrived: u64,
     protocol: Protocol,
     http: &'a Parts,
-    body: &'a [u8],
+    body: &'a Bytes,
 }
 
 /// Caller, admission, faults, dispatch.
@@ -320,7 +322,7 @@ fn record(service: &Service, sent: &Sent<'_>, answer: &Answer, notes: Notes) {
         protocol: sent.protocol,
         post: sent.http.method == Method::POST,
         target,
-        body: Box::from(sent.body),
+        body: sent.body.clone(),
         answered_url,
         outcome,
         faults: notes.faults,
