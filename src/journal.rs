@@ -5,10 +5,10 @@
 //! It is always on and bounded: it keeps the latest 10,000 requests (set with
 //! [`FakeSqsBuilder::journal_capacity`]), and at most 64 MiB of request bodies, dropping
 //! the oldest first. Keeping a request costs a small record (time, action, outcome,
-//! what faults and chaos did) and a reference to its body, the buffer the server read
-//! it into, shared rather than copied; its parameters are decoded again from that body
-//! only when the journal is read, so that the server does no work for a journal nobody
-//! reads.
+//! what faults and chaos did) and a copy of its body at the end of one buffer of
+//! bodies, and in the usual case (a success) no allocation; its parameters are decoded
+//! again from that body only when the journal is read, so that the server does no work
+//! for a journal nobody reads.
 //!
 //! [`FakeSqsBuilder::journal_capacity`]: crate::FakeSqsBuilder::journal_capacity
 
@@ -16,7 +16,6 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::api::ActionName as Action;
@@ -305,10 +304,11 @@ impl<'a> IntoIterator for &'a Requests {
     }
 }
 
-/// A request as the journal keeps it: its body as received (the server's buffer itself,
-/// shared, not copied), decoded again only when the journal is read. Decoded member
-/// trees would cost the server a map and a string per member for every request, kept
-/// alive and freed thousands of requests later, for a journal most tests never read.
+/// A request as the journal keeps it, its body aside in the journal's buffer of bodies,
+/// decoded again only when the journal is read. Decoded member trees would cost the
+/// server a map and a string per member for every request, kept alive and freed
+/// thousands of requests later, for a journal most tests never read; a body of its own
+/// per request, an allocation and a free of memory long gone from the cache.
 pub(crate) struct Kept {
     pub seq: u64,
     pub at_millis: u64,
@@ -318,7 +318,6 @@ pub(crate) struct Kept {
     pub post: bool,
     /// Its path and query, when other than `/`.
     pub target: Option<Box<str>>,
-    pub body: Bytes,
     /// The QueueUrl that CreateQueue or GetQueueUrl answered.
     pub answered_url: Option<String>,
     pub outcome: RequestOutcome,
@@ -330,13 +329,13 @@ impl Kept {
     /// The request as [`FakeSqs::requests`](crate::FakeSqs::requests) shows it, its
     /// members decoded again as they were when it came (queue URLs of Query requests
     /// sent to a queue's path under `base_url`).
-    fn recorded(&self, base_url: &str) -> RecordedRequest {
+    fn recorded(&self, body: &[u8], base_url: &str) -> RecordedRequest {
         let params = request::members_again(
             self.protocol,
             &self.action,
             self.post,
             self.target.as_deref().unwrap_or("/"),
-            &self.body,
+            body,
             base_url,
         );
         RecordedRequest {
@@ -364,10 +363,12 @@ pub(crate) fn queue_url(params: &serde_json::Value, answered: Option<&str>) -> O
 
 /// The bounded ring of recorded requests.
 pub(crate) struct Journal {
-    /// The requests kept, oldest first.
-    entries: VecDeque<Kept>,
-    /// Bytes of their bodies.
-    bytes: usize,
+    /// The requests kept, oldest first, each with the length of its body.
+    entries: VecDeque<(Kept, usize)>,
+    /// Their bodies, end to end, oldest first: one buffer written in order and dropped
+    /// from the front, so that keeping a body allocates nothing once the buffer has
+    /// grown to the journal's usual size.
+    bodies: VecDeque<u8>,
     capacity: usize,
     /// The `seq` of the next request recorded (counted even when none is kept).
     next_seq: u64,
@@ -377,7 +378,7 @@ impl Journal {
     pub(crate) fn new(capacity: usize) -> Self {
         Journal {
             entries: VecDeque::new(),
-            bytes: 0,
+            bodies: VecDeque::new(),
             capacity,
             next_seq: 1,
         }
@@ -395,25 +396,33 @@ impl Journal {
         seq
     }
 
-    /// Keeps `request`, dropping the oldest past the bounds.
-    pub(crate) fn push(&mut self, request: Kept) {
+    /// Keeps `request`, whose body was `body`, dropping the oldest past the bounds.
+    pub(crate) fn push(&mut self, request: Kept, body: &[u8]) {
         if !self.is_on() {
             return;
         }
-        self.bytes += request.body.len();
-        self.entries.push_back(request);
+        self.bodies.extend(body);
+        self.entries.push_back((request, body.len()));
         while self.entries.len() > self.capacity
-            || (self.bytes > JOURNAL_BODY_BUDGET && self.entries.len() > 1)
+            || (self.bodies.len() > JOURNAL_BODY_BUDGET && self.entries.len() > 1)
         {
-            if let Some(gone) = self.entries.pop_front() {
-                self.bytes -= gone.body.len();
+            if let Some((_, len)) = self.entries.pop_front() {
+                self.bodies.drain(..len);
             }
         }
     }
 
     /// The requests kept, decoded (queue URLs under `base_url`).
     pub(crate) fn requests(&self, base_url: &str) -> Requests {
-        Requests(self.entries.iter().map(|k| k.recorded(base_url)).collect())
+        let mut start = 0;
+        let mut body = Vec::new();
+        let requests = self.entries.iter().map(|(kept, len)| {
+            body.clear();
+            body.extend(self.bodies.range(start..start + len));
+            start += len;
+            kept.recorded(&body, base_url)
+        });
+        Requests(requests.collect())
     }
 
     /// Forgets every request; numbering starts again from 1.

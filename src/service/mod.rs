@@ -26,7 +26,6 @@ mod signature;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use bytes::Bytes;
 use hyper::http::request::Parts;
 use hyper::Method;
 use serde_json::{Map, Value};
@@ -56,9 +55,8 @@ pub(crate) struct Request<'a> {
     pub protocol: Protocol,
     /// The HTTP head: the credential scope and the signature are read from it.
     pub http: &'a Parts,
-    /// The body as received, for the signature, and kept by the journal (a reference,
-    /// not a copy).
-    pub body: &'a Bytes,
+    /// The body as received, for the signature and the journal.
+    pub body: &'a [u8],
     /// The action and members, or the codec's error (with the action as far as it was
     /// read): answered after the signature check, as the providers do.
     pub decoded: Result<Decoded, (String, SqsError)>,
@@ -112,7 +110,7 @@ struct Sent<'a> {
     arrived: u64,
     protocol: Protocol,
     http: &'a Parts,
-    body: &'a Bytes,
+    body: &'a [u8],
 }
 
 /// Caller, admission, faults, dispatch.
@@ -315,17 +313,19 @@ fn record(service: &Service, sent: &Sent<'_>, answer: &Answer, notes: Notes) {
         Some(name) => Cow::Borrowed(name.as_str()),
         None => Cow::Owned(answer.action.clone()),
     };
-    journal.push(Kept {
-        seq,
-        at_millis: sent.arrived,
-        action,
-        protocol: sent.protocol,
-        post: sent.http.method == Method::POST,
-        target,
-        body: sent.body.clone(),
-        answered_url,
-        outcome,
-        faults: notes.faults,
-        chaos: notes.chaos,
-    });
+    journal.push(
+        Kept {
+            seq,
+            at_millis: sent.arrived,
+            action,
+            protocol: sent.protocol,
+            post: sent.http.method == Method::POST,
+            target,
+            answered_url,
+            outcome,
+            faults: notes.faults,
+            chaos: notes.chaos,
+        },
+        sent.body,
+    );
 }

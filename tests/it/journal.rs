@@ -132,16 +132,25 @@ async fn the_journal_filters_by_action_and_queue() {
     assert!(sqs.requests().by_action(Action::PurgeQueue).is_empty());
 }
 
-/// The journal keeps the latest requests, as many as the builder says; 0 turns it off.
-/// Numbering goes on past what it drops, and starts again after a reset.
+/// The journal keeps the latest requests, as many as the builder says, each with its
+/// own parameters; 0 turns it off. Numbering goes on past what it drops, and starts
+/// again after a reset.
 #[tokio::test]
 async fn the_journal_is_bounded() {
     let sqs = builder().journal_capacity(3).start().await;
-    for _ in 0..5 {
-        json(&sqs, "ListQueues", "{}").await;
+    for prefix in ["a", "bb", "ccc", "dddd", "e"] {
+        let body = json!({ "QueueNamePrefix": prefix }).to_string();
+        json(&sqs, "ListQueues", &body).await;
     }
-    let kept: Vec<u64> = sqs.requests().iter().map(|r| r.seq).collect();
-    assert_eq!(kept, [3, 4, 5]);
+    let kept: Vec<_> = sqs
+        .requests()
+        .iter()
+        .map(|r| (r.seq, r.params["QueueNamePrefix"].clone()))
+        .collect();
+    assert_eq!(
+        kept,
+        [(3, json!("ccc")), (4, json!("dddd")), (5, json!("e"))]
+    );
     sqs.clear_requests();
     json(&sqs, "ListQueues", "{}").await;
     assert_eq!(sqs.requests()[0].seq, 1);
