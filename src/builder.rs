@@ -2,18 +2,24 @@
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::chaos::Chaos;
 use crate::clock::{Clock, ClockMode};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
+use crate::engine::chaos::ChaosState;
 use crate::engine::credentials::{Activation, Credential, Declared, Permissions};
 use crate::engine::{Config, Engine, State};
 use crate::fake::FakeSqs;
+use crate::journal::DEFAULT_JOURNAL_CAPACITY;
 use crate::limits::IN_FLIGHT_LIMIT;
 use crate::rules::CredentialModel;
 use crate::server::connection::Timeouts;
 use crate::server::Server;
+use crate::service::controls::Controls;
+use crate::service::Service;
 
 /// The access key of [`FakeSqs::sdk_config`]'s credentials. Messages sent with them
 /// carry [`sender_id`](crate::sender_id)`(TEST_ACCESS_KEY)` as their SenderId. In the
@@ -74,6 +80,8 @@ pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Initial {
     scaleway_credentials: Option<Vec<IssuedAtStart>>,
+    /// The builder's chaos, which a reset puts back (with its stream from the start).
+    chaos: Chaos,
 }
 
 /// A credential a Scaleway fake starts with.
@@ -90,6 +98,7 @@ impl Initial {
         if let Some(credentials) = &self.scaleway_credentials {
             seed_scaleway(state, config, now, credentials);
         }
+        state.chaos = ChaosState::new(self.chaos, config.seed);
     }
 }
 
@@ -160,6 +169,8 @@ pub struct FakeSqsBuilder {
     verify_signatures: bool,
     in_flight_limit: usize,
     timeouts: Timeouts,
+    journal_capacity: usize,
+    chaos: Chaos,
 }
 
 impl Default for FakeSqsBuilder {
@@ -180,6 +191,8 @@ impl Default for FakeSqsBuilder {
             verify_signatures: false,
             in_flight_limit: IN_FLIGHT_LIMIT,
             timeouts: Timeouts::default(),
+            journal_capacity: DEFAULT_JOURNAL_CAPACITY,
+            chaos: Chaos::default(),
         }
     }
 }
@@ -603,6 +616,45 @@ impl FakeSqsBuilder {
         self
     }
 
+    /// How many requests the [journal](FakeSqs::requests) keeps: the latest `n`
+    /// (default 10,000), within 64 MiB of request bodies. 0 turns the journal off
+    /// (expectations still count).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().journal_capacity(2).start().await;
+    /// let client = sqs.client().await;
+    /// for _ in 0..3 {
+    ///     client.list_queues().send().await.unwrap();
+    /// }
+    /// let kept: Vec<u64> = sqs.requests().iter().map(|r| r.seq).collect();
+    /// assert_eq!(kept, [2, 3]);
+    /// # }
+    /// ```
+    pub fn journal_capacity(mut self, n: usize) -> Self {
+        self.journal_capacity = n;
+        self
+    }
+
+    /// At-least-once chaos for standard queues from the start (default: none). A
+    /// [reset](FakeSqs::reset) puts this chaos back, its random stream from the start;
+    /// [`FakeSqs::set_chaos`] changes it while the fake runs.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fake_sqs::{Chaos, FakeSqs};
+    ///
+    /// let sqs = FakeSqs::builder().seed(7).chaos(Chaos::new().out_of_order(0.5)).start().await;
+    /// assert_eq!(sqs.chaos().out_of_order, 0.5);
+    /// # }
+    /// ```
+    pub fn chaos(mut self, chaos: Chaos) -> Self {
+        self.chaos = chaos;
+        self
+    }
+
     /// Binds the port and starts serving.
     ///
     /// # Panics
@@ -693,15 +745,16 @@ impl FakeSqsBuilder {
         let listener = TcpListener::bind(self.addr)?;
         let addr = listener.local_addr()?;
         let (threads, timeouts) = (self.threads, self.timeouts);
-        let (engine, clock, initial) = self.engine(format!("http://{addr}"));
-        let server = Server::spawn(listener, engine.clone(), threads, timeouts)?;
-        Ok(FakeSqs::new(server, engine, clock, initial))
+        let (service, clock, initial) = self.service(format!("http://{addr}"));
+        let server = Server::spawn(listener, service.clone(), threads, timeouts)?;
+        Ok(FakeSqs::new(server, service, clock, initial))
     }
 
-    /// The engine, clock and initial state this builder describes, serving queue URLs
-    /// under `base_url` (unless an advertised URL is set), without a server: the server,
-    /// and in-process callers (the fuzz targets), use it.
-    pub(crate) fn engine(self, base_url: String) -> (Engine, Clock, Initial) {
+    /// The service (engine and controls), clock and initial state this builder
+    /// describes, serving queue URLs under `base_url` (unless an advertised URL is
+    /// set), without a server: the server, and in-process callers (the fuzz targets),
+    /// use it.
+    pub(crate) fn service(self, base_url: String) -> (Service, Clock, Initial) {
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
         let rules = dialect.rules();
@@ -726,7 +779,11 @@ impl FakeSqsBuilder {
             in_flight_limit: self.in_flight_limit,
             seed: self.seed,
         };
-        let mut initial = Initial::default();
+        let controls = Arc::new(Controls::new(self.journal_capacity, config.seed));
+        let mut initial = Initial {
+            chaos: self.chaos,
+            ..Initial::default()
+        };
         let default_project = config.default_account.clone();
         match rules.credentials {
             CredentialModel::Issued => {
@@ -774,6 +831,6 @@ impl FakeSqsBuilder {
         }
         let engine = Engine::new(clock.clone(), config);
         initial.seed(&mut engine.lock(), engine.config(), engine.now());
-        (engine, clock, initial)
+        (Service { engine, controls }, clock, initial)
     }
 }

@@ -2,13 +2,18 @@
 
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use crate::builder::{FakeSqsBuilder, Initial};
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::inspect::{self, MessageInfo, QueueInfo, UnknownQueue};
 use crate::server::Server;
+use crate::service::controls::Controls;
+use crate::service::Service;
 
-/// A running fake SQS. Dropping it stops its server.
+/// A running fake SQS. Dropping it stops its server, after checking its
+/// [expectations](FakeSqs::expect).
 ///
 /// # Example
 /// ```
@@ -25,19 +30,30 @@ use crate::server::Server;
 pub struct FakeSqs {
     pub(crate) server: Server,
     engine: Engine,
+    /// Faults, journal and expectations, shared with the server's service layer.
+    controls: Arc<Controls>,
     pub(crate) clock: Clock,
     /// What a fresh fake holds, for [`FakeSqs::reset`].
     initial: Initial,
 }
 
 impl FakeSqs {
-    pub(crate) fn new(server: Server, engine: Engine, clock: Clock, initial: Initial) -> Self {
+    pub(crate) fn new(server: Server, service: Service, clock: Clock, initial: Initial) -> Self {
         FakeSqs {
             server,
-            engine,
+            engine: service.engine,
+            controls: service.controls,
             clock,
             initial,
         }
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub(crate) fn controls(&self) -> &Controls {
+        &self.controls
     }
 
     /// Starts a fake with AWS's defaults on an ephemeral loopback port, with fresh state.
@@ -301,6 +317,12 @@ impl FakeSqs {
     /// (a paused clock to its start time) and seeded ids start their stream again, so a
     /// test after a reset sees the same ids as one on a fresh fake.
     ///
+    /// The test author's controls start again too: the [journal](FakeSqs::requests) is
+    /// emptied, every [fault](FakeSqs::add_fault) and [expectation](FakeSqs::expect)
+    /// is removed (expectations unchecked: call [`FakeSqs::verify`] before), and chaos
+    /// goes back to the builder's ([`FakeSqsBuilder::chaos`], none by default), its
+    /// random stream from the start, like the ids'.
+    ///
     /// Long polls still waiting on a queue that is gone answer
     /// `AWS.SimpleQueueService.NonExistentQueue`, as after DeleteQueue. Reset between
     /// tests, when no request is in flight.
@@ -340,11 +362,19 @@ impl FakeSqs {
     /// ```
     ///
     /// [`FakeSqsBuilder::start_blocking`]: crate::FakeSqsBuilder::start_blocking
+    /// [`FakeSqsBuilder::chaos`]: crate::FakeSqsBuilder::chaos
     pub fn reset(&self) {
-        // Everything the fake remembers is cleared here, in one place: what it comes to
-        // remember beside the engine (a request journal, faults, expectations) too.
+        // Everything the fake remembers is cleared here, in one place: the engine's
+        // state (chaos included, which lives there), then the controls beside it.
         self.engine
             .reset(|state, now| self.initial.seed(state, self.engine.config(), now));
+        self.controls.reset();
+    }
+}
+
+impl Drop for FakeSqs {
+    fn drop(&mut self) {
+        self.verify_on_drop();
     }
 }
 
