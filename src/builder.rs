@@ -4,10 +4,12 @@ use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 use crate::clock::{Clock, ClockMode};
+use crate::config::{self, ConfigError, QueueConfig};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
-use crate::engine::credentials::{Activation, Credential, Permissions};
-use crate::engine::{Config, Engine, State};
+use crate::engine::credentials::Permissions;
+use crate::engine::initial::Initial;
+use crate::engine::{Caller, Config, Engine};
 use crate::fake::FakeSqs;
 use crate::limits::IN_FLIGHT_LIMIT;
 use crate::rules::CredentialModel;
@@ -66,54 +68,6 @@ pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 /// ```
 pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
 
-/// What a fresh fake holds before its first request, and what [`FakeSqs::reset`] puts
-/// back: in the Scaleway dialect, SQS activated for the default project and the
-/// builder's credentials; nothing otherwise.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Initial {
-    scaleway_credentials: Option<Vec<(String, String, Permissions)>>,
-}
-
-impl Initial {
-    pub(crate) fn seed(&self, state: &mut State, config: &Config, now: u64) {
-        if let Some(credentials) = &self.scaleway_credentials {
-            seed_scaleway(state, config, now, credentials);
-        }
-    }
-}
-
-/// Activates SQS for the default project and adds the given credentials to it.
-fn seed_scaleway(
-    state: &mut State,
-    config: &Config,
-    now: u64,
-    credentials: &[(String, String, Permissions)],
-) {
-    let project = config.default_account.clone();
-    let region = config.default_region.clone();
-    state.credentials.activations.insert(
-        (project.clone(), region.clone()),
-        Activation {
-            created_at: now,
-            updated_at: now,
-            enabled: true,
-        },
-    );
-    for (i, (access_key, secret_key, permissions)) in credentials.iter().enumerate() {
-        state.credentials.insert(Credential {
-            id: format!("00000000-0000-4000-8000-{i:012}"),
-            name: format!("fake-sqs-{i}"),
-            project_id: project.clone(),
-            region: region.clone(),
-            created_at: now,
-            updated_at: now,
-            access_key: access_key.clone(),
-            secret_key: secret_key.clone(),
-            permissions: *permissions,
-        });
-    }
-}
-
 /// Configures and starts a [`FakeSqs`]. Start from [`FakeSqs::builder`].
 ///
 /// # Example
@@ -147,6 +101,8 @@ pub struct FakeSqsBuilder {
     verify_signatures: bool,
     in_flight_limit: usize,
     timeouts: Timeouts,
+    queues: Vec<QueueConfig>,
+    admin_api: bool,
 }
 
 impl Default for FakeSqsBuilder {
@@ -166,6 +122,8 @@ impl Default for FakeSqsBuilder {
             verify_signatures: false,
             in_flight_limit: IN_FLIGHT_LIMIT,
             timeouts: Timeouts::default(),
+            queues: Vec::new(),
+            admin_api: true,
         }
     }
 }
@@ -520,6 +478,93 @@ impl FakeSqsBuilder {
         self
     }
 
+    /// Declares a queue the fake creates when it starts and again after every
+    /// [`FakeSqs::reset`]: with its attributes and tags, in the default account and
+    /// region or another. Dead-letter queues are created before the queues that name
+    /// them, whatever the order of the calls. A declaration CreateQueue would refuse
+    /// makes [`FakeSqsBuilder::try_start`] fail (and [`FakeSqsBuilder::start`] panic)
+    /// with a [`ConfigError`] that says which.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fake_sqs::{FakeSqs, QueueConfig};
+    ///
+    /// let sqs = FakeSqs::builder()
+    ///     .queue(QueueConfig::new("emails").attribute("VisibilityTimeout", "60"))
+    ///     .start()
+    ///     .await;
+    /// let client = sqs.client().await;
+    /// let url = client.get_queue_url().queue_name("emails").send().await.unwrap().queue_url.unwrap();
+    /// assert_eq!(sqs.queue(&url).attributes["VisibilityTimeout"], "60");
+    /// # }
+    /// ```
+    pub fn queue(mut self, queue: QueueConfig) -> Self {
+        self.queues.push(queue);
+        self
+    }
+
+    /// Declares the queues of a TOML config file, as [`FakeSqsBuilder::queue`] does:
+    /// one `[[queue]]` table for each, with the fields of [`QueueConfig`]. The binary's
+    /// `--config` reads the same files.
+    ///
+    /// ```toml
+    /// [[queue]]
+    /// name = "jobs"
+    /// attributes = { VisibilityTimeout = 30, ReceiveMessageWaitTimeSeconds = 20 }
+    /// dead_letter = { queue = "jobs-dlq", max_receive_count = 3 }
+    ///
+    /// [[queue]]
+    /// name = "jobs-dlq"
+    /// attributes = { MessageRetentionPeriod = 1209600 }
+    /// ```
+    ///
+    /// # Errors
+    /// A [`ConfigError`] with the file, line and reason when the file cannot be read,
+    /// is not TOML, has a field no queue has, declares a queue twice, or names a
+    /// dead-letter queue that it does not declare (or a cycle of them). Values that
+    /// CreateQueue would refuse are found at start (see [`FakeSqsBuilder::queue`]).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), fake_sqs::ConfigError> {
+    /// let path = std::env::temp_dir().join(format!("fake-sqs-doc-{}.toml", std::process::id()));
+    /// std::fs::write(&path, "[[queue]]\nname = \"jobs\"\ndead_letter = { queue = \"jobs-dlq\", max_receive_count = 3 }\n\n[[queue]]\nname = \"jobs-dlq\"\n").unwrap();
+    ///
+    /// let sqs = fake_sqs::FakeSqs::builder().config_file(&path)?.start().await;
+    /// let names: Vec<_> = sqs.queues().into_iter().map(|q| q.name).collect();
+    /// assert_eq!(names, ["jobs", "jobs-dlq"]);
+    /// # std::fs::remove_file(&path).unwrap();
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "config")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
+    pub fn config_file(mut self, path: impl AsRef<std::path::Path>) -> Result<Self, ConfigError> {
+        self.queues
+            .extend(crate::config::file::read(path.as_ref())?);
+        Ok(self)
+    }
+
+    /// Turns the admin API off: requests under `/_fake-sqs/` then get a JSON error
+    /// (404, `admin_api_disabled`) instead, and the fake is a bare SQS endpoint. The
+    /// admin API (on by default) reads and moves the clock, shows queues and messages,
+    /// resets, and waits for long polls over HTTP, for tests in other languages; see
+    /// the README.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().disable_admin_api().start().await;
+    /// let answer = reqwest::get(format!("{}/_fake-sqs/clock", sqs.endpoint_url())).await.unwrap();
+    /// assert_eq!(answer.status(), 404);
+    /// # }
+    /// ```
+    pub fn disable_admin_api(mut self) -> Self {
+        self.admin_api = false;
+        self
+    }
+
     /// Binds the port and starts serving.
     ///
     /// # Panics
@@ -609,16 +654,19 @@ impl FakeSqsBuilder {
     pub fn try_start_blocking(self) -> std::io::Result<FakeSqs> {
         let listener = TcpListener::bind(self.addr)?;
         let addr = listener.local_addr()?;
-        let (threads, timeouts) = (self.threads, self.timeouts);
-        let (engine, clock, initial) = self.engine(format!("http://{addr}"));
-        let server = Server::spawn(listener, engine.clone(), threads, timeouts)?;
-        Ok(FakeSqs::new(server, engine, clock, initial))
+        let (threads, timeouts, admin_api) = (self.threads, self.timeouts, self.admin_api);
+        let (engine, clock) = self
+            .engine(format!("http://{addr}"))
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let server = Server::spawn(listener, engine.clone(), threads, timeouts, admin_api)?;
+        Ok(FakeSqs::new(server, engine, clock))
     }
 
-    /// The engine, clock and initial state this builder describes, serving queue URLs
-    /// under `base_url` (unless an advertised URL is set), without a server: the server,
-    /// and in-process callers (the fuzz targets), use it.
-    pub(crate) fn engine(self, base_url: String) -> (Engine, Clock, Initial) {
+    /// The engine and clock this builder describes, with its initial state, serving
+    /// queue URLs under `base_url` (unless an advertised URL is set), without a server:
+    /// the server, and in-process callers (the fuzz targets), use it. Fails when a
+    /// declared queue cannot be created.
+    pub(crate) fn engine(self, base_url: String) -> Result<(Engine, Clock), ConfigError> {
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
         let rules = dialect.rules();
@@ -651,8 +699,23 @@ impl FakeSqsBuilder {
             credentials.extend(self.scaleway_credentials);
             initial.scaleway_credentials = Some(credentials);
         }
-        let engine = Engine::new(clock.clone(), config);
-        initial.seed(&mut engine.lock(), engine.config(), engine.now());
-        (engine, clock, initial)
+        let defaults = Caller {
+            account: config.default_account.clone(),
+            region: config.default_region.clone(),
+        };
+        let declared = config::resolve(&self.queues, &defaults, rules)?;
+        let (order, queues): (Vec<usize>, Vec<_>) = declared.into_iter().unzip();
+        initial.queues = queues;
+        let engine = Engine::new(clock.clone(), config, initial);
+        if let Err((i, err)) = engine.populate() {
+            let created = &engine.initial().queues[i];
+            return Err(config::creation_error(
+                &engine,
+                &self.queues[order[i]],
+                created,
+                &err,
+            ));
+        }
+        Ok((engine, clock))
     }
 }

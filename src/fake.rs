@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use crate::builder::{FakeSqsBuilder, Initial};
+use crate::builder::FakeSqsBuilder;
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::inspect::{self, MessageInfo, QueueInfo, UnknownQueue};
@@ -26,17 +26,14 @@ pub struct FakeSqs {
     pub(crate) server: Server,
     engine: Engine,
     pub(crate) clock: Clock,
-    /// What a fresh fake holds, for [`FakeSqs::reset`].
-    initial: Initial,
 }
 
 impl FakeSqs {
-    pub(crate) fn new(server: Server, engine: Engine, clock: Clock, initial: Initial) -> Self {
+    pub(crate) fn new(server: Server, engine: Engine, clock: Clock) -> Self {
         FakeSqs {
             server,
             engine,
             clock,
-            initial,
         }
     }
 
@@ -181,13 +178,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn queues(&self) -> Vec<QueueInfo> {
-        let now = self.clock.now_millis();
-        let mut state = self.engine.lock();
-        state.settle_all(now);
-        inspect::all_queues(&state)
-            .into_iter()
-            .map(|(owner, q)| inspect::queue_info(owner, q))
-            .collect()
+        inspect::queues(&self.engine)
     }
 
     /// The queue with this URL (any host form of it: see [`FakeSqs::messages`]), as it
@@ -227,11 +218,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn try_queue(&self, queue_url: &str) -> Result<QueueInfo, UnknownQueue> {
-        let now = self.clock.now_millis();
-        let mut state = self.engine.lock();
-        state.settle_all(now);
-        let (owner, queue) = inspect::find(&self.engine, &state, queue_url)?;
-        Ok(inspect::queue_info(owner, queue))
+        inspect::queue(&self.engine, queue_url)
     }
 
     /// The messages of the queue with this URL, in send order, as they stand now.
@@ -278,24 +265,17 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn try_messages(&self, queue_url: &str) -> Result<Vec<MessageInfo>, UnknownQueue> {
-        let now = self.clock.now_millis();
-        let mut state = self.engine.lock();
-        state.settle_all(now);
-        let (_, queue) = inspect::find(&self.engine, &state, queue_url)?;
-        Ok(queue
-            .store
-            .peek()
-            .into_iter()
-            .map(|(m, status)| inspect::message_info(&m, status))
-            .collect())
+        inspect::messages(&self.engine, queue_url)
     }
 
     /// Puts the fake back as it was when it started, on the same port: every queue and
     /// message of every account and region goes, and with them deleted-queue and purge
     /// cooldowns, move tasks, and the dialect's records (Scaleway credentials and
-    /// activations go back to those the builder set). The clock goes back to its start
-    /// (a paused clock to its start time) and seeded ids start their stream again, so a
-    /// test after a reset sees the same ids as one on a fresh fake.
+    /// activations go back to those the builder set), and the declared queues
+    /// ([`FakeSqsBuilder::queue`], a config file) are created again, empty. The clock
+    /// goes back to its start and its starting mode (a paused clock to its start time)
+    /// and seeded ids start their stream again, so a test after a reset sees the same
+    /// ids as one on a fresh fake.
     ///
     /// Long polls still waiting on a queue that is gone answer
     /// `AWS.SimpleQueueService.NonExistentQueue`, as after DeleteQueue. Reset between
@@ -337,10 +317,10 @@ impl FakeSqs {
     ///
     /// [`FakeSqsBuilder::start_blocking`]: crate::FakeSqsBuilder::start_blocking
     pub fn reset(&self) {
-        // Everything the fake remembers is cleared here, in one place: what it comes to
-        // remember beside the engine (a request journal, faults, expectations) too.
-        self.engine
-            .reset(|state, now| self.initial.seed(state, self.engine.config(), now));
+        // Everything the fake remembers is cleared in one place, which the admin API's
+        // `POST /_fake-sqs/reset` calls too: what the fake comes to remember beside the
+        // engine (a request journal, faults, expectations) must be cleared there.
+        self.engine.reset();
     }
 }
 

@@ -270,9 +270,11 @@
 // of SQS errors; `clock.rs` is the only source of time.
 
 mod actions;
+mod admin;
 mod api;
 mod builder;
 mod clock;
+mod config;
 mod dialect;
 mod engine;
 mod error;
@@ -287,6 +289,7 @@ mod protocol;
 mod rules;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
+mod serde_forms;
 mod server;
 mod service;
 #[cfg(test)]
@@ -294,7 +297,8 @@ mod testing;
 mod wait;
 
 pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
-pub use clock::{Clock, ClockMode};
+pub use clock::{Clock, ClockBackwards, ClockMode};
+pub use config::{ConfigError, DeadLetter, QueueConfig};
 pub use dialect::Dialect;
 pub use fake::FakeSqs;
 pub use ids::sender_id;

@@ -33,12 +33,13 @@ pub(crate) struct Server {
 impl Server {
     /// Serves `engine` on `listener` from a new thread with `threads` runtime workers
     /// (1: a current-thread runtime, the cheapest to start), closing connections that
-    /// overstay `timeouts`.
+    /// overstay `timeouts`; the admin API too when `admin_api` is set.
     pub(crate) fn spawn(
         listener: TcpListener,
         engine: Engine,
         threads: usize,
         timeouts: Timeouts,
+        admin_api: bool,
     ) -> std::io::Result<Self> {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -60,7 +61,7 @@ impl Server {
             .spawn(move || {
                 runtime.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {
-                        Ok(listener) => serve(listener, engine, timeouts, rx).await,
+                        Ok(listener) => serve(listener, engine, timeouts, admin_api, rx).await,
                         Err(err) => tracing::error!("fake-sqs cannot listen: {err}"),
                     }
                 });
@@ -147,6 +148,7 @@ async fn serve(
     listener: tokio::net::TcpListener,
     engine: Engine,
     timeouts: Timeouts,
+    admin_api: bool,
     mut shutdown: oneshot::Receiver<()>,
 ) {
     let graceful = GracefulShutdown::new();
@@ -185,7 +187,7 @@ async fn serve(
             };
             let engine = engine.clone();
             async move {
-                let response = route::handle(req, &engine).await;
+                let response = route::handle(req, &engine, admin_api).await;
                 drop(guard);
                 Ok::<_, Infallible>(response)
             }

@@ -9,6 +9,7 @@ use hyper::body::Body;
 use hyper::{Request, Response};
 
 use super::scaleway_api;
+use crate::admin;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::{self, request};
@@ -17,13 +18,21 @@ use crate::service::{self, Answer};
 /// The largest request body the fake reads. A batch of 1 MiB, URL-encoded, fits.
 pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-/// Answers one request. Generic over the body so that the same path serves hyper's
+/// Answers one request: the admin API's (served, or refused when `admin_api` is off)
+/// or an SQS one. Generic over the body so that the same path serves hyper's
 /// connections and in-process callers (the fuzz targets).
-pub(crate) async fn handle<B>(req: Request<B>, engine: &Engine) -> Response<Full<Bytes>>
+pub(crate) async fn handle<B>(
+    req: Request<B>,
+    engine: &Engine,
+    admin_api: bool,
+) -> Response<Full<Bytes>>
 where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    if admin::is_admin_path(req.uri().path()) {
+        return admin::handle(req, engine, admin_api).await;
+    }
     // An auto-advancing clock moves only when every request in flight is a sleeping poll.
     let _busy = engine.clock().busy();
     let rules = engine.rules();

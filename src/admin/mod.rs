@@ -1,0 +1,248 @@
+//! The admin API: the test author's controls over HTTP, for tests in any language, on
+//! the same port as SQS under a prefix no queue URL can take (`/_fake-sqs/`: a queue
+//! URL's first segment is an account id or a Scaleway project, never this).
+//!
+//! JSON in and out. Each file serves one area and declares its endpoints as a table of
+//! [`Route`]s; [`GROUPS`] lists the tables, and [`handle`] finds the route, reads the
+//! request, and writes the answer or the error (`error.rs`). The answers are the
+//! serde forms of the Rust API's own types ([`QueueInfo`](crate::QueueInfo),
+//! [`MessageInfo`](crate::MessageInfo), [`ClockMode`](crate::ClockMode), ...), so the
+//! two cannot drift.
+//!
+//! An admin request never counts as a request in flight for an auto-advancing clock,
+//! as calls of the Rust API do not: a test waiting for receivers must not stop the clock
+//! it is waiting on.
+
+mod clock;
+mod error;
+mod inspect;
+mod receivers;
+mod reset;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Body;
+use hyper::{Method, Request, Response};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::engine::Engine;
+pub(crate) use error::AdminError;
+
+/// The prefix of every admin path.
+pub(crate) const PREFIX: &str = "/_fake-sqs";
+
+/// The index of the admin API.
+const PREFIX_SLASH: &str = "/_fake-sqs/";
+
+/// The largest admin request body read.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Whether `path` belongs to the admin API.
+pub(crate) fn is_admin_path(path: &str) -> bool {
+    path.strip_prefix(PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
+/// Every endpoint, one table per file. The request journal, faults, chaos and
+/// expectations each add a file and a line here.
+const GROUPS: &[&[Route]] = &[
+    &[Route {
+        method: Method::GET,
+        path: "",
+        summary: "this list of endpoints",
+        handler: Handler::Now(index),
+    }],
+    clock::ROUTES,
+    inspect::ROUTES,
+    receivers::ROUTES,
+    reset::ROUTES,
+];
+
+/// One endpoint: a method and a path under the prefix (`clock/advance`).
+pub(crate) struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    /// What it does, for the index.
+    pub summary: &'static str,
+    pub handler: Handler,
+}
+
+/// What an endpoint answers: a JSON value with 200, or an error.
+pub(crate) type Answer = Result<Value, AdminError>;
+
+/// An answer that takes time (it waits on something).
+pub(crate) type Later = Pin<Box<dyn Future<Output = Answer> + Send>>;
+
+/// How an endpoint answers.
+pub(crate) enum Handler {
+    /// At once.
+    Now(fn(&Call) -> Answer),
+    /// After waiting.
+    Later(fn(Call) -> Later),
+}
+
+/// One admin request, as a handler gets it.
+pub(crate) struct Call {
+    pub engine: Engine,
+    query: Vec<(String, String)>,
+    body: Bytes,
+}
+
+impl Call {
+    /// The body, read as `T`. An empty body reads as `{}`, so that an endpoint whose
+    /// fields are all optional takes a bare `curl -X POST`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, AdminError> {
+        let body: &[u8] = match self.body.iter().all(u8::is_ascii_whitespace) {
+            true => b"{}",
+            false => &self.body,
+        };
+        serde_json::from_slice(body).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => AdminError::invalid(e.to_string()),
+            _ => AdminError::malformed_json(&e),
+        })
+    }
+
+    /// The query parameter `name`, if given.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The query parameter `name`, which the endpoint needs; `what` says what it is.
+    pub fn required(&self, name: &str, what: &str) -> Result<&str, AdminError> {
+        self.param(name).ok_or_else(|| {
+            AdminError::invalid(format!("the query parameter {name} is required: {what}"))
+        })
+    }
+}
+
+/// A duration as the admin API takes them: a number and a unit, such as `31s`, `1500ms`
+/// or `2m 30s`. `what` names the field, for the error.
+pub(crate) fn parse_duration(text: &str, what: &str) -> Result<Duration, AdminError> {
+    if text.trim_start().starts_with('-') {
+        return Err(AdminError::invalid(format!(
+            "{what} is negative ({text:?}): the fake's clock only moves forward"
+        )));
+    }
+    humantime::parse_duration(text).map_err(|e| {
+        AdminError::invalid(format!(
+            "{what} is not a duration such as \"31s\", \"1500ms\" or \"2m 30s\" ({text:?}: {e})"
+        ))
+    })
+}
+
+/// Answers one admin request; `enabled` is false when the fake was started without
+/// its admin API.
+pub(crate) async fn handle<B>(
+    req: Request<B>,
+    engine: &Engine,
+    enabled: bool,
+) -> Response<Full<Bytes>>
+where
+    B: Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    if !enabled {
+        return reply(Err(AdminError::disabled()));
+    }
+    let path = req.uri().path();
+    let sub = path
+        .strip_prefix(PREFIX)
+        .unwrap_or("")
+        .trim_start_matches('/')
+        .trim_end_matches('/');
+    let same_path = || {
+        GROUPS
+            .iter()
+            .flat_map(|g| g.iter())
+            .filter(|r| r.path == sub)
+    };
+    let Some(route) = same_path().find(|r| r.method == req.method()) else {
+        let allowed: Vec<&str> = same_path().map(|r| r.method.as_str()).collect();
+        let err = match allowed.is_empty() {
+            true => AdminError::unknown_endpoint(path, endpoints()),
+            false => AdminError::method_not_allowed(req.method().as_str(), path, &allowed),
+        };
+        return reply(Err(err));
+    };
+    let query = req
+        .uri()
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let body = match Limited::new(req.into_body(), MAX_BODY_BYTES)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return reply(Err(AdminError::too_large(MAX_BODY_BYTES))),
+    };
+    let call = Call {
+        engine: engine.clone(),
+        query,
+        body,
+    };
+    let answer = match &route.handler {
+        Handler::Now(now) => now(&call),
+        Handler::Later(later) => later(call).await,
+    };
+    reply(answer)
+}
+
+/// `METHOD /_fake-sqs/path` of every endpoint.
+fn endpoints() -> Vec<String> {
+    GROUPS
+        .iter()
+        .flat_map(|g| g.iter())
+        .map(|r| format!("{} {PREFIX_SLASH}{}", r.method, r.path))
+        .collect()
+}
+
+/// `GET /_fake-sqs/`: every endpoint, with what it does.
+fn index(_: &Call) -> Answer {
+    let endpoints: Vec<Value> = GROUPS
+        .iter()
+        .flat_map(|g| g.iter())
+        .map(|r| {
+            serde_json::json!({
+                "method": r.method.as_str(),
+                "path": format!("{PREFIX_SLASH}{}", r.path),
+                "summary": r.summary,
+            })
+        })
+        .collect();
+    Ok(serde_json::json!({ "endpoints": endpoints }))
+}
+
+/// The HTTP answer: pretty JSON (people read it with curl too) and a newline.
+fn reply(answer: Answer) -> Response<Full<Bytes>> {
+    let mut response = Response::builder().header("content-type", "application/json");
+    let body = match answer {
+        Ok(value) => value,
+        Err(err) => {
+            response = response.status(err.status);
+            if let Some(Value::Array(allowed)) = err.details.get("allowed") {
+                let allowed: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+                response = response.header("allow", allowed.join(", "));
+            }
+            err.body()
+        }
+    };
+    let mut bytes = serde_json::to_vec_pretty(&body).unwrap_or_default();
+    bytes.push(b'\n');
+    response
+        .body(Full::new(Bytes::from(bytes)))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}
+
+/// The JSON of a value of the Rust API (whose serde forms cannot fail).
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}

@@ -1,0 +1,84 @@
+//! What a fresh fake holds before its first request, and what a reset puts back: in the
+//! Scaleway dialect, SQS activated for the default project and the builder's
+//! credentials; the queues declared up front (a config file, `FakeSqsBuilder::queue`).
+
+use super::credentials::{Activation, Credential, Permissions};
+use super::{Caller, Engine, State};
+use crate::error::SqsError;
+
+/// The initial state, as data.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Initial {
+    /// Access key, secret key and permissions of each credential of the default
+    /// project; `Some` where the provider issues credentials (Scaleway).
+    pub scaleway_credentials: Option<Vec<(String, String, Permissions)>>,
+    /// The declared queues, in creation order (each dead-letter queue before the queues
+    /// that use it).
+    pub queues: Vec<InitialQueue>,
+}
+
+/// One declared queue, as CreateQueue would take it.
+#[derive(Debug, Clone)]
+pub(crate) struct InitialQueue {
+    pub owner: Caller,
+    pub name: String,
+    pub attributes: Vec<(String, String)>,
+    pub tags: Vec<(String, String)>,
+}
+
+impl Engine {
+    /// Puts the initial state into `state` (empty): the error of the first declared
+    /// queue that cannot be created, with its index. What was created at the start is
+    /// created the same way by a reset.
+    pub(crate) fn seed(&self, state: &mut State, now: u64) -> Result<(), (usize, SqsError)> {
+        let initial = self.initial();
+        if let Some(credentials) = &initial.scaleway_credentials {
+            seed_scaleway(state, self, now, credentials);
+        }
+        for (i, queue) in initial.queues.iter().enumerate() {
+            self.create_queue_in(
+                state,
+                now,
+                &queue.owner,
+                &queue.name,
+                &queue.attributes,
+                queue.tags.clone(),
+            )
+            .map_err(|e| (i, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Activates SQS for the default project and adds the given credentials to it.
+fn seed_scaleway(
+    state: &mut State,
+    engine: &Engine,
+    now: u64,
+    credentials: &[(String, String, Permissions)],
+) {
+    let config = engine.config();
+    let project = config.default_account.clone();
+    let region = config.default_region.clone();
+    state.credentials.activations.insert(
+        (project.clone(), region.clone()),
+        Activation {
+            created_at: now,
+            updated_at: now,
+            enabled: true,
+        },
+    );
+    for (i, (access_key, secret_key, permissions)) in credentials.iter().enumerate() {
+        state.credentials.insert(Credential {
+            id: format!("00000000-0000-4000-8000-{i:012}"),
+            name: format!("fake-sqs-{i}"),
+            project_id: project.clone(),
+            region: region.clone(),
+            created_at: now,
+            updated_at: now,
+            access_key: access_key.clone(),
+            secret_key: secret_key.clone(),
+            permissions: *permissions,
+        });
+    }
+}
