@@ -568,8 +568,9 @@ impl FakeSqsBuilder {
     /// Binds the port and starts serving.
     ///
     /// # Panics
-    /// When the address cannot be bound, or the server thread cannot start: in a test,
-    /// there is nothing better to do.
+    /// When the address cannot be bound, the server thread cannot start, or a declared
+    /// queue cannot be created ([`FakeSqsBuilder::queue`]): in a test, there is nothing
+    /// better to do.
     ///
     /// # Example
     /// ```
@@ -609,15 +610,21 @@ impl FakeSqsBuilder {
     /// ```
     pub fn start_blocking(self) -> FakeSqs {
         let addr = self.addr;
-        self.try_start_blocking()
-            .unwrap_or_else(|e| panic!("Failed to start FakeSqs on {addr}: {e}"))
+        self.try_start_blocking().unwrap_or_else(|e| {
+            match e.get_ref().and_then(|e| e.downcast_ref::<ConfigError>()) {
+                Some(config) => panic!("FakeSqs cannot start: {config}"),
+                None => panic!("Failed to start FakeSqs on {addr}: {e}"),
+            }
+        })
     }
 
     /// [`FakeSqsBuilder::start`] that reports, instead of panicking, an address that
     /// cannot be bound (for a server that should say so and exit, like the binary).
     ///
     /// # Errors
-    /// The I/O error of binding the address or starting the server thread.
+    /// The I/O error of binding the address or starting the server thread; for a
+    /// declared queue that cannot be created, an error of kind `InvalidData` whose
+    /// inner error is the [`ConfigError`] (`err.get_ref()`).
     ///
     /// # Example
     /// ```

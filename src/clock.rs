@@ -796,6 +796,81 @@ mod tests {
     }
 
     #[test]
+    fn modes_change_without_moving_the_clock_and_a_reset_restores_the_first() {
+        let clock = paused();
+        clock.advance(Duration::from_secs(10));
+        clock.set_mode(ClockMode::System);
+        assert_eq!(clock.mode(), ClockMode::System);
+        assert!(
+            clock.now_millis() >= (START + 10) * 1000,
+            "it runs on from there"
+        );
+        clock.set_mode(ClockMode::Paused(None));
+        let stopped = clock.now_millis();
+        assert!(clock.is_paused() && !clock.auto_advances());
+        assert_eq!(clock.now_millis(), stopped);
+        clock.set_mode(ClockMode::AutoAdvance(Some(
+            UNIX_EPOCH + Duration::from_secs(START + 3600),
+        )));
+        assert_eq!(clock.mode(), ClockMode::AutoAdvance(None));
+        assert_eq!(
+            clock.now_millis(),
+            (START + 3600) * 1000,
+            "a start time moves it"
+        );
+        clock.reset();
+        assert_eq!(clock.mode(), ClockMode::Paused(None));
+        assert_eq!(clock.now_millis(), START * 1000);
+    }
+
+    #[test]
+    fn switching_to_auto_advance_jumps_when_every_request_already_sleeps() {
+        let clock = paused();
+        let _poll = clock.busy();
+        let _sleep = clock.sleep_until(START * 1000 + 20_000, "q");
+        assert_eq!(clock.now_millis(), START * 1000);
+        clock.set_mode(ClockMode::AutoAdvance(None));
+        assert_eq!(clock.now_millis(), START * 1000 + 20_000);
+    }
+
+    #[test]
+    fn try_set_refuses_to_go_back_and_leaves_the_clock() {
+        let clock = paused();
+        let err = clock
+            .try_set(UNIX_EPOCH + Duration::from_secs(START - 1))
+            .unwrap_err();
+        assert_eq!(err.now, UNIX_EPOCH + Duration::from_secs(START));
+        assert_eq!(clock.now_millis(), START * 1000);
+        assert!(clock.try_set(clock.now()).is_ok(), "the time it shows");
+    }
+
+    #[test]
+    fn modes_read_and_write_json_as_the_admin_api_takes_them() {
+        let start = UNIX_EPOCH + Duration::from_secs(START);
+        for (mode, text) in [
+            (ClockMode::System, r#"{"mode":"system"}"#),
+            (ClockMode::Paused(None), r#"{"mode":"paused"}"#),
+            (
+                ClockMode::AutoAdvance(Some(start)),
+                r#"{"mode":"auto_advance","start":"2023-11-14T22:13:20.000Z"}"#,
+            ),
+        ] {
+            assert_eq!(serde_json::to_string(&mode).unwrap(), text);
+            assert_eq!(serde_json::from_str::<ClockMode>(text).unwrap(), mode);
+        }
+        let kebab: ClockMode = serde_json::from_str(r#"{"mode":"auto-advance"}"#).unwrap();
+        assert_eq!(kebab, ClockMode::AutoAdvance(None));
+        assert!(serde_json::from_str::<ClockMode>(
+            r#"{"mode":"system","start":"2023-11-14T22:13:20Z"}"#
+        )
+        .is_err());
+        assert_eq!(
+            "Auto-Advance".parse::<ClockMode>(),
+            Ok(ClockMode::AutoAdvance(None))
+        );
+    }
+
+    #[test]
     fn a_paused_clock_never_moves_by_itself() {
         let clock = paused();
         let _busy = clock.busy();

@@ -3,10 +3,13 @@
 
 mod support;
 
+mod admin;
 mod batch;
+mod binary;
 mod client_regressions;
 mod clock;
 mod connections;
+mod declared_queues;
 mod dlq;
 mod errors;
 mod fifo;
