@@ -352,7 +352,7 @@ impl Clock {
         let time = &self.inner.time;
         loop {
             let before = time.seq.load(Ordering::Acquire);
-            if before % 2 == 0 {
+            if before.is_multiple_of(2) {
                 let shown = time.shown_nanos.load(Ordering::Relaxed);
                 let anchor = time.anchor_nanos.load(Ordering::Relaxed);
                 fence(Ordering::Acquire);

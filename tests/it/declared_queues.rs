@@ -68,7 +68,7 @@ async fn a_declared_dead_letter_queue_is_wired_whatever_the_order() {
         .send()
         .await
         .unwrap();
-    assert_eq!(sources.queue_urls(), [jobs.url.clone()]);
+    assert_eq!(sources.queue_urls(), std::slice::from_ref(&jobs.url));
     client
         .send_message()
         .queue_url(&jobs.url)
