@@ -68,6 +68,9 @@ pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 /// ```
 pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
 
+/// The first path segment of the admin API, which no queue URL may start with.
+const ADMIN_SEGMENT: &str = "_fake-sqs";
+
 /// Configures and starts a [`FakeSqs`]. Start from [`FakeSqs::builder`].
 ///
 /// # Example
@@ -659,6 +662,12 @@ impl FakeSqsBuilder {
     /// assert!(sqs.address().ip().is_loopback());
     /// ```
     pub fn try_start_blocking(self) -> std::io::Result<FakeSqs> {
+        if self.admin_api && self.account_id.as_deref() == Some(ADMIN_SEGMENT) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("the account id {ADMIN_SEGMENT} is the admin API's path prefix"),
+            ));
+        }
         let listener = TcpListener::bind(self.addr)?;
         let addr = listener.local_addr()?;
         let (threads, timeouts, admin_api) = (self.threads, self.timeouts, self.admin_api);

@@ -24,6 +24,11 @@ use tokio::sync::watch;
 
 /// How the fake's clock moves.
 ///
+/// In JSON (the admin API's `POST /_fake-sqs/clock/mode`, and serde):
+/// `{"mode": "system"}`, `{"mode": "paused"}` or `{"mode": "auto_advance"}`, with
+/// `"start"` (RFC 3339) for a start time. As text (the binary's `--clock`, [`str::parse`]):
+/// `system`, `paused` or `auto-advance`.
+///
 /// # Example
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {

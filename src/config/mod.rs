@@ -376,6 +376,12 @@ pub(crate) fn resolve(
 ) -> Result<Vec<(usize, InitialQueue)>, ConfigError> {
     let mut by_key: HashMap<(Caller, &str), usize> = HashMap::new();
     for (i, queue) in queues.iter().enumerate() {
+        if queue.account_id.as_deref() == Some("_fake-sqs") {
+            return Err(queue.error(
+                Some("account_id"),
+                "the account id _fake-sqs is the admin API's path prefix",
+            ));
+        }
         let key = (queue.owner(defaults), queue.name.as_str());
         if let Some(&first) = by_key.get(&key) {
             let at = match queues[first].origin.table {

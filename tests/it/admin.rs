@@ -587,6 +587,28 @@ async fn the_prefix_belongs_to_the_admin_api_alone() {
     let beside = crate::support::query_at(&sqs, "/_fake-sqsx/", &form[..2]).await;
     assert_eq!(beside.status, 200, "{}", beside.body);
     assert_eq!(sqs.queues().len(), 1);
+
+    // No queue URL can start with it: an account of that name is refused.
+    let taken = builder()
+        .account_id("_fake-sqs")
+        .try_start()
+        .await
+        .unwrap_err();
+    assert_eq!(taken.kind(), std::io::ErrorKind::InvalidInput);
+    let declared = builder()
+        .queue(QueueConfig::new("jobs").account_id("_fake-sqs"))
+        .try_start()
+        .await
+        .unwrap_err();
+    assert!(
+        declared.to_string().contains("admin API's path prefix"),
+        "{declared}"
+    );
+    builder()
+        .account_id("_fake-sqs")
+        .disable_admin_api()
+        .start()
+        .await;
 }
 
 fn encode(text: &str) -> String {
