@@ -4,7 +4,7 @@
 # SQS to it (here with curl, over the AWS JSON 1.0 protocol), and stop it.
 #
 # Usage: examples/binary.sh                                  (fake-sqs on PATH:
-#                                                             cargo install fake-sqs --features cli)
+#                                                             cargo install fake-sqs-cli)
 #        FAKE_SQS=target/debug/fake-sqs examples/binary.sh  (a build of this repository)
 set -euo pipefail
 fake_sqs=${FAKE_SQS:-fake-sqs}

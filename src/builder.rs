@@ -1,5 +1,6 @@
 //! [`FakeSqsBuilder`]: every knob of a fake, with AWS's behaviour as the default.
 
+use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
@@ -7,8 +8,8 @@ use crate::clock::{Clock, ClockMode};
 use crate::config::{self, ConfigError, QueueConfig};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
-use crate::engine::credentials::Permissions;
-use crate::engine::initial::Initial;
+use crate::engine::credentials::{Declared, Permissions};
+use crate::engine::initial::{Initial, IssuedAtStart};
 use crate::engine::{Caller, Config, Engine};
 use crate::fake::FakeSqs;
 use crate::limits::IN_FLIGHT_LIMIT;
@@ -94,6 +95,7 @@ pub struct FakeSqsBuilder {
     account_id: Option<String>,
     dialect: Dialect,
     scaleway_credentials: Vec<(String, String, Permissions)>,
+    credentials: Vec<(String, String, String)>,
     clock: ClockMode,
     seed: Option<u64>,
     addr: SocketAddr,
@@ -115,6 +117,7 @@ impl Default for FakeSqsBuilder {
             account_id: None,
             dialect: Dialect::Aws,
             scaleway_credentials: Vec::new(),
+            credentials: Vec::new(),
             clock: ClockMode::System,
             seed: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -221,6 +224,68 @@ impl FakeSqsBuilder {
     ) -> Self {
         self.scaleway_credentials
             .push((access_key.into(), secret_key.into(), permissions));
+        self
+    }
+
+    /// Declares a credential: requests signed with `access_key` act as account
+    /// `account_id`, and the fake checks their signatures with `secret_key`.
+    ///
+    /// Declaring one turns on strict mode ([`FakeSqsBuilder::verify_signatures`]), as
+    /// AWS checks every request: a key the fake does not know is refused with
+    /// `InvalidClientTokenId`, a wrong signature with `SignatureDoesNotMatch`, and so are
+    /// a timestamp more than 15 minutes off the fake's clock and a credential scope
+    /// naming another region than the fake's. [`TEST_ACCESS_KEY`] stays known, for the
+    /// default account, so [`FakeSqs::client`] keeps working. A request without any
+    /// signature is anonymous: it may do only what a queue's policy grants to everyone
+    /// (`"Principal": "*"`).
+    ///
+    /// Several credentials of several accounts let a test check who may act on whose
+    /// queues: only a queue's owner, or an account its policy allows (AddPermission, or a
+    /// `Policy` attribute). In the Scaleway dialect the credential is issued, with every
+    /// permission, for project `account_id`, which has Queues activated.
+    ///
+    /// # Example
+    /// ```
+    /// use aws_sdk_sqs::config::Credentials;
+    /// use aws_sdk_sqs::error::ProvideErrorMetadata;
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = FakeSqs::builder()
+    ///     .credential("AKIAOWNER00000000000", "owner-secret", "111111111111")
+    ///     .credential("AKIASTRANGER0000000", "stranger-secret", "222222222222")
+    ///     .start()
+    ///     .await;
+    /// let sdk_config = sqs.sdk_config().await;
+    /// let client_of = |key: &str, secret: &str| {
+    ///     let config = aws_sdk_sqs::config::Builder::from(&sdk_config)
+    ///         .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+    ///         .build();
+    ///     aws_sdk_sqs::Client::from_conf(config)
+    /// };
+    /// let owner = client_of("AKIAOWNER00000000000", "owner-secret");
+    /// let url = owner.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// assert!(url.ends_with("/111111111111/jobs"));
+    ///
+    /// // Another account may not touch it: no policy allows it.
+    /// let stranger = client_of("AKIASTRANGER0000000", "stranger-secret");
+    /// let err = stranger.purge_queue().queue_url(&url).send().await.unwrap_err();
+    /// assert_eq!(err.code(), Some("AccessDenied"));
+    ///
+    /// // A wrong secret does not sign.
+    /// let forger = client_of("AKIAOWNER00000000000", "guessed");
+    /// let err = forger.list_queues().send().await.unwrap_err();
+    /// assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
+    /// # }
+    /// ```
+    pub fn credential(
+        mut self,
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+        account_id: impl Into<String>,
+    ) -> Self {
+        self.credentials
+            .push((access_key.into(), secret_key.into(), account_id.into()));
         self
     }
 
@@ -365,9 +430,16 @@ impl FakeSqsBuilder {
         self
     }
 
-    /// Strict mode (Scaleway dialect): verify each request's SigV4 signature against its
-    /// credential's secret, as Scaleway does, and reject bad signatures, timestamps more
-    /// than 15 minutes from the fake's clock, and scopes naming another region.
+    /// Strict mode: verify each request's SigV4 signature, in its `Authorization` header
+    /// or its query string (a presigned URL), against its credential's secret, as the
+    /// providers do, and reject unknown keys (`InvalidClientTokenId`), bad signatures,
+    /// timestamps more than 15 minutes from the fake's clock and scopes naming another
+    /// region than the credential's (`SignatureDoesNotMatch`).
+    ///
+    /// The credentials are the ones the fake knows: in the AWS and Yandex dialects,
+    /// [`TEST_ACCESS_KEY`] and those declared with [`FakeSqsBuilder::credential`] (which
+    /// turns strict mode on by itself), valid in the fake's region; in the Scaleway
+    /// dialect, the credentials it issued, valid in their own region.
     ///
     /// # Example
     /// ```
@@ -662,7 +734,13 @@ impl FakeSqsBuilder {
     /// assert!(sqs.address().ip().is_loopback());
     /// ```
     pub fn try_start_blocking(self) -> std::io::Result<FakeSqs> {
-        if self.admin_api && self.account_id.as_deref() == Some(ADMIN_SEGMENT) {
+        // A queue URL's path starts with its owner's account: the default one or a
+        // declared credential's (declared queues are checked with the config).
+        let accounts = self
+            .account_id
+            .iter()
+            .chain(self.credentials.iter().map(|c| &c.2));
+        if self.admin_api && accounts.into_iter().any(|a| a == ADMIN_SEGMENT) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 format!("the account id {ADMIN_SEGMENT} is the admin API's path prefix"),
@@ -686,34 +764,72 @@ impl FakeSqsBuilder {
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
         let rules = dialect.rules();
-        let config = Config {
+        let mut config = Config {
             default_account: self
                 .account_id
                 .unwrap_or_else(|| dialect.default_account().to_owned()),
             default_region: self
                 .region
                 .unwrap_or_else(|| dialect.default_region().to_owned()),
+            follow_host: self.advertised_url.is_none(),
             base_url: self.advertised_url.unwrap_or(base_url),
             limits: AttributeLimits {
                 max_message_size: rules.max_message_size,
                 settable: rules.settable_attributes,
             },
             rules,
-            verify_signatures: self.verify_signatures,
+            verify_signatures: self.verify_signatures || !self.credentials.is_empty(),
+            declared: HashMap::new(),
             deleted_queue_cooldown: self.deleted_queue_cooldown,
             purge_cooldown: self.purge_cooldown,
             in_flight_limit: self.in_flight_limit,
             seed: self.seed,
         };
         let mut initial = Initial::default();
-        if rules.credentials == CredentialModel::Issued {
-            let mut credentials = vec![(
-                TEST_ACCESS_KEY.to_owned(),
-                TEST_SECRET_KEY.to_owned(),
-                Permissions::all(),
-            )];
-            credentials.extend(self.scaleway_credentials);
-            initial.scaleway_credentials = Some(credentials);
+        let default_project = config.default_account.clone();
+        match rules.credentials {
+            CredentialModel::Issued => {
+                let issued = |(access_key, secret_key, permissions, project)| IssuedAtStart {
+                    access_key,
+                    secret_key,
+                    permissions,
+                    project,
+                };
+                let test = (
+                    TEST_ACCESS_KEY.to_owned(),
+                    TEST_SECRET_KEY.to_owned(),
+                    Permissions::all(),
+                    default_project.clone(),
+                );
+                let builder_issued = self
+                    .scaleway_credentials
+                    .into_iter()
+                    .map(|(k, s, p)| (k, s, p, default_project.clone()));
+                let declared = self
+                    .credentials
+                    .into_iter()
+                    .map(|(k, s, project)| (k, s, Permissions::all(), project));
+                let all = std::iter::once(test).chain(builder_issued).chain(declared);
+                initial.scaleway_credentials = Some(all.map(issued).collect());
+            }
+            CredentialModel::Scope => {
+                let test = (
+                    TEST_ACCESS_KEY.to_owned(),
+                    TEST_SECRET_KEY.to_owned(),
+                    default_project,
+                );
+                for (access_key, secret_key, account) in
+                    std::iter::once(test).chain(self.credentials)
+                {
+                    config.declared.insert(
+                        access_key,
+                        Declared {
+                            secret_key,
+                            account,
+                        },
+                    );
+                }
+            }
         }
         let defaults = Caller {
             account: config.default_account.clone(),

@@ -178,7 +178,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn queues(&self) -> Vec<QueueInfo> {
-        inspect::queues(&self.engine)
+        inspect::queues(&self.engine, &self.engine.config().base_url)
     }
 
     /// The queue with this URL (any host form of it: see [`FakeSqs::messages`]), as it
@@ -218,7 +218,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn try_queue(&self, queue_url: &str) -> Result<QueueInfo, UnknownQueue> {
-        inspect::queue(&self.engine, queue_url)
+        inspect::queue(&self.engine, &self.engine.config().base_url, queue_url)
     }
 
     /// The messages of the queue with this URL, in send order, as they stand now.
@@ -265,7 +265,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn try_messages(&self, queue_url: &str) -> Result<Vec<MessageInfo>, UnknownQueue> {
-        inspect::messages(&self.engine, queue_url)
+        inspect::messages(&self.engine, &self.engine.config().base_url, queue_url)
     }
 
     /// Puts the fake back as it was when it started, on the same port: every queue and

@@ -311,11 +311,12 @@ fn message_info(message: &Message, status: Status) -> MessageInfo {
     }
 }
 
+/// What inspection shows of queue `q` of `owner`, its URL starting with `base_url`;
 /// `shown`: the attributes the dialect shows (`None`: all).
-fn queue_info(owner: &Caller, q: &Queue, shown: Option<&[&str]>) -> QueueInfo {
+fn queue_info(base_url: &str, owner: &Caller, q: &Queue, shown: Option<&[&str]>) -> QueueInfo {
     QueueInfo {
         name: q.name.clone(),
-        url: q.url.clone(),
+        url: format!("{base_url}{}", q.path),
         arn: q.arn.clone(),
         account_id: owner.account.clone(),
         region: owner.region.clone(),
@@ -332,34 +333,45 @@ fn queue_info(owner: &Caller, q: &Queue, shown: Option<&[&str]>) -> QueueInfo {
     }
 }
 
-/// [`FakeSqs::queues`](crate::FakeSqs::queues): every queue, settled to now.
-pub(crate) fn queues(engine: &Engine) -> Vec<QueueInfo> {
+/// [`FakeSqs::queues`](crate::FakeSqs::queues): every queue, settled to now, with URLs
+/// starting with `base_url`.
+pub(crate) fn queues(engine: &Engine, base_url: &str) -> Vec<QueueInfo> {
     let now = engine.now();
     let mut state = engine.lock();
     state.settle_all(now);
     let shown = engine.rules().shown_attributes;
     all_queues(&state)
         .into_iter()
-        .map(|(owner, q)| queue_info(owner, q, shown))
+        .map(|(owner, q)| queue_info(base_url, owner, q, shown))
         .collect()
 }
 
-/// [`FakeSqs::try_queue`](crate::FakeSqs::try_queue): the queue a URL names.
-pub(crate) fn queue(engine: &Engine, url: &str) -> Result<QueueInfo, UnknownQueue> {
+/// [`FakeSqs::try_queue`](crate::FakeSqs::try_queue): the queue a URL names, its URL
+/// starting with `base_url`.
+pub(crate) fn queue(engine: &Engine, base_url: &str, url: &str) -> Result<QueueInfo, UnknownQueue> {
     let now = engine.now();
     let mut state = engine.lock();
     state.settle_all(now);
-    let (owner, queue) = find(engine, &state, url)?;
-    Ok(queue_info(owner, queue, engine.rules().shown_attributes))
+    let (owner, queue) = find(engine, &state, base_url, url)?;
+    Ok(queue_info(
+        base_url,
+        owner,
+        queue,
+        engine.rules().shown_attributes,
+    ))
 }
 
 /// [`FakeSqs::try_messages`](crate::FakeSqs::try_messages): the messages of the queue
 /// a URL names, in send order.
-pub(crate) fn messages(engine: &Engine, url: &str) -> Result<Vec<MessageInfo>, UnknownQueue> {
+pub(crate) fn messages(
+    engine: &Engine,
+    base_url: &str,
+    url: &str,
+) -> Result<Vec<MessageInfo>, UnknownQueue> {
     let now = engine.now();
     let mut state = engine.lock();
     state.settle_all(now);
-    let (_, queue) = find(engine, &state, url)?;
+    let (_, queue) = find(engine, &state, base_url, url)?;
     Ok(queue
         .store
         .peek()
@@ -385,10 +397,11 @@ pub(crate) fn all_queues(state: &State) -> Vec<(&Caller, &Queue)> {
 /// advertised host, AWS's own): only the path says which queue it is, as it does for
 /// the fake's own requests. A bare name is a queue of the default account. Two regions
 /// can hold a queue at the same URL; the default region's comes first, then the others
-/// by name.
+/// by name. The known queues of the error have URLs starting with `base_url`.
 pub(crate) fn find<'s>(
     engine: &Engine,
     state: &'s State,
+    base_url: &str,
     url: &str,
 ) -> Result<(&'s Caller, &'s Queue), UnknownQueue> {
     let config = engine.config();
@@ -409,7 +422,7 @@ pub(crate) fn find<'s>(
             url: url.to_owned(),
             known: all_queues(state)
                 .into_iter()
-                .map(|(_, q)| q.url.clone())
+                .map(|(_, q)| format!("{base_url}{}", q.path))
                 .collect(),
         })
 }

@@ -192,6 +192,12 @@
 //! A test that wants otherwise says so: [`FakeSqsBuilder::allow_immediate_queue_recreation`],
 //! [`FakeSqsBuilder::allow_repeated_purge`], [`FakeSqsBuilder::in_flight_limit`].
 //!
+//! Queues belong to their account: only the owner, or an account the queue's policy
+//! allows (AddPermission, or a `Policy` attribute), may act on one. Any access key works
+//! until credentials are declared with [`FakeSqsBuilder::credential`]; then each acts as
+//! its account and every signature is checked, as on AWS (unknown keys, wrong secrets,
+//! stale timestamps, presigned URLs). Queue URLs name the host each request was sent to.
+//!
 //! ## Dialects
 //!
 //! Teams on another SQS-compatible provider can have a fake that fails where their
@@ -223,13 +229,13 @@
 //! The same server runs standalone, for tools and tests in any language:
 //!
 //! ```sh
-//! cargo install fake-sqs --features cli
+//! cargo install fake-sqs-cli      # the `fake-sqs` command
 //! fake-sqs --port 0 --seed 7        # prints its endpoint URL, e.g. http://127.0.0.1:41234
 //! ```
 //!
 //! Its flags (`--host`, `--port`, `--dialect`, `--region`, `--account-id`, `--seed`,
 //! `--config`, `--clock`, `--clock-start`, the relaxations, `--advertised-url`,
-//! `--threads`, the connection timeouts, ..., each also read from a `FAKE_SQS_*`
+//! `--credential`, `--threads`, the connection timeouts, ..., each also read from a `FAKE_SQS_*`
 //! variable) are the builder's settings; `fake-sqs --help` lists them. It logs one line
 //! per request to stderr.
 //!
@@ -266,8 +272,7 @@
 //! | Feature | Default | What it adds |
 //! |---|---|---|
 //! | `aws-sdk` | yes | [`FakeSqs::sdk_config`] and [`FakeSqs::client`], with the AWS SDK for Rust (`aws-sdk-sqs`, without a TLS stack: the fake speaks plain HTTP) |
-//! | `cli` | no | the `fake-sqs` binary (`clap`, `tracing-subscriber`; and `config`) |
-//! | `config` | no | [`FakeSqsBuilder::config_file`]: queues from a TOML file (`toml`, parsing only) |
+//! | `config` | no | [`FakeSqsBuilder::config_file`]: queues from a TOML file (`toml`, parsing only); the `fake-sqs` command turns it on |
 //!
 //! Without `aws-sdk`, the crate has no AWS SDK dependency: point any client at
 //! [`FakeSqs::endpoint_url`].
@@ -285,9 +290,10 @@
 //   protocol    the codecs: a request becomes an action name and a member tree
 //   │           (`protocol/request.rs`, `params.rs`), an outcome becomes JSON or XML.
 //   service     the one place every request passes: who is calling (`caller.rs`:
-//   │           scope, account, signature, issued credential), admission under the
-//   │           provider's rules (`admission.rs`), then dispatch. Faults, the journal
-//   │           and access control hook in here.
+//   │           scope, account, signature (`signature.rs`), issued credential, the
+//   │           host queue URLs name (`host.rs`)), admission under the provider's
+//   │           rules and the queue's policy (`admission.rs`, reading
+//   │           `engine/policy.rs`), then dispatch. Faults and the journal hook in here.
 //   actions     one file per action: parse the members, call one engine operation,
 //   │           shape the answer; never each other.
 //   engine      the state and every SQS rule: operations per area (`queues.rs`,

@@ -2,7 +2,8 @@
 //! queues and messages as [`FakeSqs::queues`], [`FakeSqs::queue`] and
 //! [`FakeSqs::messages`] show them, changing nothing a client could see. A queue is
 //! named by `?url=`: its URL with any host (`localhost`, the advertised one), or its
-//! name (in the default account).
+//! name (in the default account). Queue URLs in the answers name the host the admin
+//! request was sent to, as SQS's answers do.
 //!
 //! [`FakeSqs::queues`]: crate::FakeSqs::queues
 //! [`FakeSqs::queue`]: crate::FakeSqs::queue
@@ -38,18 +39,19 @@ pub(super) const ROUTES: &[Route] = &[
 const URL: &str = "a queue URL (any host) or a queue name";
 
 fn queues(call: &Call) -> Answer {
-    Ok(json!({ "queues": inspect::queues(&call.engine) }))
+    Ok(json!({ "queues": inspect::queues(&call.engine, &call.base_url) }))
 }
 
 fn queue(call: &Call) -> Answer {
     let url = call.required("url", URL)?;
-    let queue = inspect::queue(&call.engine, url).map_err(|e| AdminError::unknown_queue(&e))?;
+    let queue = inspect::queue(&call.engine, &call.base_url, url)
+        .map_err(|e| AdminError::unknown_queue(&e))?;
     Ok(super::json(&queue))
 }
 
 fn messages(call: &Call) -> Answer {
     let url = call.required("url", URL)?;
-    let messages =
-        inspect::messages(&call.engine, url).map_err(|e| AdminError::unknown_queue(&e))?;
+    let messages = inspect::messages(&call.engine, &call.base_url, url)
+        .map_err(|e| AdminError::unknown_queue(&e))?;
     Ok(json!({ "messages": messages }))
 }

@@ -89,6 +89,9 @@ pub(crate) enum Handler {
 /// One admin request, as a handler gets it.
 pub(crate) struct Call {
     pub engine: Engine,
+    /// What queue URLs in the answer start with: the scheme and host the request was
+    /// sent to, as in SQS's answers.
+    pub base_url: String,
     query: Vec<(String, String)>,
     body: Bytes,
 }
@@ -152,7 +155,8 @@ where
     if !enabled {
         return reply(Err(AdminError::disabled()));
     }
-    let path = req.uri().path();
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path();
     let sub = path
         .strip_prefix(PREFIX)
         .unwrap_or("")
@@ -164,28 +168,27 @@ where
             .flat_map(|g| g.iter())
             .filter(|r| r.path == sub)
     };
-    let Some(route) = same_path().find(|r| r.method == req.method()) else {
+    let Some(route) = same_path().find(|r| r.method == parts.method) else {
         let allowed: Vec<&str> = same_path().map(|r| r.method.as_str()).collect();
         let err = match allowed.is_empty() {
             true => AdminError::unknown_endpoint(path, endpoints()),
-            false => AdminError::method_not_allowed(req.method().as_str(), path, &allowed),
+            false => AdminError::method_not_allowed(parts.method.as_str(), path, &allowed),
         };
         return reply(Err(err));
     };
-    let query = req
-        .uri()
+    let base_url = crate::service::base_url(engine.config(), &parts);
+    let query = parts
+        .uri
         .query()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
-    let body = match Limited::new(req.into_body(), MAX_BODY_BYTES)
-        .collect()
-        .await
-    {
+    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return reply(Err(AdminError::too_large(MAX_BODY_BYTES))),
     };
     let call = Call {
         engine: engine.clone(),
+        base_url,
         query,
         body,
     };

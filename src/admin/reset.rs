@@ -17,5 +17,5 @@ pub(super) const ROUTES: &[Route] = &[Route {
 
 fn reset(call: &Call) -> Answer {
     call.engine.reset();
-    Ok(json!({ "queues": inspect::queues(&call.engine) }))
+    Ok(json!({ "queues": inspect::queues(&call.engine, &call.base_url) }))
 }

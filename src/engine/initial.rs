@@ -1,6 +1,8 @@
 //! What a fresh fake holds before its first request, and what a reset puts back: in the
 //! Scaleway dialect, SQS activated for the default project and the builder's
-//! credentials; the queues declared up front (a config file, `FakeSqsBuilder::queue`).
+//! credentials (and for the project of each credential declared with
+//! `FakeSqsBuilder::credential`); the queues declared up front (a config file,
+//! `FakeSqsBuilder::queue`).
 
 use super::credentials::{Activation, Credential, Permissions};
 use super::{Caller, Engine, State};
@@ -9,12 +11,21 @@ use crate::error::SqsError;
 /// The initial state, as data.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Initial {
-    /// Access key, secret key and permissions of each credential of the default
-    /// project; `Some` where the provider issues credentials (Scaleway).
-    pub scaleway_credentials: Option<Vec<(String, String, Permissions)>>,
+    /// The credentials issued at start, each with its project; `Some` where the
+    /// provider issues credentials (Scaleway).
+    pub scaleway_credentials: Option<Vec<IssuedAtStart>>,
     /// The declared queues, in creation order (each dead-letter queue before the queues
     /// that use it).
     pub queues: Vec<InitialQueue>,
+}
+
+/// A credential a Scaleway fake starts with.
+#[derive(Debug, Clone)]
+pub(crate) struct IssuedAtStart {
+    pub access_key: String,
+    pub secret_key: String,
+    pub permissions: Permissions,
+    pub project: String,
 }
 
 /// One declared queue, as CreateQueue would take it.
@@ -50,29 +61,29 @@ impl Engine {
     }
 }
 
-/// Activates SQS for the default project and adds the given credentials to it.
-fn seed_scaleway(
-    state: &mut State,
-    engine: &Engine,
-    now: u64,
-    credentials: &[(String, String, Permissions)],
-) {
-    let config = engine.config();
-    let project = config.default_account.clone();
-    let region = config.default_region.clone();
-    state.credentials.activations.insert(
-        (project.clone(), region.clone()),
-        Activation {
-            created_at: now,
-            updated_at: now,
-            enabled: true,
-        },
-    );
-    for (i, (access_key, secret_key, permissions)) in credentials.iter().enumerate() {
+/// Activates SQS for the projects of the given credentials and adds them.
+fn seed_scaleway(state: &mut State, engine: &Engine, now: u64, credentials: &[IssuedAtStart]) {
+    let region = engine.config().default_region.clone();
+    for (i, credential) in credentials.iter().enumerate() {
+        let project = credential.project.clone();
+        state.credentials.activations.insert(
+            (project.clone(), region.clone()),
+            Activation {
+                created_at: now,
+                updated_at: now,
+                enabled: true,
+            },
+        );
+        let IssuedAtStart {
+            access_key,
+            secret_key,
+            permissions,
+            ..
+        } = credential;
         state.credentials.insert(Credential {
             id: format!("00000000-0000-4000-8000-{i:012}"),
             name: format!("fake-sqs-{i}"),
-            project_id: project.clone(),
+            project_id: project,
             region: region.clone(),
             created_at: now,
             updated_at: now,

@@ -604,11 +604,69 @@ async fn the_prefix_belongs_to_the_admin_api_alone() {
         declared.to_string().contains("admin API's path prefix"),
         "{declared}"
     );
+    let credential = builder()
+        .credential("AKIAADMIN00000000000", "secret", "_fake-sqs")
+        .try_start()
+        .await
+        .unwrap_err();
+    assert_eq!(credential.kind(), std::io::ErrorKind::InvalidInput);
     builder()
         .account_id("_fake-sqs")
         .disable_admin_api()
         .start()
         .await;
+}
+
+/// The admin API is the test author's, not an SQS caller's: in a fake that checks every
+/// signature (declared credentials), an unsigned admin request is served, and an SQS
+/// request without a signature is still anonymous and refused.
+#[tokio::test]
+async fn admin_requests_are_not_sqs_requests_to_sign() {
+    // The system clock: the SDK signs at the wall clock's time.
+    let sqs = FakeSqs::builder()
+        .credential("AKIAOWNER00000000000", "owner-secret", "111111111111")
+        .start()
+        .await;
+    let client = sqs.client().await;
+    create_queue(&client, "jobs").await;
+
+    let queues = get(&sqs, "queues").await;
+    assert_eq!(queues.status, 200, "{}", queues.body);
+    assert_eq!(queues.body["queues"][0]["name"], "jobs");
+    assert_eq!(
+        post(&sqs, "clock/advance", r#"{"by": "1s"}"#).await.status,
+        200
+    );
+
+    let unsigned = crate::support::query_at(&sqs, "/", &[("Action", "ListQueues")]).await;
+    assert_eq!(unsigned.status, 403, "{}", unsigned.body);
+}
+
+/// Queue URLs in admin answers name the host the admin request was sent to, as SQS's
+/// answers do: a test in another container that reaches the fake as `sqs:9324` reads
+/// the URLs its SQS client was given.
+#[tokio::test]
+async fn admin_queue_urls_follow_the_host() {
+    let (sqs, client) = fake_and_client().await;
+    create_queue(&client, "jobs").await;
+    let as_sqs = |path: &str| {
+        reqwest::Client::new()
+            .get(format!("{}/_fake-sqs/{path}", sqs.endpoint_url()))
+            .header("host", "sqs:9324")
+    };
+    let queues = send(as_sqs("queues")).await;
+    assert_eq!(
+        queues.body["queues"][0]["url"],
+        "http://sqs:9324/000000000000/jobs"
+    );
+    let queue = send(as_sqs("queue?url=http://sqs:9324/000000000000/jobs")).await;
+    assert_eq!(queue.body["url"], "http://sqs:9324/000000000000/jobs");
+    let unknown = send(as_sqs("messages?url=nobody")).await;
+    assert_eq!(unknown.status, 404);
+    assert_eq!(
+        unknown.body["known"],
+        json!(["http://sqs:9324/000000000000/jobs"])
+    );
 }
 
 fn encode(text: &str) -> String {

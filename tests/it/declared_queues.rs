@@ -1,18 +1,23 @@
 //! Queues declared up front, with `FakeSqsBuilder::queue` or a config file: created at
 //! start with their attributes, tags and dead-letter wiring, again by every reset, and
-//! refused with the file, line and reason when CreateQueue would refuse them.
+//! refused with the file, line and reason when CreateQueue would refuse them. The file
+//! tests need feature `config`, which `cargo test` in the workspace turns on (the
+//! command, `cli/`, uses it); the command's `--config` is tested in `cli/tests`.
 
+#[cfg(feature = "config")]
 use std::path::PathBuf;
 use std::time::Duration;
 
 use aws_sdk_sqs::types::MessageSystemAttributeName as Attr;
-use fake_sqs::{ConfigError, FakeSqs, FakeSqsBuilder, QueueConfig};
+use fake_sqs::{ConfigError, FakeSqsBuilder, QueueConfig};
 
 use crate::support::builder;
 
 /// A file with `text` in the temp directory, removed on drop.
+#[cfg(feature = "config")]
 struct TempFile(PathBuf);
 
+#[cfg(feature = "config")]
 impl TempFile {
     fn new(name: &str, text: &str) -> Self {
         let path =
@@ -22,6 +27,7 @@ impl TempFile {
     }
 }
 
+#[cfg(feature = "config")]
 impl Drop for TempFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
@@ -290,6 +296,7 @@ async fn declarations_that_contradict_each_other_are_refused() {
 
 /// A config file: the queues of `fixtures/queues.toml` start, and a RedrivePolicy
 /// written out with an ARN is wired too, its queue created first.
+#[cfg(feature = "config")]
 #[tokio::test]
 async fn the_example_config_file_starts() {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/queues.toml");
@@ -332,6 +339,7 @@ name = "dlq"
 /// Errors in a file name the file, the line and the column (where the key is written)
 /// and the reason: TOML that does not parse, a field no queue has, a value CreateQueue
 /// refuses (found at start), a dead-letter queue not declared.
+#[cfg(feature = "config")]
 #[tokio::test]
 async fn errors_in_a_file_name_the_file_and_line() {
     let check = |text: &str, line: usize, column: usize, reason: &str| {
@@ -339,7 +347,7 @@ async fn errors_in_a_file_name_the_file_and_line() {
         let expected_path = file.0.clone();
         let reason = reason.to_owned();
         async move {
-            let err = match FakeSqs::builder().config_file(&file.0) {
+            let err = match fake_sqs::FakeSqs::builder().config_file(&file.0) {
                 Err(err) => err,
                 Ok(builder) => config_error(builder).await,
             };
@@ -397,7 +405,7 @@ async fn errors_in_a_file_name_the_file_and_line() {
     )
     .await;
 
-    let missing = FakeSqs::builder()
+    let missing = fake_sqs::FakeSqs::builder()
         .config_file("/nonexistent/queues.toml")
         .unwrap_err();
     assert_eq!(missing.line, None);
@@ -407,41 +415,4 @@ async fn errors_in_a_file_name_the_file_and_line() {
             .starts_with("/nonexistent/queues.toml: cannot read it: "),
         "{missing}"
     );
-}
-
-/// The binary: `--config` creates the file's queues (seen through the admin API); a bad
-/// file stops it with status 2 and the file, line and reason on stderr.
-#[tokio::test]
-async fn the_binary_starts_with_a_config_file_or_stops_with_status_2() {
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/queues.toml");
-    let (_server, endpoint) = crate::binary::spawn(&["--config", fixture]);
-    let queues = reqwest::get(format!("{endpoint}/_fake-sqs/queues"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let queues: serde_json::Value = serde_json::from_str(&queues).unwrap();
-    assert_eq!(queues["queues"].as_array().unwrap().len(), 4);
-
-    let file = TempFile::new(
-        "binary",
-        "[[queue]]\nname = \"jobs\"\nattributes = { VisibilityTimeout = \"forever\" }\n",
-    );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fake-sqs"))
-        .args(["--port", "0", "--config"])
-        .arg(&file.0)
-        .env("RUST_LOG", "off")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        stderr,
-        format!(
-            "fake-sqs: {}:3:16: queue \"jobs\": attribute VisibilityTimeout: Invalid value for the parameter VisibilityTimeout. (InvalidAttributeValue)\n",
-            file.0.display()
-        )
-    );
-    assert!(out.stdout.is_empty(), "no endpoint URL: it did not start");
 }

@@ -3,9 +3,9 @@
 
 mod support;
 
+mod access;
 mod admin;
 mod batch;
-mod binary;
 mod client_regressions;
 mod clock;
 mod connections;
@@ -22,13 +22,16 @@ mod long_poll;
 mod message_timers;
 mod messages;
 mod move_tasks;
+mod no_action;
 mod permissions;
 mod protocols;
+mod queue_urls;
 #[rustfmt::skip]
 mod readme;
 mod reset;
 mod robustness;
 mod scaleway;
+mod signatures;
 mod soak;
 mod visibility;
 mod yandex;

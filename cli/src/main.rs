@@ -25,6 +25,32 @@ fn parse_time(s: &str) -> Result<SystemTime, String> {
     })
 }
 
+/// One `--credential`: access key, secret key, account.
+#[derive(Debug, Clone)]
+struct Credential {
+    access_key: String,
+    secret_key: String,
+    account_id: String,
+}
+
+/// `KEY:SECRET:ACCOUNT`; the secret may hold colons, the key and the account may not.
+fn parse_credential(s: &str) -> Result<Credential, String> {
+    let usage = || format!("{s:?} is not ACCESS_KEY:SECRET_KEY:ACCOUNT_ID");
+    let (access_key, rest) = s.split_once(':').ok_or_else(usage)?;
+    let (secret_key, account_id) = rest.rsplit_once(':').ok_or_else(usage)?;
+    if [access_key, secret_key, account_id]
+        .iter()
+        .any(|p| p.is_empty())
+    {
+        return Err(usage());
+    }
+    Ok(Credential {
+        access_key: access_key.to_owned(),
+        secret_key: secret_key.to_owned(),
+        account_id: account_id.to_owned(),
+    })
+}
+
 /// A faithful, fast Amazon SQS on your machine.
 ///
 /// Beside SQS, the same port serves an admin API under /_fake-sqs/ (JSON: the clock,
@@ -78,16 +104,28 @@ struct Args {
     /// Messages a queue may have in flight (AWS: 120000).
     #[arg(long, env = "FAKE_SQS_IN_FLIGHT_LIMIT", value_name = "N")]
     in_flight_limit: Option<usize>,
-    /// Scaleway dialect: check each request's SigV4 signature, as Scaleway does.
+    /// Check every request's SigV4 signature (on by itself with --credential).
     #[arg(long, env = "FAKE_SQS_VERIFY_SIGNATURES")]
     verify_signatures: bool,
     /// Serve SQS only: requests under /_fake-sqs/ get a JSON error.
     #[arg(long, env = "FAKE_SQS_DISABLE_ADMIN_API")]
     disable_admin_api: bool,
-    /// What queue URLs start with instead of the listening address (e.g. the URL a
-    /// container is reached by).
+    /// What queue URLs start with, whatever host a request was sent to (by default
+    /// they follow each request's Host, as AWS's do; e.g. the URL a container is
+    /// reached by).
     #[arg(long, env = "FAKE_SQS_ADVERTISED_URL")]
     advertised_url: Option<String>,
+    /// A credential, ACCESS_KEY:SECRET_KEY:ACCOUNT_ID (repeat the flag, or separate
+    /// with commas in the variable): requests signed with the key act as the account.
+    /// Declaring one makes the server check every signature, as AWS does.
+    #[arg(
+        long = "credential",
+        env = "FAKE_SQS_CREDENTIALS",
+        value_name = "KEY:SECRET:ACCOUNT",
+        value_delimiter = ',',
+        value_parser = parse_credential
+    )]
+    credentials: Vec<Credential>,
     /// Server worker threads.
     #[arg(long, env = "FAKE_SQS_THREADS", default_value_t = 2)]
     threads: usize,
@@ -137,6 +175,9 @@ async fn main() -> ExitCode {
     }
     if let Some(url) = args.advertised_url {
         builder = builder.advertised_url(url);
+    }
+    for c in args.credentials {
+        builder = builder.credential(c.access_key, c.secret_key, c.account_id);
     }
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);

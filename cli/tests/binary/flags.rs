@@ -1,49 +1,14 @@
 //! The binary's flags and `FAKE_SQS_*` variables for the builder's options: each is
 //! listed in `--help`, and each does what the builder option does.
 
-use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use serde_json::{json, Value};
 
-/// The spawned server, killed on drop, even when an assertion fails.
-pub struct Server(Child);
+use crate::support::{spawn_binary as spawn, spawn_binary_with_env as spawn_with_env, BINARY};
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts the binary with `args` (and `env`) on port 0, and reads its endpoint URL
-/// from the first line of stdout, as scripts do.
-pub fn spawn_with_env(args: &[&str], env: &[(&str, &str)]) -> (Server, String) {
-    let child = Command::new(env!("CARGO_BIN_EXE_fake-sqs"))
-        .args(["--port", "0"])
-        .args(args)
-        .envs(env.iter().copied())
-        .env("RUST_LOG", "off")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let mut server = Server(child);
-    let stdout = server.0.stdout.take().expect("piped stdout");
-    let mut first = String::new();
-    std::io::BufReader::new(stdout)
-        .read_line(&mut first)
-        .expect("a first line");
-    assert!(first.starts_with("http://"), "endpoint URL: {first:?}");
-    (server, first.trim_end().to_owned())
-}
-
-/// [`spawn_with_env`] without variables.
-pub fn spawn(args: &[&str]) -> (Server, String) {
-    spawn_with_env(args, &[])
-}
-
-async fn admin_get(endpoint: &str, path: &str) -> (u16, Value) {
+/// `GET /_fake-sqs/<path>` on the binary: the status and JSON body.
+pub async fn admin_get(endpoint: &str, path: &str) -> (u16, Value) {
     let answer = reqwest::get(format!("{endpoint}/_fake-sqs/{path}"))
         .await
         .unwrap();
@@ -70,10 +35,7 @@ async fn query(endpoint: &str, form: &[(&str, &str)]) -> (u16, String) {
 /// Every option that makes sense on a command line is in `--help`, with its variable.
 #[test]
 fn help_lists_every_flag_and_variable() {
-    let help = Command::new(env!("CARGO_BIN_EXE_fake-sqs"))
-        .arg("--help")
-        .output()
-        .unwrap();
+    let help = Command::new(BINARY).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&help.stdout);
     for (flag, variable) in [
         ("--host", "FAKE_SQS_HOST"),
@@ -94,6 +56,7 @@ fn help_lists_every_flag_and_variable() {
         ("--verify-signatures", "FAKE_SQS_VERIFY_SIGNATURES"),
         ("--disable-admin-api", "FAKE_SQS_DISABLE_ADMIN_API"),
         ("--advertised-url", "FAKE_SQS_ADVERTISED_URL"),
+        ("--credential", "FAKE_SQS_CREDENTIALS"),
         ("--threads", "FAKE_SQS_THREADS"),
     ] {
         assert!(help.contains(flag), "{flag} in {help}");
@@ -137,7 +100,7 @@ fn clock_flags_that_do_not_fit_are_a_usage_error() {
         &["--clock", "frozen"],
         &["--clock", "paused", "--clock-start", "tomorrow"],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_fake-sqs"))
+        let out = Command::new(BINARY)
             .args(["--port", "0"])
             .args(args)
             .env("RUST_LOG", "off")
