@@ -53,10 +53,30 @@ pub(crate) use for_each_action;
 
 macro_rules! action_names {
     ($($name:ident $module:ident $target:ident $grant:ident $kind:ident;)*) => {
-        /// One SQS action, by name.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub(crate) enum ActionName {
-            $($name,)*
+        /// One SQS action, by name: what [faults](crate::Fault),
+        /// [expectations](crate::FakeSqs::expect) and the [request
+        /// journal](crate::FakeSqs::requests) match on. Public as `fake_sqs::Action`.
+        ///
+        /// In JSON (serde), and in its `Display` and `FromStr` forms, the action's
+        /// name on the wire: `"SendMessage"`.
+        ///
+        /// # Example
+        /// ```
+        /// use fake_sqs::Action;
+        ///
+        /// assert_eq!(Action::SendMessage.as_str(), "SendMessage");
+        /// assert_eq!("DeleteMessage".parse::<Action>(), Ok(Action::DeleteMessage));
+        /// assert_eq!(serde_json::to_string(&Action::ReceiveMessage).unwrap(), r#""ReceiveMessage""#);
+        /// ```
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize,
+        )]
+        pub enum ActionName {
+            $(
+                #[doc = concat!("`", stringify!($name), "`")]
+                $name,
+            )*
         }
 
         impl ActionName {
@@ -64,7 +84,12 @@ macro_rules! action_names {
             pub(crate) const ALL: &'static [ActionName] = &[$(ActionName::$name,)*];
 
             /// The name on the wire (`Action=` in Query, `AmazonSQS.<name>` in JSON).
-            pub(crate) fn as_str(self) -> &'static str {
+            ///
+            /// # Example
+            /// ```
+            /// assert_eq!(fake_sqs::Action::ChangeMessageVisibility.as_str(), "ChangeMessageVisibility");
+            /// ```
+            pub fn as_str(self) -> &'static str {
                 match self {
                     $(ActionName::$name => stringify!($name),)*
                 }
@@ -142,6 +167,32 @@ for_each_action!(action_names);
 impl std::fmt::Display for ActionName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// The error of parsing a name that is not one of SQS's 23 actions.
+///
+/// # Example
+/// ```
+/// let err = "Nope".parse::<fake_sqs::Action>().unwrap_err();
+/// assert_eq!(err.to_string(), "\"Nope\" is not an SQS action");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownAction(pub String);
+
+impl std::fmt::Display for UnknownAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?} is not an SQS action", self.0)
+    }
+}
+
+impl std::error::Error for UnknownAction {}
+
+impl std::str::FromStr for ActionName {
+    type Err = UnknownAction;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        ActionName::parse(name).ok_or_else(|| UnknownAction(name.to_owned()))
     }
 }
 

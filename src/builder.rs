@@ -2,8 +2,10 @@
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::chaos::Chaos;
 use crate::clock::{Clock, ClockMode};
 use crate::config::{self, ConfigError, QueueConfig};
 use crate::dialect::Dialect;
@@ -12,10 +14,13 @@ use crate::engine::credentials::{Declared, Permissions};
 use crate::engine::initial::{Initial, IssuedAtStart};
 use crate::engine::{Caller, Config, Engine};
 use crate::fake::FakeSqs;
+use crate::journal::DEFAULT_JOURNAL_CAPACITY;
 use crate::limits::IN_FLIGHT_LIMIT;
 use crate::rules::CredentialModel;
 use crate::server::connection::Timeouts;
 use crate::server::Server;
+use crate::service::controls::Controls;
+use crate::service::Service;
 
 /// The access key of [`FakeSqs::sdk_config`]'s credentials. Messages sent with them
 /// carry [`sender_id`](crate::sender_id)`(TEST_ACCESS_KEY)` as their SenderId. In the
@@ -108,6 +113,8 @@ pub struct FakeSqsBuilder {
     timeouts: Timeouts,
     queues: Vec<QueueConfig>,
     admin_api: bool,
+    journal_capacity: usize,
+    chaos: Chaos,
 }
 
 impl Default for FakeSqsBuilder {
@@ -130,6 +137,8 @@ impl Default for FakeSqsBuilder {
             timeouts: Timeouts::default(),
             queues: Vec::new(),
             admin_api: true,
+            journal_capacity: DEFAULT_JOURNAL_CAPACITY,
+            chaos: Chaos::default(),
         }
     }
 }
@@ -640,6 +649,45 @@ impl FakeSqsBuilder {
         self
     }
 
+    /// How many requests the [journal](FakeSqs::requests) keeps: the latest `n`
+    /// (default 10,000), within 64 MiB of request bodies. 0 turns the journal off
+    /// (expectations still count).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().journal_capacity(2).start().await;
+    /// let client = sqs.client().await;
+    /// for _ in 0..3 {
+    ///     client.list_queues().send().await.unwrap();
+    /// }
+    /// let kept: Vec<u64> = sqs.requests().iter().map(|r| r.seq).collect();
+    /// assert_eq!(kept, [2, 3]);
+    /// # }
+    /// ```
+    pub fn journal_capacity(mut self, n: usize) -> Self {
+        self.journal_capacity = n;
+        self
+    }
+
+    /// At-least-once chaos for standard queues from the start (default: none). A
+    /// [reset](FakeSqs::reset) puts this chaos back, its random stream from the start;
+    /// [`FakeSqs::set_chaos`] changes it while the fake runs.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fake_sqs::{Chaos, FakeSqs};
+    ///
+    /// let sqs = FakeSqs::builder().seed(7).chaos(Chaos::new().out_of_order(0.5)).start().await;
+    /// assert_eq!(sqs.chaos().out_of_order, 0.5);
+    /// # }
+    /// ```
+    pub fn chaos(mut self, chaos: Chaos) -> Self {
+        self.chaos = chaos;
+        self
+    }
+
     /// Binds the port and starts serving.
     ///
     /// # Panics
@@ -749,18 +797,18 @@ impl FakeSqsBuilder {
         let listener = TcpListener::bind(self.addr)?;
         let addr = listener.local_addr()?;
         let (threads, timeouts, admin_api) = (self.threads, self.timeouts, self.admin_api);
-        let (engine, clock) = self
-            .engine(format!("http://{addr}"))
+        let (service, clock) = self
+            .service(format!("http://{addr}"))
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        let server = Server::spawn(listener, engine.clone(), threads, timeouts, admin_api)?;
-        Ok(FakeSqs::new(server, engine, clock))
+        let server = Server::spawn(listener, service.clone(), threads, timeouts, admin_api)?;
+        Ok(FakeSqs::new(server, service, clock))
     }
 
-    /// The engine and clock this builder describes, with its initial state, serving
-    /// queue URLs under `base_url` (unless an advertised URL is set), without a server:
-    /// the server, and in-process callers (the fuzz targets), use it. Fails when a
-    /// declared queue cannot be created.
-    pub(crate) fn engine(self, base_url: String) -> Result<(Engine, Clock), ConfigError> {
+    /// The service (engine and controls) and clock this builder describes, with its
+    /// initial state, serving queue URLs under `base_url` (unless an advertised URL is
+    /// set), without a server: the server, and in-process callers (the fuzz targets),
+    /// use it. Fails when a declared queue cannot be created.
+    pub(crate) fn service(self, base_url: String) -> Result<(Service, Clock), ConfigError> {
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
         let rules = dialect.rules();
@@ -785,7 +833,11 @@ impl FakeSqsBuilder {
             in_flight_limit: self.in_flight_limit,
             seed: self.seed,
         };
-        let mut initial = Initial::default();
+        let controls = Arc::new(Controls::new(self.journal_capacity, config.seed));
+        let mut initial = Initial {
+            chaos: self.chaos,
+            ..Initial::default()
+        };
         let default_project = config.default_account.clone();
         match rules.credentials {
             CredentialModel::Issued => {
@@ -848,6 +900,6 @@ impl FakeSqsBuilder {
                 &err,
             ));
         }
-        Ok((engine, clock))
+        Ok((Service { engine, controls }, clock))
     }
 }

@@ -3,36 +3,87 @@
 
 use std::borrow::Cow;
 
-/// Who is at fault, as the `Type` element (Query), the `x-amzn-query-error` suffix (JSON)
-/// and batch entries' `SenderFault` say: every error the fake gives is the sender's, since
-/// it has no failures of its own to report.
-pub(crate) const FAULT: &str = "Sender";
+use serde::{Deserialize, Serialize};
 
 /// AWS's text for a missing queue, in JSON answers.
 const QUEUE_DOES_NOT_EXIST: &str = "The specified queue does not exist.";
 
-/// Every error the fake can answer with.
+/// Who is at fault, as the `Type` element (Query), the `x-amzn-query-error` suffix (JSON)
+/// and batch entries' `SenderFault` say. The fake's own answers blame the sender: only
+/// injected faults (a 500, a 503) are the service's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ErrorCode {
+pub(crate) enum Side {
+    Sender,
+    Receiver,
+}
+
+impl Side {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Side::Sender => "Sender",
+            Side::Receiver => "Receiver",
+        }
+    }
+}
+
+/// An SQS error, by the name of its shape in the SQS model (or of AWS's common error):
+/// each has the HTTP status, Query code and JSON `__type` AWS answers it with. The fake
+/// answers with these by itself, and [faults](crate::Fault) answer with any of them on
+/// demand.
+///
+/// In JSON (serde), the variant's name: `"ThrottlingException"`.
+///
+/// # Example
+/// ```
+/// use fake_sqs::ErrorCode;
+///
+/// let code = ErrorCode::QueueDoesNotExist;
+/// assert_eq!(code.query_code(), "AWS.SimpleQueueService.NonExistentQueue");
+/// assert_eq!(code.status(), 400);
+/// assert_eq!(serde_json::to_string(&ErrorCode::ThrottlingException).unwrap(), r#""ThrottlingException""#);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The queue does not exist (`AWS.SimpleQueueService.NonExistentQueue`, 400).
     QueueDoesNotExist,
+    /// A queue of this name exists with other attributes (`QueueAlreadyExists`, 400).
     QueueNameExists,
+    /// A queue of this name was deleted less than 60 s ago (400).
     QueueDeletedRecently,
+    /// The queue was purged less than 60 s ago (403).
     PurgeQueueInProgress,
+    /// A limit is reached, such as messages in flight (403).
     OverLimit,
+    /// The receipt handle is not one of this queue's (404).
     ReceiptHandleIsInvalid,
+    /// A move task or its queue does not exist (`ResourceNotFoundException`, 404).
     ResourceNotFound,
+    /// The message is not in flight (400).
     MessageNotInflight,
+    /// A batch of more than 10 entries (400).
     TooManyEntriesInBatchRequest,
+    /// A batch without entries (400).
     EmptyBatchRequest,
+    /// Two entries of a batch share an id (400).
     BatchEntryIdsNotDistinct,
+    /// A batch whose messages add up to more than the size limit (400).
     BatchRequestTooLong,
+    /// A batch entry id that is not 1 to 80 of `[A-Za-z0-9_-]` (400).
     InvalidBatchEntryId,
+    /// An action or parameter the queue or provider does not support (400).
     UnsupportedOperation,
+    /// An attribute name the queue does not have (400).
     InvalidAttributeName,
+    /// An attribute value out of its range (400).
     InvalidAttributeValue,
+    /// A message body with characters SQS does not allow (400).
     InvalidMessageContents,
+    /// A parameter value out of its range (400).
     InvalidParameterValue,
+    /// A required parameter is missing (400).
     MissingParameter,
+    /// The caller may not do this (`AccessDenied`, 403).
     AccessDenied,
     /// An access key the fake does not know (Scaleway dialect).
     InvalidClientTokenId,
@@ -56,6 +107,20 @@ pub(crate) enum ErrorCode {
     Serialization,
     /// A request body over the fake's size cap.
     RequestEntityTooLarge,
+    /// SQS throttles the request: more requests than the queue's quota allows, or a
+    /// visibility configuration changed too recently (403). The AWS SDKs retry it.
+    RequestThrottled,
+    /// AWS's common throttling error, `ThrottlingException` (400). The AWS SDKs retry it.
+    ThrottlingException,
+    /// AWS KMS throttles the key of an encrypted queue (`KMS.ThrottlingException`, 400).
+    /// The AWS SDKs do not retry it.
+    KmsThrottled,
+    /// An internal error of SQS (`InternalError`, 500): the service's fault, which the
+    /// AWS SDKs retry.
+    InternalError,
+    /// SQS is unavailable for a moment (`ServiceUnavailable`, 503): the service's
+    /// fault, which the AWS SDKs retry.
+    ServiceUnavailable,
 }
 
 /// How one error code appears on the wire.
@@ -67,6 +132,8 @@ pub(crate) struct Wire {
     pub status: u16,
     /// Whether the JSON answer carries `x-amzn-query-error` (only SQS's own errors do).
     pub query_error_header: bool,
+    /// Whose fault it is.
+    pub side: Side,
 }
 
 impl ErrorCode {
@@ -243,13 +310,119 @@ impl ErrorCode {
                 413,
                 false,
             ),
+            RequestThrottled => (
+                "com.amazonaws.sqs#RequestThrottled",
+                "RequestThrottled",
+                403,
+                true,
+            ),
+            ThrottlingException => (
+                "com.amazon.coral.availability#ThrottlingException",
+                "ThrottlingException",
+                400,
+                true,
+            ),
+            KmsThrottled => (
+                "com.amazonaws.sqs#KmsThrottled",
+                "KMS.ThrottlingException",
+                400,
+                true,
+            ),
+            InternalError => (
+                "com.amazon.coral.service#InternalFailure",
+                "InternalError",
+                500,
+                true,
+            ),
+            ServiceUnavailable => (
+                "com.amazon.coral.availability#ServiceUnavailableException",
+                "ServiceUnavailable",
+                503,
+                true,
+            ),
+        };
+        let side = match self {
+            InternalError | ServiceUnavailable => Side::Receiver,
+            _ => Side::Sender,
         };
         Wire {
             json_type: shape,
             query_code,
             status,
             query_error_header: header,
+            side,
         }
+    }
+
+    /// The text an answer of this code carries when nothing more particular is said:
+    /// AWS's, where it was recorded (`fixtures/aws/errors.json` says which); for codes
+    /// whose AWS text names a value (a queue, a parameter), the fake's general form.
+    pub(crate) fn default_message(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            QueueDoesNotExist => "The specified queue does not exist.",
+            QueueNameExists => "A queue already exists with the same name and a different value for attribute.",
+            QueueDeletedRecently => "You must wait 60 seconds after deleting a queue before you can create another queue with the same name.",
+            PurgeQueueInProgress => "Only one PurgeQueue operation on the queue is allowed every 60 seconds.",
+            OverLimit => "The maximum number of in flight messages is reached.",
+            ReceiptHandleIsInvalid => "The input receipt handle is not a valid receipt handle.",
+            ResourceNotFound => "The resource that you specified does not exist.",
+            MessageNotInflight => "The message referred to isn't in flight.",
+            TooManyEntriesInBatchRequest => "Maximum number of entries per request are 10.",
+            EmptyBatchRequest => "There should be at least one entry in the request.",
+            BatchEntryIdsNotDistinct => "Two or more batch entries in the request have the same Id.",
+            BatchRequestTooLong => "Batch requests cannot be longer than 1048576 bytes.",
+            InvalidBatchEntryId => "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.",
+            UnsupportedOperation => "The operation is not supported.",
+            InvalidAttributeName => "Unknown Attribute.",
+            InvalidAttributeValue => "Invalid value for the parameter.",
+            InvalidMessageContents => "The message contains characters outside the allowed set.",
+            InvalidParameterValue => "One or more parameters are invalid.",
+            MissingParameter => "The request is missing a required parameter.",
+            AccessDenied => "Access to the resource is denied.",
+            InvalidClientTokenId => "The security token included in the request is invalid.",
+            MissingAuthenticationToken => "Request is missing Authentication Token",
+            SignatureDoesNotMatch => "The request signature we calculated does not match the signature you provided.",
+            IncompleteSignature => "The request signature does not conform to AWS standards.",
+            MissingAction => "The request is missing an action or a required parameter.",
+            InvalidAction => "The action or operation requested is invalid.",
+            UnknownOperation => "The operation requested is unknown.",
+            Serialization => "The request could not be read.",
+            RequestEntityTooLarge => "The request body is too large.",
+            RequestThrottled => "Request is throttled.",
+            ThrottlingException => "Rate exceeded",
+            KmsThrottled => "The request was denied due to request throttling by AWS KMS.",
+            InternalError => "We encountered an internal error. Please try again.",
+            ServiceUnavailable => "The request has failed due to a temporary failure of the server.",
+        }
+    }
+
+    /// The code as the Query protocol names it, and as the AWS SDKs report it
+    /// (`ProvideErrorMetadata::code`), also over JSON.
+    ///
+    /// # Example
+    /// ```
+    /// use fake_sqs::ErrorCode;
+    ///
+    /// assert_eq!(ErrorCode::ThrottlingException.query_code(), "ThrottlingException");
+    /// assert_eq!(ErrorCode::KmsThrottled.query_code(), "KMS.ThrottlingException");
+    /// ```
+    pub fn query_code(self) -> &'static str {
+        self.wire().query_code
+    }
+
+    /// The HTTP status AWS answers this error with.
+    ///
+    /// # Example
+    /// ```
+    /// use fake_sqs::ErrorCode;
+    ///
+    /// assert_eq!(ErrorCode::InternalError.status(), 500);
+    /// assert_eq!(ErrorCode::ServiceUnavailable.status(), 503);
+    /// assert_eq!(ErrorCode::RequestThrottled.status(), 403);
+    /// ```
+    pub fn status(self) -> u16 {
+        self.wire().status
     }
 }
 
@@ -344,7 +517,7 @@ impl std::error::Error for SqsError {}
 mod tests {
     use super::ErrorCode::{self, *};
 
-    const ALL: [ErrorCode; 29] = [
+    const ALL: [ErrorCode; 34] = [
         QueueDoesNotExist,
         QueueNameExists,
         QueueDeletedRecently,
@@ -374,6 +547,11 @@ mod tests {
         UnknownOperation,
         Serialization,
         RequestEntityTooLarge,
+        RequestThrottled,
+        ThrottlingException,
+        KmsThrottled,
+        InternalError,
+        ServiceUnavailable,
     ];
 
     /// The wire table is the one in `fixtures/aws/errors.json`, code for code.
@@ -394,6 +572,10 @@ mod tests {
             assert_eq!(row["query_code"], wire.query_code, "{name}");
             assert_eq!(row["status"], wire.status, "{name}");
             assert_eq!(row["query_error_header"], wire.query_error_header, "{name}");
+            assert_eq!(row["fault"], wire.side.as_str(), "{name}");
+            if let Some(text) = row["message"].as_str() {
+                assert_eq!(text, code.default_message(), "{name}");
+            }
         }
     }
 }

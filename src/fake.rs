@@ -7,8 +7,11 @@ use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::inspect::{self, MessageInfo, QueueInfo, UnknownQueue};
 use crate::server::Server;
+use crate::service::controls::Controls;
+use crate::service::Service;
 
-/// A running fake SQS. Dropping it stops its server.
+/// A running fake SQS. Dropping it stops its server, after checking its
+/// [expectations](FakeSqs::expect).
 ///
 /// # Example
 /// ```
@@ -24,17 +27,26 @@ use crate::server::Server;
 /// ```
 pub struct FakeSqs {
     pub(crate) server: Server,
-    engine: Engine,
+    /// The engine, and the faults, journal and expectations, shared with the server.
+    service: Service,
     pub(crate) clock: Clock,
 }
 
 impl FakeSqs {
-    pub(crate) fn new(server: Server, engine: Engine, clock: Clock) -> Self {
+    pub(crate) fn new(server: Server, service: Service, clock: Clock) -> Self {
         FakeSqs {
             server,
-            engine,
+            service,
             clock,
         }
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.service.engine
+    }
+
+    pub(crate) fn controls(&self) -> &Controls {
+        &self.service.controls
     }
 
     /// Starts a fake with AWS's defaults on an ephemeral loopback port, with fresh state.
@@ -112,7 +124,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn region(&self) -> &str {
-        &self.engine.config().default_region
+        &self.engine().config().default_region
     }
 
     /// The default account id.
@@ -129,7 +141,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn account_id(&self) -> &str {
-        &self.engine.config().default_account
+        &self.engine().config().default_account
     }
 
     /// The fake's clock: read it, or move it forward.
@@ -178,7 +190,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn queues(&self) -> Vec<QueueInfo> {
-        inspect::queues(&self.engine, &self.engine.config().base_url)
+        inspect::queues(self.engine(), &self.engine().config().base_url)
     }
 
     /// The queue with this URL (any host form of it: see [`FakeSqs::messages`]), as it
@@ -218,7 +230,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn try_queue(&self, queue_url: &str) -> Result<QueueInfo, UnknownQueue> {
-        inspect::queue(&self.engine, &self.engine.config().base_url, queue_url)
+        inspect::queue(self.engine(), &self.engine().config().base_url, queue_url)
     }
 
     /// The messages of the queue with this URL, in send order, as they stand now.
@@ -265,7 +277,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn try_messages(&self, queue_url: &str) -> Result<Vec<MessageInfo>, UnknownQueue> {
-        inspect::messages(&self.engine, &self.engine.config().base_url, queue_url)
+        inspect::messages(self.engine(), &self.engine().config().base_url, queue_url)
     }
 
     /// Puts the fake back as it was when it started, on the same port: every queue and
@@ -276,6 +288,12 @@ impl FakeSqs {
     /// goes back to its start and its starting mode (a paused clock to its start time)
     /// and seeded ids start their stream again, so a test after a reset sees the same
     /// ids as one on a fresh fake.
+    ///
+    /// The test author's controls start again too: the [journal](FakeSqs::requests) is
+    /// emptied, every [fault](FakeSqs::add_fault) and [expectation](FakeSqs::expect)
+    /// is removed (expectations unchecked: call [`FakeSqs::verify`] before), and chaos
+    /// goes back to the builder's ([`FakeSqsBuilder::chaos`], none by default), its
+    /// random stream from the start, like the ids'.
     ///
     /// Long polls still waiting on a queue that is gone answer
     /// `AWS.SimpleQueueService.NonExistentQueue`, as after DeleteQueue. Reset between
@@ -316,11 +334,18 @@ impl FakeSqs {
     /// ```
     ///
     /// [`FakeSqsBuilder::start_blocking`]: crate::FakeSqsBuilder::start_blocking
+    /// [`FakeSqsBuilder::chaos`]: crate::FakeSqsBuilder::chaos
     pub fn reset(&self) {
         // Everything the fake remembers is cleared in one place, which the admin API's
-        // `POST /_fake-sqs/reset` calls too: what the fake comes to remember beside the
-        // engine (a request journal, faults, expectations) must be cleared there.
-        self.engine.reset();
+        // `POST /_fake-sqs/reset` calls too: the engine's state (chaos included, which
+        // lives there), then the controls beside it.
+        self.service.reset();
+    }
+}
+
+impl Drop for FakeSqs {
+    fn drop(&mut self) {
+        self.verify_on_drop();
     }
 }
 

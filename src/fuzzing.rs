@@ -17,11 +17,11 @@ use crate::clock::{Clock, ClockMode};
 use crate::dialect::Dialect;
 use crate::engine::move_tasks;
 use crate::engine::receipt::Receipt;
-use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::params::Params;
 use crate::protocol::{self, json, query, Protocol};
 use crate::server::route;
+use crate::service::Service;
 use crate::FakeSqsBuilder;
 
 /// 2025-01-01T00:00:00Z: where the in-process server's paused clock starts.
@@ -141,7 +141,7 @@ pub fn encode_task_handle(id: &str, source_arn: &str) -> String {
 /// The whole request path in process: a fresh engine in one dialect, a paused clock at
 /// [`START_SECS`] and ids seeded with 0, answering requests given as bytes.
 pub struct Server {
-    engine: Engine,
+    service: Service,
     clock: Clock,
 }
 
@@ -158,15 +158,15 @@ impl Server {
     /// A fresh server in `dialect`, whose queue URLs start with
     /// `http://127.0.0.1:9324`.
     pub fn new(dialect: Dialect) -> Self {
-        let (engine, clock) = FakeSqsBuilder::default()
+        let (service, clock) = FakeSqsBuilder::default()
             .dialect(dialect)
             .clock(ClockMode::Paused(Some(
                 UNIX_EPOCH + Duration::from_secs(START_SECS),
             )))
             .seed(0)
-            .engine("http://127.0.0.1:9324".to_owned())
+            .service("http://127.0.0.1:9324".to_owned())
             .expect("a fake without declared queues starts");
-        Server { engine, clock }
+        Server { service, clock }
     }
 
     /// Moves the clock forward.
@@ -190,13 +190,13 @@ impl Server {
             builder = builder.header(name.as_str(), value.as_str());
         }
         let request = builder.body(Full::new(Bytes::copy_from_slice(body))).ok()?;
-        let engine = &self.engine;
+        let service = &self.service;
         let clock = &self.clock;
         let response = RUNTIME.with(|runtime| {
             runtime.block_on(async move {
                 // Without the admin API: its clock modes and waits follow real time,
                 // and an input must always give the same answers.
-                let answer = route::handle(request, engine, false);
+                let answer = route::handle(request, service, false);
                 tokio::pin!(answer);
                 for _ in 0..LONG_POLL_ADVANCES {
                     tokio::select! {
@@ -208,8 +208,10 @@ impl Server {
                 None
             })
         });
-        let response =
-            response.expect("a request that waits for ever (long poll on a paused clock)");
+        // A dropped connection (only an injected fault drops one) answers nothing.
+        let response = response
+            .expect("a request that waits for ever (long poll on a paused clock)")
+            .ok()?;
         let status = response.status().as_u16();
         let headers = response
             .headers()

@@ -88,6 +88,25 @@ pub fn sender_id(access_key: &str) -> String {
     id
 }
 
+/// Whether an event of probability `p` (0 to 1) happens, drawn from `rng`: the one
+/// draw that seeded faults and chaos make, so that a seed fixes their decisions.
+pub(crate) fn happens(rng: &mut impl RngCore, p: f64) -> bool {
+    if p >= 1.0 {
+        return true;
+    }
+    if p.is_nan() || p <= 0.0 {
+        return false;
+    }
+    // 53 random bits: a uniform draw from [0, 1).
+    ((rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64) < p
+}
+
+/// A uniform draw from `0..n` (`n` > 0), from `rng`. The modulo bias is below 2^-40 for
+/// the small `n` chaos draws.
+pub(crate) fn below(rng: &mut impl RngCore, n: usize) -> usize {
+    (rng.next_u64() % n.max(1) as u64) as usize
+}
+
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -185,6 +185,69 @@
 //! # }
 //! ```
 //!
+//! ## Testing failure paths
+//!
+//! The fake misbehaves on purpose, and records what the code under test called.
+//! A [`Fault`] ([`FakeSqs::add_fault`]) answers matching requests with any SQS error
+//! ([`ErrorCode`], with AWS's status and codes) instead of doing them, delays them in
+//! real time, drops their connection, or fails chosen entries of a batch.
+//! [`FakeSqs::requests`] is the journal of every request answered. Here the AWS SDK's
+//! retry policy gets through two throttled sends:
+//!
+//! ```
+//! use std::time::Duration;
+//! use aws_sdk_sqs::config::retry::RetryConfig;
+//! use fake_sqs::{Action, ErrorCode, FakeSqs, Fault};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), aws_sdk_sqs::Error> {
+//! let sqs = FakeSqs::start().await;
+//! let retries = RetryConfig::standard().with_initial_backoff(Duration::from_millis(10));
+//! let config = aws_sdk_sqs::config::Builder::from(&sqs.sdk_config().await).retry_config(retries).build();
+//! let client = aws_sdk_sqs::Client::from_conf(config);
+//! let url = client.create_queue().queue_name("jobs").send().await?.queue_url.unwrap();
+//!
+//! sqs.add_fault(Fault::error(ErrorCode::ThrottlingException).on(Action::SendMessage).times(2));
+//! client.send_message().queue_url(&url).message_body("work").send().await?;
+//!
+//! let sends = sqs.requests().by_action(Action::SendMessage);
+//! assert_eq!(sends.len(), 3);
+//! assert_eq!(sends[0].outcome.error_code(), Some(ErrorCode::ThrottlingException));
+//! assert_eq!(sqs.messages(&url).len(), 1);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [Expectations](FakeSqs::expect) say what the code should call; dropping the fake
+//! checks them, and fails the test with what was expected and what came.
+//! [`Chaos`] gives standard queues the liberties of at-least-once delivery, seeded:
+//! duplicates (even of deleted messages), short receives, messages out of order, and
+//! deletes with older receipt handles that do not delete.
+//!
+//! ```
+//! use fake_sqs::{Action, Chaos, FakeSqs};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), aws_sdk_sqs::Error> {
+//! let sqs = FakeSqs::builder().seed(7).chaos(Chaos::new().duplicates(1.0)).start().await;
+//! let client = sqs.client().await;
+//! let url = client.create_queue().queue_name("jobs").send().await?.queue_url.unwrap();
+//! sqs.expect(Action::DeleteMessage).on_queue(&url).times(2);
+//!
+//! client.send_message().queue_url(&url).message_body("once").send().await?;
+//! for _ in 0..2 {
+//!     // The second receive delivers the deleted message again: at least once.
+//!     let received = client.receive_message().queue_url(&url).send().await?;
+//!     let message = &received.messages()[0];
+//!     assert_eq!(message.body(), Some("once"));
+//!     let handle = message.receipt_handle().unwrap();
+//!     client.delete_message().queue_url(&url).receipt_handle(handle).send().await?;
+//! }
+//! sqs.verify(); // as dropping `sqs` would
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## AWS's rules, and relaxing them
 //!
 //! The defaults are AWS's behaviour, strict: a deleted queue's name is taken for 60
@@ -293,36 +356,45 @@
 //   │           scope, account, signature (`signature.rs`), issued credential, the
 //   │           host queue URLs name (`host.rs`)), admission under the provider's
 //   │           rules and the queue's policy (`admission.rs`, reading
-//   │           `engine/policy.rs`), then dispatch. Faults and the journal hook in here.
+//   │           `engine/policy.rs`), injected faults (`faults.rs`), dispatch, then
+//   │           the journal and expectations (`controls.rs`), whatever the outcome.
 //   actions     one file per action: parse the members, call one engine operation,
 //   │           shape the answer; never each other.
 //   engine      the state and every SQS rule: operations per area (`queues.rs`,
 //               `sending.rs`, `receiving.rs` with long polling, `handles.rs`,
-//               `move_tasks.rs`, `dead_letter.rs`, `credentials.rs`), one queue
-//               preamble (`Engine::on_queue`) that also wakes long polls.
+//               `move_tasks.rs`, `dead_letter.rs`, `credentials.rs`, `chaos.rs`), one
+//               queue preamble (`Engine::on_queue`) that also wakes long polls.
 //
 // Beside the road: `api.rs` declares each action once (one table row); `rules.rs` is a
 // provider as data, which `dialect/` fills for AWS, Scaleway and Yandex and the engine
 // holds in its config; `limits.rs` names AWS's limits once; `error.rs` is the one table
-// of SQS errors; `clock.rs` is the only source of time.
+// of SQS errors; `clock.rs` is the only source of time. The test author's controls are
+// data with a file each (`faults.rs`, `chaos.rs`, `journal.rs`, `expect.rs`), serde
+// types that the Rust API and the admin API share, and `toolkit.rs` puts them on the
+// handle; `queue_match.rs` says when a queue named by a test is the one a request named.
 
 mod actions;
 mod admin;
 mod api;
 mod builder;
+mod chaos;
 mod clock;
 mod config;
 mod dialect;
 mod engine;
 mod error;
+mod expect;
 mod fake;
+mod faults;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod ids;
 mod inspect;
+mod journal;
 mod limits;
 mod protocol;
+mod queue_match;
 mod rules;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
@@ -331,14 +403,24 @@ mod server;
 mod service;
 #[cfg(test)]
 mod testing;
+mod toolkit;
 mod wait;
 
+pub use api::{ActionName as Action, UnknownAction};
 pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
+pub use chaos::{Chaos, ChaosEvent};
 pub use clock::{Clock, ClockBackwards, ClockMode};
 pub use config::{ConfigError, DeadLetter, QueueConfig};
 pub use dialect::Dialect;
+pub use error::ErrorCode;
+pub use expect::{
+    Expectation, ExpectationId, ExpectationReport, ExpectationSpec, Times, Verification,
+};
 pub use fake::FakeSqs;
+pub use faults::{Fault, FaultEffect, FaultId, FaultStatus};
 pub use ids::sender_id;
 pub use inspect::{MessageAttribute, MessageInfo, MessageState, QueueInfo, UnknownQueue};
+pub use journal::{RecordedRequest, RequestOutcome, Requests};
+pub use protocol::Protocol;
 pub use rules::Permissions;
 pub use wait::{ReceiversTimeout, RECEIVERS_TIMEOUT};

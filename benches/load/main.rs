@@ -1,7 +1,8 @@
 //! `cargo bench --bench load [-- SECTION...]`: fake-sqs under HTTP load over loopback,
 //! as tests use it, with a lean hyper client (and the AWS SDK where the figure is about
 //! what a user's code sees). Sections: `startup` (start to first answer, percentiles),
-//! `send` (SendMessage requests/s against a bare-hyper ceiling), `roundtrip` (send →
+//! `send` (SendMessage requests/s against a bare-hyper ceiling), `journal` (the same with
+//! the request journal on and off), `roundtrip` (send →
 //! receive → delete with the AWS SDK), `longpoll` (wake latency), `depth` (1k vs 1M
 //! messages, heap per message), `queues` (10,000 queues), `idle` (10,000 waiting long
 //! polls), `soak` (1,000,000 messages through concurrent producers and consumers, every
@@ -14,6 +15,7 @@ mod counting_alloc;
 mod cpu;
 mod depth;
 mod idle;
+mod journal;
 mod longpoll;
 mod queues;
 mod roundtrip;
@@ -29,9 +31,10 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: counting_alloc::Counting = counting_alloc::Counting;
 
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 9] = [
     "startup",
     "send",
+    "journal",
     "roundtrip",
     "longpoll",
     "depth",
@@ -75,6 +78,7 @@ fn main() {
             match *section {
                 "startup" => startup::run().await,
                 "send" => throughput::run(Duration::from_secs(2)).await,
+                "journal" => journal::run(Duration::from_secs(2)).await,
                 "roundtrip" => roundtrip::run(Duration::from_secs(2)).await,
                 "longpoll" => longpoll::run(1_000).await,
                 "depth" => depth::run().await,

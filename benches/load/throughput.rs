@@ -20,10 +20,10 @@ const ROUNDS: usize = 3;
 
 /// What one round of load did.
 #[derive(Default, Clone, Copy)]
-struct Load {
-    requests: u64,
-    elapsed: Duration,
-    server_cpu: Duration,
+pub struct Load {
+    pub requests: u64,
+    pub elapsed: Duration,
+    pub server_cpu: Duration,
 }
 
 pub async fn run(round: Duration) {
@@ -69,13 +69,13 @@ pub async fn run(round: Duration) {
     );
 }
 
-fn add(total: &mut Load, round: Load) {
+pub fn add(total: &mut Load, round: Load) {
     total.requests += round.requests;
     total.elapsed += round.elapsed;
     total.server_cpu += round.server_cpu;
 }
 
-fn cpu_per_request(load: Load) -> Duration {
+pub fn cpu_per_request(load: Load) -> Duration {
     load.server_cpu / load.requests.max(1) as u32
 }
 
@@ -87,7 +87,7 @@ fn report(name: &str, load: Load, rps: f64) {
 }
 
 /// `CONNECTIONS` connections send `body` as fast as answers come, for `round`.
-async fn hammer(addr: SocketAddr, body: Bytes, round: Duration, thread: &str) -> Load {
+pub async fn hammer(addr: SocketAddr, body: Bytes, round: Duration, thread: &str) -> Load {
     let mut conns = Vec::new();
     for _ in 0..CONNECTIONS {
         conns.push(Conn::open(addr).await);

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 
 use crate::api::ActionName;
 use crate::engine::Entries;
-use crate::error::{ErrorCode, SqsError};
+use crate::error::{ErrorCode, Side, SqsError};
 use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
@@ -66,6 +66,17 @@ pub(crate) fn visibility_timeout(p: &Params) -> Result<i64, SqsError> {
     .ok_or_else(|| SqsError::missing("VisibilityTimeout"))
 }
 
+/// One entry of a batch answer's `Failed` list.
+pub(crate) fn failed_entry(id: &str, err: &SqsError) -> Value {
+    let wire = err.code.wire();
+    json!({
+        "Id": id,
+        "SenderFault": wire.side == Side::Sender,
+        "Code": wire.query_code,
+        "Message": err.message,
+    })
+}
+
 /// A batch answer: `Successful` always, `Failed` only when something failed.
 pub(crate) struct BatchResult {
     successful: Vec<Value>,
@@ -89,13 +100,7 @@ impl BatchResult {
     }
 
     pub(crate) fn failed(&mut self, id: &str, err: &SqsError) {
-        let wire = err.code.wire();
-        self.failed.push(json!({
-            "Id": id,
-            "SenderFault": true,
-            "Code": wire.query_code,
-            "Message": err.message,
-        }));
+        self.failed.push(failed_entry(id, err));
     }
 
     /// The answer of a batch whose entries answer nothing but success or failure.

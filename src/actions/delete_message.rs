@@ -21,7 +21,10 @@ impl DeleteMessage {
 
     pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        engine.delete(&target, &self.handle)?;
+        let mut chaos = Vec::new();
+        let deleted = engine.delete_noting(&target, &self.handle, &mut chaos);
+        ctx.chaos.note(chaos);
+        deleted?;
         Ok(Outcome::Empty)
     }
 }

@@ -25,7 +25,10 @@ impl DeleteMessageBatch {
 
     pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let results = engine.delete_batch(&target, self.entries)?;
+        let mut chaos = Vec::new();
+        let results = engine.delete_batch(&target, self.entries, &mut chaos);
+        ctx.chaos.note(chaos);
+        let results = results?;
         Ok(BatchResult::of_entries(results).into_outcome())
     }
 }

@@ -1,11 +1,14 @@
 //! One file per SQS action: its typed input, its validation, and `apply`, which runs it
 //! against the engine and returns an [`Outcome`]. Nothing here knows a wire format.
 
-mod batch;
+pub(crate) mod batch;
 mod outgoing;
 mod paging;
 
+use std::sync::Mutex;
+
 use crate::api::{for_each_action, ActionName};
+use crate::chaos::ChaosEvent;
 use crate::engine::sending::Sender;
 use crate::engine::{Caller, Engine};
 use crate::error::SqsError;
@@ -13,7 +16,7 @@ use crate::protocol::params::Params;
 use crate::protocol::Outcome;
 
 /// What a request carries besides its members.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct Ctx {
     /// The account and region the request acts as.
     pub caller: Caller,
@@ -27,6 +30,32 @@ pub(crate) struct Ctx {
     /// What queue URLs in the answer start with: the scheme and host the request was
     /// sent to (see `service::host`).
     pub base_url: String,
+    /// What chaos did to the request, as the engine reported it: the action notes it
+    /// here for the service layer's journal.
+    pub chaos: ChaosNotes,
+}
+
+/// The chaos events of one request. Actions see their context by shared reference,
+/// hence the lock (never contended: one request, one task).
+#[derive(Debug, Default)]
+pub(crate) struct ChaosNotes(Mutex<Vec<ChaosEvent>>);
+
+impl ChaosNotes {
+    pub(crate) fn note(&self, events: Vec<ChaosEvent>) {
+        if !events.is_empty() {
+            self.lock().extend(events);
+        }
+    }
+
+    pub(crate) fn take(&self) -> Vec<ChaosEvent> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<ChaosEvent>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 impl Ctx {

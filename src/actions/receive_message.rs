@@ -72,7 +72,12 @@ impl ReceiveMessage {
 
     pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
         let target = engine.queue_ref(&ctx.caller, &self.url);
-        let delivered = engine.receive(&target, &self.request).await?;
+        let mut chaos = Vec::new();
+        let delivered = engine
+            .receive_noting(&target, &self.request, &mut chaos)
+            .await;
+        ctx.chaos.note(chaos);
+        let delivered = delivered?;
         let rules = engine.rules();
         let messages: Vec<Value> = delivered
             .iter()

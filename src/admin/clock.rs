@@ -58,7 +58,7 @@ fn view(clock: &Clock) -> Answer {
 }
 
 fn read(call: &Call) -> Answer {
-    view(call.engine.clock())
+    view(call.service.engine.clock())
 }
 
 #[derive(Deserialize)]
@@ -84,7 +84,7 @@ fn advance(call: &Call) -> Answer {
             ))
         }
     };
-    let clock = call.engine.clock();
+    let clock = call.service.engine.clock();
     clock.advance(by);
     view(clock)
 }
@@ -114,7 +114,7 @@ fn set(call: &Call) -> Answer {
             ))
         }
     };
-    let clock = call.engine.clock();
+    let clock = call.service.engine.clock();
     clock
         .try_set(to)
         .map_err(|e| AdminError::clock_backwards(&e))?;
@@ -123,7 +123,7 @@ fn set(call: &Call) -> Answer {
 
 fn mode(call: &Call) -> Answer {
     let mode: ClockMode = call.json()?;
-    let clock = call.engine.clock();
+    let clock = call.service.engine.clock();
     // A start time moves the clock first, and may not move it back.
     let (start, mode) = match mode {
         ClockMode::Paused(start) => (start, ClockMode::Paused(None)),

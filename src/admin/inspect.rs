@@ -39,19 +39,19 @@ pub(super) const ROUTES: &[Route] = &[
 const URL: &str = "a queue URL (any host) or a queue name";
 
 fn queues(call: &Call) -> Answer {
-    Ok(json!({ "queues": inspect::queues(&call.engine, &call.base_url) }))
+    Ok(json!({ "queues": inspect::queues(&call.service.engine, &call.base_url) }))
 }
 
 fn queue(call: &Call) -> Answer {
     let url = call.required("url", URL)?;
-    let queue = inspect::queue(&call.engine, &call.base_url, url)
+    let queue = inspect::queue(&call.service.engine, &call.base_url, url)
         .map_err(|e| AdminError::unknown_queue(&e))?;
     Ok(super::json(&queue))
 }
 
 fn messages(call: &Call) -> Answer {
     let url = call.required("url", URL)?;
-    let messages = inspect::messages(&call.engine, &call.base_url, url)
+    let messages = inspect::messages(&call.service.engine, &call.base_url, url)
         .map_err(|e| AdminError::unknown_queue(&e))?;
     Ok(json!({ "messages": messages }))
 }

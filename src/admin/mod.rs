@@ -30,7 +30,7 @@ use hyper::{Method, Request, Response};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::engine::Engine;
+use crate::service::Service;
 pub(crate) use error::AdminError;
 
 /// The prefix of every admin path.
@@ -88,7 +88,8 @@ pub(crate) enum Handler {
 
 /// One admin request, as a handler gets it.
 pub(crate) struct Call {
-    pub engine: Engine,
+    /// The engine, and the faults, journal and expectations.
+    pub service: Service,
     /// What queue URLs in the answer start with: the scheme and host the request was
     /// sent to, as in SQS's answers.
     pub base_url: String,
@@ -145,7 +146,7 @@ pub(crate) fn parse_duration(text: &str, what: &str) -> Result<Duration, AdminEr
 /// its admin API.
 pub(crate) async fn handle<B>(
     req: Request<B>,
-    engine: &Engine,
+    service: &Service,
     enabled: bool,
 ) -> Response<Full<Bytes>>
 where
@@ -176,7 +177,7 @@ where
         };
         return reply(Err(err));
     };
-    let base_url = crate::service::base_url(engine.config(), &parts);
+    let base_url = crate::service::base_url(service.engine.config(), &parts);
     let query = parts
         .uri
         .query()
@@ -187,7 +188,7 @@ where
         Err(_) => return reply(Err(AdminError::too_large(MAX_BODY_BYTES))),
     };
     let call = Call {
-        engine: engine.clone(),
+        service: service.clone(),
         base_url,
         query,
         body,

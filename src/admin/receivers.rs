@@ -25,7 +25,7 @@ pub(super) const ROUTES: &[Route] = &[
 ];
 
 fn receivers(call: &Call) -> Answer {
-    let waiting_on = call.engine.clock().sleeping_on();
+    let waiting_on = call.service.engine.clock().sleeping_on();
     Ok(json!({ "waiting": waiting_on.len(), "waiting_on": waiting_on }))
 }
 
@@ -41,7 +41,7 @@ fn wait_for_receivers(call: Call) -> Later {
             None => RECEIVERS_TIMEOUT,
             Some(t) => parse_duration(t, "timeout")?,
         };
-        wait::receivers(call.engine.clock(), n, timeout)
+        wait::receivers(call.service.engine.clock(), n, timeout)
             .await
             .map_err(|e| AdminError::receivers_timeout(&e))?;
         receivers(&call)

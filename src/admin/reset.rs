@@ -16,6 +16,6 @@ pub(super) const ROUTES: &[Route] = &[Route {
 }];
 
 fn reset(call: &Call) -> Answer {
-    call.engine.reset();
-    Ok(json!({ "queues": inspect::queues(&call.engine, &call.base_url) }))
+    call.service.reset();
+    Ok(json!({ "queues": inspect::queues(&call.service.engine, &call.base_url) }))
 }

@@ -27,9 +27,11 @@ impl Queue {
         self.attributes.redrive_policy.as_ref()
     }
 
-    /// Receives up to `max` messages like [`Store::receive`](super::store::Store::receive),
-    /// but a message whose receive count would pass `max_receive_count` is taken out and
-    /// returned in the second list instead, with the count it had before this receive.
+    /// Receives up to `max` messages like [`Store::receive`](super::store::Store::receive)
+    /// (or, given `shuffle`, a window and a draw, like
+    /// [`Store::receive_shuffled`](super::store::Store::receive_shuffled)), but a message
+    /// whose receive count would pass `max_receive_count` is taken out and returned in
+    /// the second list instead, with the count it had before this receive.
     pub(crate) fn receive_or_dead_letter(
         &mut self,
         now: u64,
@@ -37,21 +39,23 @@ impl Queue {
         visibility_ms: u64,
         max_receive_count: Option<u32>,
         mut nonce: impl FnMut() -> u64,
+        mut shuffle: Option<(usize, &mut dyn FnMut(usize) -> usize)>,
     ) -> (Vec<Received>, Vec<Message>) {
+        let mut take = |store: &mut super::store::Store, n: usize| match shuffle.as_mut() {
+            Some((window, draw)) => {
+                store.receive_shuffled(now, n, visibility_ms, &mut nonce, *window, *draw)
+            }
+            None => store.receive(now, n, visibility_ms, &mut nonce),
+        };
         let Some(limit) = max_receive_count else {
-            return (
-                self.store.receive(now, max, visibility_ms, nonce),
-                Vec::new(),
-            );
+            return (take(&mut self.store, max), Vec::new());
         };
         let mut delivered = Vec::new();
         let mut dead = Vec::new();
         // Each round removes what it dead-letters, so the loop ends when the ready set
         // is empty or enough messages are delivered.
         while delivered.len() < max {
-            let batch = self
-                .store
-                .receive(now, max - delivered.len(), visibility_ms, &mut nonce);
+            let batch = take(&mut self.store, max - delivered.len());
             if batch.is_empty() {
                 break;
             }

@@ -2,10 +2,12 @@
 //! batched. The handle's own rules are `receipt.rs`'s; these operations add the queue
 //! preamble, the batches and the provider's visibility rule.
 
+use super::chaos::ChaosState;
 use super::queue::Queue;
 use super::receipt::Receipt;
 use super::store::HandleState;
 use super::{Engine, Entries, QueueRef};
+use crate::chaos::ChaosEvent;
 use crate::error::{ErrorCode, SqsError};
 use crate::rules::{Rules, VisibilityChange};
 
@@ -21,9 +23,27 @@ fn receipt_for(queue: &Queue, handle: &str) -> Result<Receipt, SqsError> {
     Ok(receipt)
 }
 
-/// Deletes the message a handle names (the rule: [`Queue::delete_by_receipt`]).
-fn delete_one(queue: &mut Queue, handle: &str) -> Result<(), SqsError> {
+/// Deletes the message a handle names (the rule: [`Queue::delete_by_receipt`]). Under
+/// chaos, a handle older than the message's latest may succeed without deleting, as
+/// AWS's documentation allows; `events` notes it.
+fn delete_one(
+    queue: &mut Queue,
+    handle: &str,
+    chaos: Option<&mut ChaosState>,
+    events: &mut Vec<ChaosEvent>,
+) -> Result<(), SqsError> {
     let receipt = receipt_for(queue, handle)?;
+    if let Some(chaos) = chaos {
+        let stale = queue.store.handle_state(receipt.key, receipt.nonce) == HandleState::Stale;
+        if stale && chaos.ignores_stale_delete() {
+            if let Some(message) = queue.store.get(receipt.key) {
+                events.push(ChaosEvent::DeleteIgnored {
+                    message_id: message.content.message_id.clone(),
+                });
+            }
+            return Ok(());
+        }
+    }
     queue.delete_by_receipt(receipt, handle)
 }
 
@@ -61,20 +81,39 @@ fn change_one(
 impl Engine {
     /// DeleteMessage. On a FIFO queue a delete can unblock the rest of a group: long
     /// polls wake for it.
+    #[cfg(test)]
     pub(crate) fn delete(&self, target: &QueueRef, handle: &str) -> Result<(), SqsError> {
-        self.on_queue(target, |queue, _| delete_one(queue, handle))
+        self.delete_noting(target, handle, &mut Vec::new())
     }
 
-    /// DeleteMessageBatch: each entry's handle (or the error it alone fails with).
+    /// [`Engine::delete`], noting in `events` what chaos did to it.
+    pub(crate) fn delete_noting(
+        &self,
+        target: &QueueRef,
+        handle: &str,
+        events: &mut Vec<ChaosEvent>,
+    ) -> Result<(), SqsError> {
+        self.on_queue_with_chaos(target, |queue, chaos, _| {
+            delete_one(queue, handle, chaos, events)
+        })
+    }
+
+    /// DeleteMessageBatch: each entry's handle (or the error it alone fails with);
+    /// `events` notes what chaos did.
     pub(crate) fn delete_batch(
         &self,
         target: &QueueRef,
         entries: Entries<String>,
+        events: &mut Vec<ChaosEvent>,
     ) -> Result<Entries<()>, SqsError> {
-        self.on_queue(target, |queue, _| {
+        self.on_queue_with_chaos(target, |queue, mut chaos, _| {
             Ok(entries
                 .into_iter()
-                .map(|(id, handle)| (id, handle.and_then(|h| delete_one(queue, &h))))
+                .map(|(id, handle)| {
+                    let done =
+                        handle.and_then(|h| delete_one(queue, &h, chaos.as_deref_mut(), events));
+                    (id, done)
+                })
                 .collect())
         })
     }

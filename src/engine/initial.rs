@@ -2,10 +2,12 @@
 //! Scaleway dialect, SQS activated for the default project and the builder's
 //! credentials (and for the project of each credential declared with
 //! `FakeSqsBuilder::credential`); the queues declared up front (a config file,
-//! `FakeSqsBuilder::queue`).
+//! `FakeSqsBuilder::queue`); the builder's chaos, its random stream from the start.
 
+use super::chaos::ChaosState;
 use super::credentials::{Activation, Credential, Permissions};
 use super::{Caller, Engine, State};
+use crate::chaos::Chaos;
 use crate::error::SqsError;
 
 /// The initial state, as data.
@@ -17,6 +19,8 @@ pub(crate) struct Initial {
     /// The declared queues, in creation order (each dead-letter queue before the queues
     /// that use it).
     pub queues: Vec<InitialQueue>,
+    /// The builder's chaos.
+    pub chaos: Chaos,
 }
 
 /// A credential a Scaleway fake starts with.
@@ -46,6 +50,7 @@ impl Engine {
         if let Some(credentials) = &initial.scaleway_credentials {
             seed_scaleway(state, self, now, credentials);
         }
+        state.chaos = ChaosState::new(initial.chaos, self.config().seed);
         for (i, queue) in initial.queues.iter().enumerate() {
             self.create_queue_in(
                 state,

@@ -6,6 +6,7 @@
 
 pub(crate) mod attempts;
 pub(crate) mod attributes;
+pub(crate) mod chaos;
 pub(crate) mod credentials;
 pub(crate) mod dead_letter;
 pub(crate) mod dedup;
@@ -111,6 +112,8 @@ pub(crate) struct State {
     pub credentials: Credentials,
     /// Message move tasks of every dead-letter queue.
     pub move_tasks: move_tasks::MoveTasks,
+    /// At-least-once chaos in force for standard queues (off unless asked for).
+    pub chaos: chaos::ChaosState,
 }
 
 /// The queues of one account in one region, as on AWS independent of all others.

@@ -11,12 +11,15 @@
 //! what it has.
 
 use super::attempts::Handed;
+use super::chaos::{with_chaos, ChaosState, REORDER_WINDOW};
 use super::message::Message;
 use super::queue::Queue;
 use super::receipt::Receipt;
 use super::store::Received;
-use super::{Engine, QueueRef};
+use super::{Engine, QueueRef, State};
+use crate::chaos::ChaosEvent;
 use crate::error::{ErrorCode, SqsError};
+use crate::ids::Ids;
 
 /// What a receive asks for, checked for range by the caller.
 #[derive(Debug, Clone, Default)]
@@ -41,15 +44,26 @@ pub(crate) struct Delivered {
 impl Engine {
     /// ReceiveMessage: up to `request.max` messages, waiting up to the wait time for the
     /// first. Over-received messages move to the dead-letter queue on the way.
+    #[cfg(test)]
     pub(crate) async fn receive(
         &self,
         target: &QueueRef,
         request: &ReceiveRequest,
     ) -> Result<Vec<Delivered>, SqsError> {
+        self.receive_noting(target, request, &mut Vec::new()).await
+    }
+
+    /// [`Engine::receive`], noting in `events` what chaos did to the receive.
+    pub(crate) async fn receive_noting(
+        &self,
+        target: &QueueRef,
+        request: &ReceiveRequest,
+        events: &mut Vec<ChaosEvent>,
+    ) -> Result<Vec<Delivered>, SqsError> {
         let clock = self.clock().clone();
         let mut clock_changes = clock.subscribe();
         let mut closing = self.closing();
-        let (queue_id, queue_url, waiters, deadline) = {
+        let (queue_id, queue_url, waiters, deadline, long_poll) = {
             let now = self.now();
             let mut state = self.lock();
             let queue = state.queue_mut(target, now)?;
@@ -57,7 +71,20 @@ impl Engine {
                 queue.attributes.receive_message_wait_time_seconds,
             ));
             let url = format!("{}{}", self.config().base_url, queue.path);
-            (queue.id, url, queue.waiters.clone(), now + wait * 1000)
+            (
+                queue.id,
+                url,
+                queue.waiters.clone(),
+                now + wait * 1000,
+                wait > 0,
+            )
+        };
+        let look = Look {
+            target,
+            request,
+            queue_id,
+            deadline,
+            long_poll,
         };
         loop {
             // Register for wake-ups before looking, so that nothing that happens between
@@ -70,11 +97,14 @@ impl Engine {
             let now = self.now();
             // A server shutting down answers now rather than cutting the poll off.
             let closed = *closing.borrow();
-            let next_due =
-                match self.try_receive(target, request, queue_id, now, deadline, closed)? {
-                    Attempt::Done(delivered) => return Ok(delivered),
-                    Attempt::Wait(next_due) => next_due,
-                };
+            let mut noted = Vec::new();
+            let next_due = match self.try_receive(&look, now, closed, &mut noted)? {
+                Attempt::Done(delivered) => {
+                    events.extend(noted);
+                    return Ok(delivered);
+                }
+                Attempt::Wait(next_due) => next_due,
+            };
             let wake_at = next_due.map_or(deadline, |due| due.min(deadline));
             tokio::select! {
                 _ = &mut woken => {}
@@ -88,19 +118,40 @@ impl Engine {
     /// One look at the queue: the messages received, or when to look again.
     fn try_receive(
         &self,
-        target: &QueueRef,
-        request: &ReceiveRequest,
-        queue_id: u64,
+        look: &Look<'_>,
         now: u64,
-        deadline: u64,
         closed: bool,
+        events: &mut Vec<ChaosEvent>,
     ) -> Result<Attempt, SqsError> {
         let mut state = self.lock();
+        with_chaos(&mut state, |state, chaos| {
+            self.try_receive_in(state, chaos, look, now, closed, events)
+        })
+    }
+
+    /// [`Engine::try_receive`], with the state locked and its chaos lent out.
+    fn try_receive_in(
+        &self,
+        state: &mut State,
+        chaos: Option<&mut ChaosState>,
+        look: &Look<'_>,
+        now: u64,
+        closed: bool,
+        events: &mut Vec<ChaosEvent>,
+    ) -> Result<Attempt, SqsError> {
+        let Look {
+            target,
+            request,
+            queue_id,
+            deadline,
+            long_poll,
+        } = *look;
         let dead_letter_target = state.dead_letter_target(target);
         let queue = state.queue_mut(target, now)?;
         if queue.id != queue_id {
             return Err(SqsError::queue_does_not_exist());
         }
+        let mut chaos = chaos.filter(|c| c.applies_to(queue));
         let visibility = request
             .visibility_timeout
             .unwrap_or(u64::from(queue.attributes.visibility_timeout));
@@ -111,30 +162,51 @@ impl Engine {
                 "The maximum number of in flight messages is reached.",
             ));
         }
-        let (received, dead) = match retry(request, queue, now, visibility_ms) {
+        let (mut received, dead) = match retry(request, queue, now, visibility_ms) {
             Some(again) => (again, Vec::new()),
             None => {
+                let available = queue.store.visible();
+                let max = match chaos.as_deref_mut() {
+                    Some(c) => c.receive_limit(request.max, available, long_poll, events),
+                    None => request.max,
+                };
+                let mut draw = chaos
+                    .as_deref_mut()
+                    .filter(|_| available > 0)
+                    .and_then(|c| c.reorder(events));
+                let shuffle = draw
+                    .as_mut()
+                    .map(|d| (REORDER_WINDOW, d as &mut dyn FnMut(usize) -> usize));
                 let mut ids = self.ids();
                 let (received, dead) = queue.receive_or_dead_letter(
                     now,
-                    request.max,
+                    max,
                     visibility_ms,
                     dead_letter_target.as_ref().map(|(_, max)| *max),
-                    || {
-                        // 0 marks "never received"; skip it.
-                        loop {
-                            let n = ids.next_u64();
-                            if n != 0 {
-                                break n;
-                            }
-                        }
-                    },
+                    || nonce(&mut ids),
+                    shuffle,
                 );
                 drop(ids);
                 remember(request, queue, now, visibility_ms, &received);
                 (received, dead)
             }
         };
+        if let Some(chaos) = chaos {
+            // A duplicate repeats an earlier delivery, not one of this receive's, and is
+            // itself not remembered: it is repeated once.
+            let duplicate = (received.len() < request.max)
+                .then(|| chaos.duplicate(queue_id, events))
+                .flatten();
+            chaos.remember(queue_id, &received);
+            if let Some((key, message)) = duplicate {
+                let nonce = nonce(&mut self.ids());
+                received.push(Received {
+                    key,
+                    nonce,
+                    message,
+                });
+            }
+        }
         if let Some((dlq, _)) = dead_letter_target.filter(|_| !dead.is_empty()) {
             let source_arn = queue.arn.clone();
             state.dead_letter(&dlq, &source_arn, dead);
@@ -155,10 +227,33 @@ impl Engine {
                 .collect();
             return Ok(Attempt::Done(delivered));
         }
+        events.clear();
         let due = queue.store.next_due();
         // A move task may bring messages here before anything in this queue falls due.
         let next = due.into_iter().chain(state.move_tasks.next_step_at()).min();
         Ok(Attempt::Wait(next))
+    }
+}
+
+/// What every look of one receive shares.
+#[derive(Clone, Copy)]
+struct Look<'a> {
+    target: &'a QueueRef,
+    request: &'a ReceiveRequest,
+    queue_id: u64,
+    deadline: u64,
+    /// Whether the receive waits for messages (then a short receive returns at least
+    /// one).
+    long_poll: bool,
+}
+
+/// A receipt's nonce: 0 marks "never received", so it is skipped.
+fn nonce(ids: &mut Ids) -> u64 {
+    loop {
+        let n = ids.next_u64();
+        if n != 0 {
+            break n;
+        }
     }
 }
 

@@ -258,6 +258,36 @@ impl Store {
         out
     }
 
+    /// [`Store::receive`] out of send order (at-least-once chaos; a FIFO store keeps
+    /// its order): each message taken is one of the first `window` ready, the one
+    /// `draw` picks given how many there are.
+    pub(crate) fn receive_shuffled(
+        &mut self,
+        now: u64,
+        max: usize,
+        visibility_ms: u64,
+        mut nonce: impl FnMut() -> u64,
+        window: usize,
+        draw: &mut dyn FnMut(usize) -> usize,
+    ) -> Vec<Received> {
+        if self.groups.is_some() {
+            return self.receive(now, max, visibility_ms, nonce);
+        }
+        let max = max.min(self.in_flight_limit.saturating_sub(self.in_flight));
+        let mut out = Vec::with_capacity(max.min(self.ready.len()));
+        let mut candidates = Vec::with_capacity(window);
+        while out.len() < max {
+            candidates.clear();
+            candidates.extend(self.ready.iter().take(window).copied());
+            let Some(last) = candidates.len().checked_sub(1) else {
+                break;
+            };
+            let key = candidates[draw(candidates.len()).min(last)];
+            out.push(self.take(key, now, visibility_ms, &mut nonce));
+        }
+        out
+    }
+
     /// The message a receive would return first, without receiving it.
     pub(crate) fn first_ready(&self) -> Option<&Message> {
         let key = self.ready.first()?;
@@ -349,6 +379,11 @@ impl Store {
             }
             _ => None,
         }
+    }
+
+    /// The message `key` names, wherever it stands.
+    pub(crate) fn get(&self, key: u64) -> Option<&Message> {
+        self.slots.get(&key).map(|slot| &slot.message)
     }
 
     /// What the handle `(key, nonce)` refers to.

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::error::{ErrorCode, SqsError, FAULT};
+use crate::error::{ErrorCode, SqsError};
 use crate::protocol::limits::{MAX_DEPTH, MAX_MEMBERS};
 
 /// The members of a JSON request body. An empty body counts as `{}`.
@@ -172,7 +172,7 @@ pub(crate) fn error(err: &SqsError) -> (Vec<u8>, Option<String>) {
     let body = serde_json::json!({"__type": wire.json_type, "message": err.message});
     let header = wire
         .query_error_header
-        .then(|| format!("{};{FAULT}", wire.query_code));
+        .then(|| format!("{};{}", wire.query_code, wire.side.as_str()));
     (serde_json::to_vec(&body).unwrap_or_default(), header)
 }
 

@@ -22,10 +22,27 @@ use crate::rules::CodecOptions;
 /// newline (`fixtures/aws/no-action.json`).
 pub(crate) const NO_ACTION_BODY: &str = "<UnknownOperationException/>\n";
 
-/// Which protocol a request came in on; its answer goes out the same way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Protocol {
+/// Which of SQS's two wire protocols a request came in on; its answer goes out the same
+/// way. [Faults](crate::Fault) can match on it, and the [journal](crate::FakeSqs::requests)
+/// records it. In JSON (serde): `"json"`, `"query"`.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use fake_sqs::{FakeSqs, Protocol};
+///
+/// let sqs = FakeSqs::start().await;
+/// sqs.client().await.list_queues().send().await.unwrap();
+/// // The AWS SDK for Rust speaks AWS JSON 1.0.
+/// assert_eq!(sqs.requests()[0].protocol, Protocol::Json);
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    /// AWS JSON 1.0: `X-Amz-Target: AmazonSQS.<Action>` and a JSON body.
     Json,
+    /// AWS Query: `Action=<Action>` in a form body or the query string, XML answers.
     Query,
 }
 

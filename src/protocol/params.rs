@@ -33,6 +33,38 @@ impl Params {
         Params { map, strings_only }
     }
 
+    /// The members, as the journal keeps them.
+    pub(crate) fn into_value(self) -> Value {
+        Value::Object(self.map)
+    }
+
+    /// A string member as sent, if it is one (no copy, no error).
+    pub(crate) fn get_str(&self, name: &str) -> Option<&str> {
+        self.map.get(name).and_then(Value::as_str)
+    }
+
+    /// A copy without the entries of the list member `name` whose `Id` `fail` picks,
+    /// and the ids of those, in the order sent.
+    pub(crate) fn without_entries(
+        &self,
+        name: &str,
+        fail: impl Fn(&str) -> bool,
+    ) -> (Params, Vec<String>) {
+        let mut kept = self.clone();
+        let mut failed = Vec::new();
+        if let Some(Value::Array(entries)) = kept.map.get_mut(name) {
+            entries.retain(|entry| {
+                let id = entry.get("Id").and_then(Value::as_str).unwrap_or_default();
+                let fails = fail(id);
+                if fails {
+                    failed.push(id.to_owned());
+                }
+                !fails
+            });
+        }
+        (kept, failed)
+    }
+
     pub(crate) fn has(&self, name: &str) -> bool {
         self.map.get(name).is_some_and(|v| !v.is_null())
     }

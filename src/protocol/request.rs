@@ -16,6 +16,32 @@ pub(crate) struct Decoded {
     pub query_pairs: Vec<(String, String)>,
 }
 
+/// The members of a request decoded before, from what the journal keeps of it: its
+/// protocol and action, whether it was a POST, its path and query (`target`) and its
+/// body, decoded again by [`decode`]; empty when they could not be decoded.
+pub(crate) fn members_again(
+    protocol: Protocol,
+    action: &str,
+    post: bool,
+    target: &str,
+    body: &[u8],
+    base_url: &str,
+) -> serde_json::Value {
+    let method = if post { Method::POST } else { Method::GET };
+    let mut request = hyper::Request::builder().method(method).uri(target);
+    if protocol == Protocol::Json {
+        request = request.header("x-amz-target", format!("AmazonSQS.{action}"));
+    }
+    let decoded = request
+        .body(())
+        .ok()
+        .and_then(|r| decode(&r.into_parts().0, body, protocol, base_url).ok());
+    match decoded {
+        Some(decoded) => decoded.params.into_value(),
+        None => serde_json::Value::Object(serde_json::Map::new()),
+    }
+}
+
 /// The protocol of a request: AWS JSON 1.0 names its action in `X-Amz-Target`, AWS
 /// Query in its parameters.
 pub(crate) fn protocol_of(parts: &Parts) -> Protocol {

@@ -9,7 +9,6 @@ pub(crate) mod connection;
 pub(crate) mod route;
 mod scaleway_api;
 
-use std::convert::Infallible;
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
@@ -19,7 +18,7 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::sync::oneshot;
 
-use crate::engine::Engine;
+use crate::service::Service;
 use connection::{Activity, Timeouts, Watched};
 
 /// A running server; dropping it stops the server.
@@ -32,12 +31,12 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    /// Serves `engine` on `listener` from a new thread with `threads` runtime workers
+    /// Serves `service` on `listener` from a new thread with `threads` runtime workers
     /// (1: a current-thread runtime, the cheapest to start), closing connections that
     /// overstay `timeouts`; the admin API too when `admin_api` is set.
     pub(crate) fn spawn(
         listener: TcpListener,
-        engine: Engine,
+        service: Service,
         threads: usize,
         timeouts: Timeouts,
         admin_api: bool,
@@ -62,7 +61,7 @@ impl Server {
             .spawn(move || {
                 runtime.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {
-                        Ok(listener) => serve(listener, engine, timeouts, admin_api, rx).await,
+                        Ok(listener) => serve(listener, service, timeouts, admin_api, rx).await,
                         Err(err) => tracing::error!("fake-sqs cannot listen: {err}"),
                     }
                 });
@@ -147,7 +146,7 @@ impl Backoff {
 
 async fn serve(
     listener: tokio::net::TcpListener,
-    engine: Engine,
+    service: Service,
     timeouts: Timeouts,
     admin_api: bool,
     mut shutdown: oneshot::Receiver<()>,
@@ -178,7 +177,7 @@ async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let activity = Activity::new();
-        let engine = engine.clone();
+        let service = service.clone();
         let requests = activity.clone();
         let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
             let (req, guard) = {
@@ -186,11 +185,13 @@ async fn serve(
                 let (body, guard) = requests.request(body);
                 (hyper::Request::from_parts(parts, body), guard)
             };
-            let engine = engine.clone();
+            let service = service.clone();
             async move {
-                let response = route::handle(req, &engine, admin_api).await;
+                // An error here (an injected dropped connection) closes the connection
+                // without an answer.
+                let response = route::handle(req, &service, admin_api).await;
                 drop(guard);
-                Ok::<_, Infallible>(response)
+                response
             }
         });
         let io = TokioIo::new(Watched::new(stream, activity.clone()));
@@ -208,7 +209,7 @@ async fn serve(
     // of a connection closed mid-request (which SDKs retry against a closed port). The
     // bound is only for clients that keep a request half-sent: everything else is done
     // in microseconds.
-    engine.close();
+    service.engine.close();
     tokio::select! {
         _ = graceful.shutdown() => {}
         _ = tokio::time::sleep(Duration::from_secs(1)) => {}

@@ -11,31 +11,44 @@ use hyper::{Request, Response};
 use super::body::{self, MAX_BODY_BYTES};
 use super::scaleway_api;
 use crate::admin;
-use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::{self, request};
-use crate::service::{self, Answer};
+use crate::service::{self, Answer, Service};
+
+/// An injected fault: the connection closes without an answer. As the service's error,
+/// it makes hyper close the connection without writing a response.
+#[derive(Debug)]
+pub(crate) struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an injected fault dropped the connection")
+    }
+}
+
+impl std::error::Error for Dropped {}
 
 /// Answers one request: the admin API's (served, or refused when `admin_api` is off)
-/// or an SQS one. Generic over the body so that the same path serves hyper's
-/// connections and in-process callers (the fuzz targets).
+/// or an SQS one, or drops its connection ([`Dropped`]). Generic over the body so that
+/// the same path serves hyper's connections and in-process callers (the fuzz targets).
 pub(crate) async fn handle<B>(
     req: Request<B>,
-    engine: &Engine,
+    service: &Service,
     admin_api: bool,
-) -> Response<Full<Bytes>>
+) -> Result<Response<Full<Bytes>>, Dropped>
 where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     if admin::is_admin_path(req.uri().path()) {
-        return admin::handle(req, engine, admin_api).await;
+        return Ok(admin::handle(req, service, admin_api).await);
     }
+    let engine = &service.engine;
     // An auto-advancing clock moves only when every request in flight is a sleeping poll.
     let _busy = engine.clock().busy();
     let rules = engine.rules();
     if rules.management_api && scaleway_api::is_management_path(req.uri().path()) {
-        return scaleway_api::handle(req, engine).await;
+        return Ok(scaleway_api::handle(req, engine).await);
     }
     let started = Instant::now();
     let request_id = engine.ids().uuid();
@@ -46,7 +59,11 @@ where
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
     let protocol = request::protocol_of(&parts);
-    let Answer { action, outcome } = match body::read(body).await {
+    let Answer {
+        action,
+        outcome,
+        drop_connection,
+    } = match body::read(body).await {
         Ok(body) => {
             let base_url = &engine.config().base_url;
             let decoded = request::decode(&parts, &body, protocol, base_url);
@@ -56,7 +73,7 @@ where
                 body: &body,
                 decoded,
             };
-            service::handle(engine, request).await
+            service::handle(service, request).await
         }
         // Nobody reads an answer on a broken connection; it gets the same one, never a
         // run of the half that arrived.
@@ -66,8 +83,13 @@ where
                 ErrorCode::RequestEntityTooLarge,
                 format!("Request body must be at most {MAX_BODY_BYTES} bytes."),
             )),
+            drop_connection: false,
         },
     };
+    if drop_connection {
+        tracing::info!(target: "fake_sqs::request", action = %action, "connection dropped (injected fault)");
+        return Err(Dropped);
+    }
     let encoded = protocol::encode(
         protocol,
         &rules.codec,
@@ -94,7 +116,7 @@ where
     if let Some(q) = encoded.query_error {
         response = response.header("x-amzn-query-error", q);
     }
-    response
+    Ok(response
         .body(Full::new(Bytes::from(encoded.body)))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()))))
 }

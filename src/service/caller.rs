@@ -43,6 +43,7 @@ pub(crate) fn identify(engine: &Engine, parts: &Parts, query_pairs: &[(String, S
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
         base_url: super::host::base_url(config, parts),
+        chaos: Default::default(),
     }
 }
 

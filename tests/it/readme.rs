@@ -3,7 +3,9 @@
 //! and these files drift apart. (rustfmt leaves these files alone: see `main.rs`.)
 
 mod accounts;
+mod expectations;
 mod first_test;
+mod retry;
 mod shared_fake;
 mod worker;
 
@@ -23,6 +25,8 @@ fn readme_examples_are_tested_verbatim() {
         include_str!("readme/first_test.rs"),
         include_str!("readme/worker.rs"),
         include_str!("readme/shared_fake.rs"),
+        include_str!("readme/retry.rs"),
+        include_str!("readme/expectations.rs"),
         include_str!("readme/accounts.rs"),
     ];
     assert_eq!(rust_blocks(readme), files);

@@ -14,7 +14,7 @@ use quick_xml::Writer;
 use serde_json::{Map, Value};
 
 use crate::api::ActionName;
-use crate::error::{SqsError, FAULT};
+use crate::error::SqsError;
 
 const NAMESPACE: &str = "http://queue.amazonaws.com/doc/2012-11-05/";
 
@@ -219,7 +219,7 @@ pub(crate) fn error(err: &SqsError, request_id: &str, namespace: bool) -> Vec<u8
     let wire = err.code.wire();
     let mut doc = Document::new("ErrorResponse", namespace);
     doc.start("Error");
-    doc.leaf("Type", FAULT);
+    doc.leaf("Type", wire.side.as_str());
     doc.leaf("Code", wire.query_code);
     doc.leaf("Message", err.message_for_query());
     doc.empty("Detail");
