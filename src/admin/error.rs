@@ -8,6 +8,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::clock::ClockBackwards;
+use crate::expect::Verification;
+use crate::faults::{FaultId, FaultStatus};
 use crate::inspect::UnknownQueue;
 use crate::wait::ReceiversTimeout;
 
@@ -108,6 +110,28 @@ impl AdminError {
     /// 409: the long polls waited for were not there in time.
     pub(crate) fn receivers_timeout(err: &ReceiversTimeout) -> Self {
         AdminError::new(StatusCode::CONFLICT, "receivers_timeout", err.to_string()).with(err)
+    }
+
+    /// 404: no fault has this id (never added, removed, or gone with a reset).
+    pub(crate) fn unknown_fault(id: FaultId, faults: &[FaultStatus]) -> Self {
+        let ids: Vec<FaultId> = faults.iter().map(|f| f.id).collect();
+        AdminError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_fault",
+            format!("no fault has the id {}; the faults now are {ids:?}", id.0),
+        )
+        .with(&serde_json::json!({ "id": id, "ids": ids }))
+    }
+
+    /// 409: an expectation is not met; the message is the readable report (what each
+    /// expectation wanted and what came), the fields its parts.
+    pub(crate) fn expectations_not_met(verification: &Verification) -> Self {
+        AdminError::new(
+            StatusCode::CONFLICT,
+            "expectations_not_met",
+            verification.to_string(),
+        )
+        .with(verification)
     }
 
     /// The JSON body.

@@ -13,9 +13,13 @@
 //! as calls of the Rust API do not: a test waiting for receivers must not stop the clock
 //! it is waiting on.
 
+mod chaos;
 mod clock;
 mod error;
+mod expectations;
+mod faults;
 mod inspect;
+mod journal;
 mod receivers;
 mod reset;
 
@@ -48,8 +52,7 @@ pub(crate) fn is_admin_path(path: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// Every endpoint, one table per file. The request journal, faults, chaos and
-/// expectations each add a file and a line here.
+/// Every endpoint, one table per file.
 const GROUPS: &[&[Route]] = &[
     &[Route {
         method: Method::GET,
@@ -60,6 +63,10 @@ const GROUPS: &[&[Route]] = &[
     clock::ROUTES,
     inspect::ROUTES,
     receivers::ROUTES,
+    journal::ROUTES,
+    faults::ROUTES,
+    chaos::ROUTES,
+    expectations::ROUTES,
     reset::ROUTES,
 ];
 
@@ -111,6 +118,18 @@ impl Call {
         })
     }
 
+    /// The body, read as `T`, one of the Rust API's own types, which may ignore fields
+    /// it does not know: here a field that `T` does not have is refused, so that a
+    /// misspelt one (`"acton"`) does not quietly widen a fault or an expectation.
+    pub fn json_exact<T: DeserializeOwned + serde::Serialize>(&self) -> Result<T, AdminError> {
+        let value: T = self.json()?;
+        let given: Value = self.json()?;
+        match unknown_field(&given, &json(&value)) {
+            Some(path) => Err(AdminError::invalid(format!("unknown field `{path}`"))),
+            None => Ok(value),
+        }
+    }
+
     /// The query parameter `name`, if given.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.query
@@ -125,6 +144,20 @@ impl Call {
             AdminError::invalid(format!("the query parameter {name} is required: {what}"))
         })
     }
+}
+
+/// The first field of `given` (a request body) that `read` (what it was read as,
+/// written back) does not have, by its path (`effect.eror`). A field given as `null`
+/// may be missing: it reads as absent.
+fn unknown_field(given: &Value, read: &Value) -> Option<String> {
+    let (Value::Object(given), Value::Object(read)) = (given, read) else {
+        return None;
+    };
+    given.iter().find_map(|(key, value)| match read.get(key) {
+        None if !value.is_null() => Some(key.clone()),
+        None => None,
+        Some(written) => unknown_field(value, written).map(|inner| format!("{key}.{inner}")),
+    })
 }
 
 /// A duration as the admin API takes them: a number and a unit, such as `31s`, `1500ms`
