@@ -31,7 +31,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Body;
 use hyper::{Method, Request, Response};
-use serde::de::DeserializeOwned;
+use serde::de::{Deserialize, DeserializeOwned};
 use serde_json::Value;
 
 use crate::service::Service;
@@ -112,18 +112,19 @@ impl Call {
             true => b"{}",
             false => &self.body,
         };
-        serde_json::from_slice(body).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => AdminError::invalid(e.to_string()),
-            _ => AdminError::malformed_json(&e),
-        })
+        // JSON first, then its shape: serde_json calls some shape errors (a number
+        // where an enum goes) syntax errors when it reads both at once.
+        let value: Value =
+            serde_json::from_slice(body).map_err(|e| AdminError::malformed_json(&e))?;
+        T::deserialize(value).map_err(|e| AdminError::invalid(e.to_string()))
     }
 
     /// The body, read as `T`, one of the Rust API's own types, which may ignore fields
     /// it does not know: here a field that `T` does not have is refused, so that a
     /// misspelt one (`"acton"`) does not quietly widen a fault or an expectation.
     pub fn json_exact<T: DeserializeOwned + serde::Serialize>(&self) -> Result<T, AdminError> {
-        let value: T = self.json()?;
         let given: Value = self.json()?;
+        let value = T::deserialize(&given).map_err(|e| AdminError::invalid(e.to_string()))?;
         match unknown_field(&given, &json(&value)) {
             Some(path) => Err(AdminError::invalid(format!("unknown field `{path}`"))),
             None => Ok(value),

@@ -10,16 +10,16 @@ use serde_json::{json, Value};
 use crate::support::{builder, create_queue, fake, fake_and_client, START_SECS};
 
 /// An admin answer: status, headers and JSON body.
-struct Admin {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    body: Value,
+pub struct Admin {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
 }
 
 impl Admin {
     /// The error code, checking the error shape every admin error has: a string
     /// `code` and a string `message`.
-    fn code(&self) -> &str {
+    pub fn code(&self) -> &str {
         assert!(
             self.body["message"].as_str().is_some_and(|m| !m.is_empty()),
             "an error has a message: {}",
@@ -29,7 +29,7 @@ impl Admin {
     }
 }
 
-async fn send(request: reqwest::RequestBuilder) -> Admin {
+pub async fn send(request: reqwest::RequestBuilder) -> Admin {
     let response = request.send().await.expect("the fake answers");
     let status = response.status().as_u16();
     let headers = response.headers().clone();
@@ -44,14 +44,20 @@ async fn send(request: reqwest::RequestBuilder) -> Admin {
 }
 
 /// `GET /_fake-sqs/<path>`.
-async fn get(sqs: &FakeSqs, path: &str) -> Admin {
+pub async fn get(sqs: &FakeSqs, path: &str) -> Admin {
     send(reqwest::Client::new().get(format!("{}/_fake-sqs/{path}", sqs.endpoint_url()))).await
 }
 
 /// `POST /_fake-sqs/<path>` with `body` as it is.
-async fn post(sqs: &FakeSqs, path: &str, body: &str) -> Admin {
+pub async fn post(sqs: &FakeSqs, path: &str, body: &str) -> Admin {
     let url = format!("{}/_fake-sqs/{path}", sqs.endpoint_url());
     send(reqwest::Client::new().post(url).body(body.to_owned())).await
+}
+
+/// `DELETE /_fake-sqs/<path>`.
+pub async fn delete(sqs: &FakeSqs, path: &str) -> Admin {
+    let url = format!("{}/_fake-sqs/{path}", sqs.endpoint_url());
+    send(reqwest::Client::new().delete(url)).await
 }
 
 const T0_MS: u64 = START_SECS * 1000;
@@ -86,6 +92,18 @@ async fn the_index_lists_the_endpoints() {
             "GET /_fake-sqs/messages",
             "GET /_fake-sqs/receivers",
             "GET /_fake-sqs/wait-for-receivers",
+            "GET /_fake-sqs/requests",
+            "DELETE /_fake-sqs/requests",
+            "GET /_fake-sqs/faults",
+            "POST /_fake-sqs/faults",
+            "DELETE /_fake-sqs/faults",
+            "GET /_fake-sqs/chaos",
+            "POST /_fake-sqs/chaos",
+            "DELETE /_fake-sqs/chaos",
+            "GET /_fake-sqs/expectations",
+            "POST /_fake-sqs/expectations",
+            "DELETE /_fake-sqs/expectations",
+            "POST /_fake-sqs/expectations/verify",
             "POST /_fake-sqs/reset",
         ] {
             assert!(

@@ -5,6 +5,7 @@ mod support;
 
 mod access;
 mod admin;
+mod admin_toolkit;
 mod batch;
 mod chaos;
 mod client_regressions;
