@@ -8,8 +8,9 @@ fixtures/queues.toml and a paused clock:
 
 and its URL in FAKE_SQS_ENDPOINT. `jobs` has a 30-second visibility timeout and sends a
 message to `jobs-dlq` once it has been received 3 times. Every test starts from a reset
-(those queues, empty; the clock back at its start), and never sleeps: it moves the
-fake's clock instead.
+(those queues, empty; the clock back at its start; no faults, expectations or journal),
+and never sleeps: it moves the fake's clock instead. Faults make SQS fail on purpose,
+the journal shows what the worker sent, and expectations check it on the fake's side.
 
 Run: FAKE_SQS_ENDPOINT=http://127.0.0.1:9324 pytest tests/clients/test_worker.py
 """
@@ -68,6 +69,22 @@ def advance(by):
 
 def messages(queue):
     return admin_get("messages", url=queue)["messages"]
+
+
+def journal(after=0, **filters):
+    """The requests the fake answered after `after` (a cursor), and the next cursor."""
+    answer = admin_get("requests", after=after, **filters)
+    return answer["requests"], answer["cursor"]
+
+
+def expect(**expectation):
+    return admin_post("expectations", expectation)
+
+
+def verify():
+    """200 when every expectation is met; else the fake's report of what came."""
+    answer = requests.post(f"{ADMIN}/expectations/verify", timeout=30)
+    assert answer.status_code == 200, answer.json()["message"]
 
 
 # --- Fixtures. --------------------------------------------------------------------------
@@ -142,6 +159,7 @@ def test_a_failed_job_comes_back_after_the_visibility_timeout(sqs, jobs):
 
 
 def test_a_job_that_always_fails_ends_in_the_dead_letter_queue(sqs, jobs, dlq):
+    expect(action="DeleteMessage", queue="jobs", times={"exactly": 0})
     sqs.send_message(QueueUrl=jobs, MessageBody="corrupt image 7")
 
     def broken(body):
@@ -166,3 +184,37 @@ def test_a_job_that_always_fails_ends_in_the_dead_letter_queue(sqs, jobs, dlq):
     [message] = answer["Messages"]
     assert message["Body"] == "corrupt image 7"
     assert message["Attributes"]["DeadLetterQueueSourceArn"].endswith(":jobs")
+    # The worker never deleted it: it gave up on it, as it should.
+    verify()
+
+
+def test_a_throttled_receive_is_retried_and_the_job_done_once(sqs, jobs):
+    expect(action="DeleteMessage", queue="jobs", times={"exactly": 1})
+    sqs.send_message(QueueUrl=jobs, MessageBody="send invoice 9")
+    _, cursor = journal()
+    throttle = admin_post(
+        "faults",
+        {
+            "action": "ReceiveMessage",
+            "queue": "jobs",
+            "times": 1,
+            "effect": {"error": {"code": "ThrottlingException"}},
+        },
+    )
+
+    assert work(sqs, jobs, lambda body: None) == ["send invoice 9"]
+
+    # The journal, read from the cursor: boto3 was throttled once and retried.
+    new, cursor = journal(after=cursor)
+    assert [r["action"] for r in new] == ["ReceiveMessage", "ReceiveMessage", "DeleteMessage"]
+    throttled, retried, deleted = new
+    assert throttled["outcome"] == {
+        "error": {"code": "ThrottlingException", "message": throttled["outcome"]["error"]["message"]}
+    }
+    assert throttled["faults"] == [throttle["id"]]
+    assert retried["outcome"] == "success"
+    assert deleted["params"]["QueueUrl"] == jobs
+    [fault] = admin_get("faults")["faults"]
+    assert (fault["applied"], fault["spent"]) == (1, True)
+    assert journal(after=cursor) == ([], cursor)
+    verify()

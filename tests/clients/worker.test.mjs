@@ -9,8 +9,10 @@
 //
 // and its URL in FAKE_SQS_ENDPOINT. `jobs` has a 30-second visibility timeout and sends
 // a message to `jobs-dlq` once it has been received 3 times. Every test starts from a
-// reset (those queues, empty; the clock back at its start), and never sleeps: it moves
-// the fake's clock instead.
+// reset (those queues, empty; the clock back at its start; no faults, expectations or
+// journal), and never sleeps: it moves the fake's clock instead. Faults make SQS fail
+// on purpose, the journal shows what the worker sent, and expectations check it on the
+// fake's side.
 //
 // Run: FAKE_SQS_ENDPOINT=http://127.0.0.1:9324 node --test tests/clients/worker.test.mjs
 
@@ -73,6 +75,22 @@ const advance = (by) => adminPost("clock/advance", { by });
 const messages = async (queue) =>
   (await adminGet(`messages?url=${encodeURIComponent(queue)}`)).messages;
 
+/** The requests the fake answered after `after` (a cursor), and the next cursor. */
+async function journal(after = 0, filters = {}) {
+  const query = new URLSearchParams({ after: String(after), ...filters });
+  const { requests, cursor } = await adminGet(`requests?${query}`);
+  return { requests, cursor };
+}
+
+const expect = (expectation) => adminPost("expectations", expectation);
+
+/** 200 when every expectation is met; else the fake's report of what came. */
+async function verify() {
+  const answer = await fetch(`${admin}/expectations/verify`, { method: "POST" });
+  const json = await answer.json();
+  assert.equal(answer.status, 200, json.message);
+}
+
 // --- Setup. -------------------------------------------------------------------------
 
 const sqs = new SQSClient({
@@ -128,6 +146,7 @@ test("a failed job comes back after the visibility timeout", async () => {
 });
 
 test("a job that always fails ends in the dead-letter queue", async () => {
+  await expect({ action: "DeleteMessage", queue: "jobs", times: { exactly: 0 } });
   const jobs = await queueUrl("jobs");
   const dlq = await queueUrl("jobs-dlq");
   await sqs.send(new SendMessageCommand({ QueueUrl: jobs, MessageBody: "corrupt image 7" }));
@@ -155,4 +174,38 @@ test("a job that always fails ends in the dead-letter queue", async () => {
   assert.equal(answer.Messages.length, 1);
   assert.equal(answer.Messages[0].Body, "corrupt image 7");
   assert.match(answer.Messages[0].Attributes.DeadLetterQueueSourceArn, /:jobs$/);
+  // The worker never deleted it: it gave up on it, as it should.
+  await verify();
+});
+
+test("a throttled receive is retried and the job done once", async () => {
+  await expect({ action: "DeleteMessage", queue: "jobs", times: { exactly: 1 } });
+  const jobs = await queueUrl("jobs");
+  await sqs.send(new SendMessageCommand({ QueueUrl: jobs, MessageBody: "send invoice 9" }));
+  let { cursor } = await journal();
+  const throttle = await adminPost("faults", {
+    action: "ReceiveMessage",
+    queue: "jobs",
+    times: 1,
+    effect: { error: { code: "ThrottlingException" } },
+  });
+
+  assert.deepEqual(await work(sqs, jobs, async () => {}), ["send invoice 9"]);
+
+  // The journal, read from the cursor: the SDK was throttled once and retried.
+  const read = await journal(cursor);
+  assert.deepEqual(
+    read.requests.map((r) => r.action),
+    ["ReceiveMessage", "ReceiveMessage", "DeleteMessage"],
+  );
+  const [throttled, retried, deleted] = read.requests;
+  assert.equal(throttled.outcome.error.code, "ThrottlingException");
+  assert.deepEqual(throttled.faults, [throttle.id]);
+  assert.equal(retried.outcome, "success");
+  assert.equal(deleted.params.QueueUrl, jobs);
+  const [fault] = (await adminGet("faults")).faults;
+  assert.deepEqual([fault.applied, fault.spent], [1, true]);
+  cursor = read.cursor;
+  assert.deepEqual(await journal(cursor), { requests: [], cursor });
+  await verify();
 });
