@@ -304,10 +304,12 @@
 //!
 //! On the same port, under `/_fake-sqs/`, it serves an admin API in JSON: the clock
 //! (read, advance, set, mode), the queues and messages as [`FakeSqs::queues`] and
-//! [`FakeSqs::messages`] show them, reset, and waiting for long polls, so that a test in
-//! Python or TypeScript has the controls a Rust test has. Every fake serves it, the one
-//! a Rust test starts too ([`FakeSqsBuilder::disable_admin_api`] turns it off). The
-//! README lists the endpoints with `curl` examples.
+//! [`FakeSqs::messages`] show them, the request journal (with filters and a cursor),
+//! faults, chaos and expectations (verified: 200, or 409 with the report), reset, and
+//! waiting for long polls, so that a test in Python or TypeScript has the controls a
+//! Rust test has, with the same types in JSON. Every fake serves it, the one a Rust
+//! test starts too ([`FakeSqsBuilder::disable_admin_api`] turns it off). The README
+//! lists the endpoints with `curl` examples.
 //!
 //! ## Queues declared up front
 //!

@@ -54,7 +54,8 @@ fn parse_credential(s: &str) -> Result<Credential, String> {
 /// A faithful, fast Amazon SQS on your machine.
 ///
 /// Beside SQS, the same port serves an admin API under /_fake-sqs/ (JSON: the clock,
-/// the queues and messages, reset, waiting for long polls); GET /_fake-sqs/ lists it.
+/// the queues and messages, the request journal, faults, chaos, expectations, reset,
+/// waiting for long polls); GET /_fake-sqs/ lists it.
 /// Exit status: 1 when the address cannot be bound, 2 for a bad flag or config file.
 #[derive(Parser, Debug)]
 #[command(version, about, long_about)]
