@@ -4,14 +4,17 @@
 //!
 //! JSON in and out. Each file serves one area and declares its endpoints as a table of
 //! [`Route`]s; [`GROUPS`] lists the tables, and [`handle`] finds the route, reads the
-//! request, and writes the answer or the error (`error.rs`). The answers are the
-//! serde forms of the Rust API's own types ([`QueueInfo`](crate::QueueInfo),
-//! [`MessageInfo`](crate::MessageInfo), [`ClockMode`](crate::ClockMode), ...), so the
-//! two cannot drift.
+//! request, and writes the answer or the error (`error.rs`). The bodies and answers
+//! are the serde forms of the Rust API's own types ([`QueueInfo`](crate::QueueInfo),
+//! [`MessageInfo`](crate::MessageInfo), [`ClockMode`](crate::ClockMode),
+//! [`Fault`](crate::Fault), [`RecordedRequest`](crate::RecordedRequest),
+//! [`ExpectationSpec`](crate::ExpectationSpec), ...), so the two cannot drift.
 //!
-//! An admin request never counts as a request in flight for an auto-advancing clock,
-//! as calls of the Rust API do not: a test waiting for receivers must not stop the clock
-//! it is waiting on.
+//! An admin request is the test author's, as a call of the Rust API is: the server
+//! routes it here before the service layer, so it is never signed or checked against
+//! credentials and queue policies, never meets a fault, is never journaled or counted by
+//! an expectation, and never counts as a request in flight for an auto-advancing clock
+//! (a test waiting for receivers must not stop the clock it is waiting on).
 
 mod chaos;
 mod clock;
