@@ -136,7 +136,16 @@ async fn run(service: &Service, request: Request<'_>, notes: &mut Notes) -> Answ
         }
     }
     if let Err(err) = caller::verify_signature(engine, request.http, request.body) {
-        return Answer::error(String::new(), err);
+        // Refused before its action runs, but still a request for that action: the
+        // journal and the expectations see it so.
+        let action = match request.decoded {
+            Ok(decoded) => {
+                notes.params = Some(decoded.params);
+                decoded.action
+            }
+            Err((action, _)) => action,
+        };
+        return Answer::error(action, err);
     }
     let Decoded {
         action,

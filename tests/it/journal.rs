@@ -4,10 +4,11 @@
 
 use std::time::Duration;
 
-use fake_sqs::{Action, ErrorCode, Fault, Protocol, RequestOutcome};
+use aws_credential_types::Credentials;
+use fake_sqs::{Action, ClockMode, ErrorCode, FakeSqs, Fault, Protocol, RequestOutcome};
 use serde_json::json;
 
-use crate::support::{builder, create_queue, fake_and_client, json, query, START_SECS};
+use crate::support::{builder, create_queue, fake_and_client, json, query, query_get, START_SECS};
 
 /// A request of each kind, recorded as answered: the SDK's JSON, a Query request, an
 /// error, and a request that names no SQS action.
@@ -199,4 +200,81 @@ async fn recorded_requests_serialize_and_come_back() {
     assert_eq!(value[1]["outcome"], "success");
     let back: fake_sqs::Requests = serde_json::from_value(value).unwrap();
     assert_eq!(back, sqs.requests());
+}
+
+/// An SDK client of `sqs` signing with `key` and `secret`.
+async fn client_as(sqs: &FakeSqs, key: &str, secret: &str) -> aws_sdk_sqs::Client {
+    let config = aws_sdk_sqs::config::Builder::from(&sqs.sdk_config().await)
+        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+        .build();
+    aws_sdk_sqs::Client::from_conf(config)
+}
+
+/// Requests the service refuses before their action runs are journaled too, each with
+/// its action, parameters and error, and counted by expectations: a wrong signature, a
+/// caller the queue's owner has not allowed, a request that names no action. Faults are
+/// not consulted for them: the refusal is the answer.
+#[tokio::test]
+async fn refused_requests_are_journaled_with_their_error() {
+    const OWNER_KEY: &str = "AKIAOWNER00000000000";
+    const OTHER_KEY: &str = "AKIAOTHER00000000000";
+    let sqs = FakeSqs::builder()
+        .clock(ClockMode::Paused(None))
+        .credential(OWNER_KEY, "owner-secret", "111111111111")
+        .credential(OTHER_KEY, "other-secret", "222222222222")
+        .start()
+        .await;
+    let owner = client_as(&sqs, OWNER_KEY, "owner-secret").await;
+    let url = create_queue(&owner, "jobs").await;
+    sqs.add_fault(Fault::error(ErrorCode::InternalError).on(Action::SendMessage));
+    sqs.expect(Action::SendMessage).on_queue(&url).times(2);
+
+    let forger = client_as(&sqs, OWNER_KEY, "wrong-secret").await;
+    let send = |client: aws_sdk_sqs::Client, body: &'static str| {
+        let url = url.clone();
+        async move {
+            client
+                .send_message()
+                .queue_url(url)
+                .message_body(body)
+                .send()
+                .await
+        }
+    };
+    send(forger, "forged").await.unwrap_err();
+    let stranger = client_as(&sqs, OTHER_KEY, "other-secret").await;
+    send(stranger, "foreign").await.unwrap_err();
+    assert_eq!(query_get(&sqs, "/", &[]).await.status, 404);
+
+    let requests = sqs.requests();
+    let seen: Vec<_> = requests
+        .iter()
+        .map(|r| {
+            let body = r.params.get("MessageBody").and_then(|b| b.as_str());
+            (r.action.as_str(), body, r.outcome.error_code())
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("CreateQueue", None, None),
+            (
+                "SendMessage",
+                Some("forged"),
+                Some(ErrorCode::SignatureDoesNotMatch)
+            ),
+            (
+                "SendMessage",
+                Some("foreign"),
+                Some(ErrorCode::AccessDenied)
+            ),
+            ("", None, Some(ErrorCode::UnknownOperation)),
+        ]
+    );
+    assert_eq!(requests[1].queue_url.as_deref(), Some(url.as_str()));
+    assert!(requests.iter().all(|r| r.faults.is_empty()));
+    let fault = &sqs.faults()[0];
+    assert_eq!((fault.matched, fault.applied), (0, 0));
+    assert!(sqs.messages(&url).is_empty());
+    sqs.verify();
 }
