@@ -79,7 +79,7 @@ struct Args {
     /// Seed for generated ids, for reproducible runs.
     #[arg(long, env = "FAKE_SQS_SEED")]
     seed: Option<u64>,
-    /// Queues to create at start and again on every reset: a TOML file of [[queue]]
+    /// Queues to create at start and again on every reset: a TOML file of `[[queue]]`
     /// tables (name, attributes, tags, dead_letter, region, account_id).
     #[arg(long, env = "FAKE_SQS_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
