@@ -4,9 +4,10 @@
 //!
 //! It is always on and bounded: it keeps the latest 10,000 requests (set with
 //! [`FakeSqsBuilder::journal_capacity`]), and at most 64 MiB of request bodies, dropping
-//! the oldest first. Keeping
-//! a request costs no copy of it: the journal takes the member tree the codec decoded,
-//! once the action has read it.
+//! the oldest first. Keeping a request costs one copy of its body and a small record
+//! (time, action, outcome, what faults and chaos did); its parameters are decoded again
+//! from that body only when the journal is read, so that the server does no work for a
+//! journal nobody reads.
 //!
 //! [`FakeSqsBuilder::journal_capacity`]: crate::FakeSqsBuilder::journal_capacity
 
