@@ -7,11 +7,12 @@ use std::time::Duration;
 
 use crate::chaos::Chaos;
 use crate::clock::{Clock, ClockMode};
+use crate::config::{self, ConfigError, QueueConfig};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
-use crate::engine::chaos::ChaosState;
-use crate::engine::credentials::{Activation, Credential, Declared, Permissions};
-use crate::engine::{Config, Engine, State};
+use crate::engine::credentials::{Declared, Permissions};
+use crate::engine::initial::{Initial, IssuedAtStart};
+use crate::engine::{Caller, Config, Engine};
 use crate::fake::FakeSqs;
 use crate::journal::DEFAULT_JOURNAL_CAPACITY;
 use crate::limits::IN_FLIGHT_LIMIT;
@@ -73,67 +74,8 @@ pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 /// ```
 pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
 
-/// What a fresh fake holds before its first request, and what [`FakeSqs::reset`] puts
-/// back: in the Scaleway dialect, SQS activated for the default project and the
-/// builder's credentials (and for the project of each credential declared with
-/// [`FakeSqsBuilder::credential`]); nothing otherwise.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Initial {
-    scaleway_credentials: Option<Vec<IssuedAtStart>>,
-    /// The builder's chaos, which a reset puts back (with its stream from the start).
-    chaos: Chaos,
-}
-
-/// A credential a Scaleway fake starts with.
-#[derive(Debug, Clone)]
-struct IssuedAtStart {
-    access_key: String,
-    secret_key: String,
-    permissions: Permissions,
-    project: String,
-}
-
-impl Initial {
-    pub(crate) fn seed(&self, state: &mut State, config: &Config, now: u64) {
-        if let Some(credentials) = &self.scaleway_credentials {
-            seed_scaleway(state, config, now, credentials);
-        }
-        state.chaos = ChaosState::new(self.chaos, config.seed);
-    }
-}
-
-/// Activates SQS for the projects of the given credentials and adds them.
-fn seed_scaleway(state: &mut State, config: &Config, now: u64, credentials: &[IssuedAtStart]) {
-    let region = config.default_region.clone();
-    for (i, credential) in credentials.iter().enumerate() {
-        let project = credential.project.clone();
-        state.credentials.activations.insert(
-            (project.clone(), region.clone()),
-            Activation {
-                created_at: now,
-                updated_at: now,
-                enabled: true,
-            },
-        );
-        let IssuedAtStart {
-            access_key,
-            secret_key,
-            permissions,
-            ..
-        } = credential;
-        state.credentials.insert(Credential {
-            id: format!("00000000-0000-4000-8000-{i:012}"),
-            name: format!("fake-sqs-{i}"),
-            project_id: project,
-            region: region.clone(),
-            created_at: now,
-            updated_at: now,
-            access_key: access_key.clone(),
-            secret_key: secret_key.clone(),
-            permissions: *permissions,
-        });
-    }
-}
+/// The first path segment of the admin API, which no queue URL may start with.
+const ADMIN_SEGMENT: &str = "_fake-sqs";
 
 /// Configures and starts a [`FakeSqs`]. Start from [`FakeSqs::builder`].
 ///
@@ -169,6 +111,8 @@ pub struct FakeSqsBuilder {
     verify_signatures: bool,
     in_flight_limit: usize,
     timeouts: Timeouts,
+    queues: Vec<QueueConfig>,
+    admin_api: bool,
     journal_capacity: usize,
     chaos: Chaos,
 }
@@ -191,6 +135,8 @@ impl Default for FakeSqsBuilder {
             verify_signatures: false,
             in_flight_limit: IN_FLIGHT_LIMIT,
             timeouts: Timeouts::default(),
+            queues: Vec::new(),
+            admin_api: true,
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             chaos: Chaos::default(),
         }
@@ -616,6 +562,93 @@ impl FakeSqsBuilder {
         self
     }
 
+    /// Declares a queue the fake creates when it starts and again after every
+    /// [`FakeSqs::reset`]: with its attributes and tags, in the default account and
+    /// region or another. Dead-letter queues are created before the queues that name
+    /// them, whatever the order of the calls. A declaration CreateQueue would refuse
+    /// makes [`FakeSqsBuilder::try_start`] fail (and [`FakeSqsBuilder::start`] panic)
+    /// with a [`ConfigError`] that says which.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fake_sqs::{FakeSqs, QueueConfig};
+    ///
+    /// let sqs = FakeSqs::builder()
+    ///     .queue(QueueConfig::new("emails").attribute("VisibilityTimeout", "60"))
+    ///     .start()
+    ///     .await;
+    /// let client = sqs.client().await;
+    /// let url = client.get_queue_url().queue_name("emails").send().await.unwrap().queue_url.unwrap();
+    /// assert_eq!(sqs.queue(&url).attributes["VisibilityTimeout"], "60");
+    /// # }
+    /// ```
+    pub fn queue(mut self, queue: QueueConfig) -> Self {
+        self.queues.push(queue);
+        self
+    }
+
+    /// Declares the queues of a TOML config file, as [`FakeSqsBuilder::queue`] does:
+    /// one `[[queue]]` table for each, with the fields of [`QueueConfig`]. The binary's
+    /// `--config` reads the same files.
+    ///
+    /// ```toml
+    /// [[queue]]
+    /// name = "jobs"
+    /// attributes = { VisibilityTimeout = 30, ReceiveMessageWaitTimeSeconds = 20 }
+    /// dead_letter = { queue = "jobs-dlq", max_receive_count = 3 }
+    ///
+    /// [[queue]]
+    /// name = "jobs-dlq"
+    /// attributes = { MessageRetentionPeriod = 1209600 }
+    /// ```
+    ///
+    /// # Errors
+    /// A [`ConfigError`] with the file, line and reason when the file cannot be read,
+    /// is not TOML, has a field no queue has, declares a queue twice, or names a
+    /// dead-letter queue that it does not declare (or a cycle of them). Values that
+    /// CreateQueue would refuse are found at start (see [`FakeSqsBuilder::queue`]).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), fake_sqs::ConfigError> {
+    /// let path = std::env::temp_dir().join(format!("fake-sqs-doc-{}.toml", std::process::id()));
+    /// std::fs::write(&path, "[[queue]]\nname = \"jobs\"\ndead_letter = { queue = \"jobs-dlq\", max_receive_count = 3 }\n\n[[queue]]\nname = \"jobs-dlq\"\n").unwrap();
+    ///
+    /// let sqs = fake_sqs::FakeSqs::builder().config_file(&path)?.start().await;
+    /// let names: Vec<_> = sqs.queues().into_iter().map(|q| q.name).collect();
+    /// assert_eq!(names, ["jobs", "jobs-dlq"]);
+    /// # std::fs::remove_file(&path).unwrap();
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "config")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
+    pub fn config_file(mut self, path: impl AsRef<std::path::Path>) -> Result<Self, ConfigError> {
+        self.queues
+            .extend(crate::config::file::read(path.as_ref())?);
+        Ok(self)
+    }
+
+    /// Turns the admin API off: requests under `/_fake-sqs/` then get a JSON error
+    /// (404, `admin_api_disabled`) instead, and the fake is a bare SQS endpoint. The
+    /// admin API (on by default) reads and moves the clock, shows queues and messages,
+    /// resets, and waits for long polls over HTTP, for tests in other languages; see
+    /// the README.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::builder().disable_admin_api().start().await;
+    /// let answer = reqwest::get(format!("{}/_fake-sqs/clock", sqs.endpoint_url())).await.unwrap();
+    /// assert_eq!(answer.status(), 404);
+    /// # }
+    /// ```
+    pub fn disable_admin_api(mut self) -> Self {
+        self.admin_api = false;
+        self
+    }
+
     /// How many requests the [journal](FakeSqs::requests) keeps: the latest `n`
     /// (default 10,000), within 64 MiB of request bodies. 0 turns the journal off
     /// (expectations still count).
@@ -658,8 +691,9 @@ impl FakeSqsBuilder {
     /// Binds the port and starts serving.
     ///
     /// # Panics
-    /// When the address cannot be bound, or the server thread cannot start: in a test,
-    /// there is nothing better to do.
+    /// When the address cannot be bound, the server thread cannot start, or a declared
+    /// queue cannot be created ([`FakeSqsBuilder::queue`]): in a test, there is nothing
+    /// better to do.
     ///
     /// # Example
     /// ```
@@ -699,15 +733,21 @@ impl FakeSqsBuilder {
     /// ```
     pub fn start_blocking(self) -> FakeSqs {
         let addr = self.addr;
-        self.try_start_blocking()
-            .unwrap_or_else(|e| panic!("Failed to start FakeSqs on {addr}: {e}"))
+        self.try_start_blocking().unwrap_or_else(|e| {
+            match e.get_ref().and_then(|e| e.downcast_ref::<ConfigError>()) {
+                Some(config) => panic!("FakeSqs cannot start: {config}"),
+                None => panic!("Failed to start FakeSqs on {addr}: {e}"),
+            }
+        })
     }
 
     /// [`FakeSqsBuilder::start`] that reports, instead of panicking, an address that
     /// cannot be bound (for a server that should say so and exit, like the binary).
     ///
     /// # Errors
-    /// The I/O error of binding the address or starting the server thread.
+    /// The I/O error of binding the address or starting the server thread; for a
+    /// declared queue that cannot be created, an error of kind `InvalidData` whose
+    /// inner error is the [`ConfigError`] (`err.get_ref()`).
     ///
     /// # Example
     /// ```
@@ -742,19 +782,33 @@ impl FakeSqsBuilder {
     /// assert!(sqs.address().ip().is_loopback());
     /// ```
     pub fn try_start_blocking(self) -> std::io::Result<FakeSqs> {
+        // A queue URL's path starts with its owner's account: the default one or a
+        // declared credential's (declared queues are checked with the config).
+        let accounts = self
+            .account_id
+            .iter()
+            .chain(self.credentials.iter().map(|c| &c.2));
+        if self.admin_api && accounts.into_iter().any(|a| a == ADMIN_SEGMENT) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("the account id {ADMIN_SEGMENT} is the admin API's path prefix"),
+            ));
+        }
         let listener = TcpListener::bind(self.addr)?;
         let addr = listener.local_addr()?;
-        let (threads, timeouts) = (self.threads, self.timeouts);
-        let (service, clock, initial) = self.service(format!("http://{addr}"));
-        let server = Server::spawn(listener, service.clone(), threads, timeouts)?;
-        Ok(FakeSqs::new(server, service, clock, initial))
+        let (threads, timeouts, admin_api) = (self.threads, self.timeouts, self.admin_api);
+        let (service, clock) = self
+            .service(format!("http://{addr}"))
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let server = Server::spawn(listener, service.clone(), threads, timeouts, admin_api)?;
+        Ok(FakeSqs::new(server, service, clock))
     }
 
-    /// The service (engine and controls), clock and initial state this builder
-    /// describes, serving queue URLs under `base_url` (unless an advertised URL is
+    /// The service (engine and controls) and clock this builder describes, with its
+    /// initial state, serving queue URLs under `base_url` (unless an advertised URL is
     /// set), without a server: the server, and in-process callers (the fuzz targets),
-    /// use it.
-    pub(crate) fn service(self, base_url: String) -> (Service, Clock, Initial) {
+    /// use it. Fails when a declared queue cannot be created.
+    pub(crate) fn service(self, base_url: String) -> Result<(Service, Clock), ConfigError> {
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
         let rules = dialect.rules();
@@ -829,8 +883,23 @@ impl FakeSqsBuilder {
                 }
             }
         }
-        let engine = Engine::new(clock.clone(), config);
-        initial.seed(&mut engine.lock(), engine.config(), engine.now());
-        (Service { engine, controls }, clock, initial)
+        let defaults = Caller {
+            account: config.default_account.clone(),
+            region: config.default_region.clone(),
+        };
+        let declared = config::resolve(&self.queues, &defaults, rules)?;
+        let (order, queues): (Vec<usize>, Vec<_>) = declared.into_iter().unzip();
+        initial.queues = queues;
+        let engine = Engine::new(clock.clone(), config, initial);
+        if let Err((i, err)) = engine.populate() {
+            let created = &engine.initial().queues[i];
+            return Err(config::creation_error(
+                &engine,
+                &self.queues[order[i]],
+                created,
+                &err,
+            ));
+        }
+        Ok((Service { engine, controls }, clock))
     }
 }

@@ -15,13 +15,19 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 /// How the fake's clock moves.
+///
+/// In JSON (the admin API's `POST /_fake-sqs/clock/mode`, and serde):
+/// `{"mode": "system"}`, `{"mode": "paused"}` or `{"mode": "auto_advance"}`, with
+/// `"start"` (RFC 3339) for a start time. As text (the binary's `--clock`, [`str::parse`]):
+/// `system`, `paused` or `auto-advance`.
 ///
 /// # Example
 /// ```
@@ -78,6 +84,113 @@ pub enum ClockMode {
     AutoAdvance(Option<SystemTime>),
 }
 
+/// The names of the modes, as JSON and the command line write them.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ModeName {
+    System,
+    Paused,
+    #[serde(alias = "auto-advance")]
+    AutoAdvance,
+}
+
+/// [`ClockMode`] in JSON: `{"mode": "system"}`, `{"mode": "paused"}` or
+/// `{"mode": "auto_advance"}`, with `"start"` (RFC 3339) when the mode names one.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModeJson {
+    mode: ModeName,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_forms::rfc3339_opt"
+    )]
+    start: Option<SystemTime>,
+}
+
+impl Serialize for ClockMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (mode, start) = match *self {
+            ClockMode::System => (ModeName::System, None),
+            ClockMode::Paused(start) => (ModeName::Paused, start),
+            ClockMode::AutoAdvance(start) => (ModeName::AutoAdvance, start),
+        };
+        ModeJson { mode, start }.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClockMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let ModeJson { mode, start } = ModeJson::deserialize(d)?;
+        match mode {
+            ModeName::System if start.is_some() => Err(serde::de::Error::custom(
+                "a system clock has no start: it shows the system's time",
+            )),
+            ModeName::System => Ok(ClockMode::System),
+            ModeName::Paused => Ok(ClockMode::Paused(start)),
+            ModeName::AutoAdvance => Ok(ClockMode::AutoAdvance(start)),
+        }
+    }
+}
+
+impl std::str::FromStr for ClockMode {
+    type Err = String;
+
+    /// `system`, `paused` or `auto-advance` (also `auto_advance`), as the binary's
+    /// `--clock` flag takes them; any start time is set apart.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "system" => Ok(ClockMode::System),
+            "paused" => Ok(ClockMode::Paused(None)),
+            "auto-advance" | "auto_advance" => Ok(ClockMode::AutoAdvance(None)),
+            other => Err(format!(
+                "unknown clock mode {other:?}: expected system, paused or auto-advance"
+            )),
+        }
+    }
+}
+
+/// The error of [`Clock::try_set`]: the fake's clock only moves forward.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use fake_sqs::{ClockMode, FakeSqs};
+///
+/// let start = UNIX_EPOCH + Duration::from_secs(1_735_689_600);
+/// let sqs = FakeSqs::builder().clock(ClockMode::Paused(Some(start))).start().await;
+/// let err = sqs.clock().try_set(UNIX_EPOCH).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "cannot move the fake's clock back, from 2025-01-01T00:00:00.000Z to 1970-01-01T00:00:00.000Z"
+/// );
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ClockBackwards {
+    /// The time the clock shows.
+    #[serde(with = "crate::serde_forms::rfc3339")]
+    pub now: SystemTime,
+    /// The earlier time asked for.
+    #[serde(with = "crate::serde_forms::rfc3339")]
+    pub to: SystemTime,
+}
+
+impl std::fmt::Display for ClockBackwards {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cannot move the fake's clock back, from {} to {}",
+            humantime::format_rfc3339_millis(self.now),
+            humantime::format_rfc3339_millis(self.to),
+        )
+    }
+}
+
+impl std::error::Error for ClockBackwards {}
+
 /// A handle to the fake's clock. Cheap to clone; all clones share one time.
 ///
 /// # Example
@@ -97,64 +210,92 @@ pub struct Clock {
     inner: Arc<Inner>,
 }
 
+/// `Timebase::anchor_nanos` of a clock that does not follow real time.
+const FROZEN: u64 = u64::MAX;
+
+/// What the clock shows, as two numbers that change together: the time it showed
+/// (`shown_nanos`, since the epoch) at a moment of real time (`anchor_nanos`, since
+/// `Inner::base`), from which it runs with real time; or, anchored at [`FROZEN`], the
+/// time it shows until told otherwise.
+///
+/// Every request reads the time several times and only a test or the admin API moves
+/// it, so reads must cost no more than a few loads. The pair sits behind a sequence
+/// lock: a writer (one at a time, under `Inner::writer`) makes `seq` odd, writes, and
+/// makes it even again; a reader retries when it saw an odd `seq` or a change of it.
+/// Plain atomics, so a torn read is retried, never undefined.
+struct Timebase {
+    seq: AtomicU64,
+    shown_nanos: AtomicU64,
+    anchor_nanos: AtomicU64,
+}
+
 struct Inner {
-    /// Milliseconds since the Unix epoch at `origin`.
-    origin_millis: u64,
-    /// `Some` for a clock that follows real time.
-    origin: Option<Instant>,
+    /// The fixed moment of real time anchors are measured from.
+    base: Instant,
+    time: Timebase,
+    /// Writers of `time` take turns. A std mutex, held for a few stores and never
+    /// across an `.await`; lock order: `sleepers` before `writer`.
+    writer: Mutex<()>,
     /// Jump to the earliest sleeper's wake time when nothing but sleepers is left.
-    auto_advance: bool,
-    /// What `advance` added, in nanoseconds, so that sub-millisecond steps add up.
-    offset_nanos: AtomicU64,
+    auto_advance: AtomicBool,
+    /// What [`Clock::reset`] goes back to: the mode and time the clock started with.
+    start: Start,
     /// Bumped on every move of the clock, so that long polls re-check their deadline.
     changed: watch::Sender<u64>,
-    /// Requests in flight and the sleepers among them. A std mutex: it is held for a
-    /// few map operations and never across an `.await`.
+    /// Requests in flight, sleeping or not. Counted whatever the mode, so that a clock
+    /// switched to auto-advance knows about requests that started before.
+    busy: AtomicUsize,
+    /// The sleepers among them. A std mutex: it is held for a few map operations and
+    /// never across an `.await`.
     sleepers: Mutex<Sleepers>,
     /// How many sleep now, for those who wait for a number of them.
     sleeping: watch::Sender<usize>,
 }
 
+/// The clock as it started (see `Inner::start`).
+struct Start {
+    shown_nanos: u64,
+    follows_real_time: bool,
+    auto_advance: bool,
+}
+
 #[derive(Default)]
 struct Sleepers {
-    /// Requests in flight, sleeping or not (counted only when the clock auto-advances).
-    busy: usize,
     /// Who sleeps until when: (wake time in epoch ms, id) → what it waits on.
     by_wake: BTreeMap<(u64, u64), String>,
     next_id: u64,
 }
 
+fn epoch_nanos(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
 impl Clock {
     pub(crate) fn new(mode: ClockMode) -> Self {
-        let system_millis = |t: SystemTime| {
-            t.duration_since(UNIX_EPOCH)
-                .map(|d| d.as_millis() as u64)
-                .unwrap_or(0)
+        let (start, follows_real_time, auto_advance) = match mode {
+            ClockMode::System => (None, true, false),
+            ClockMode::Paused(start) => (start, false, false),
+            ClockMode::AutoAdvance(start) => (start, false, true),
         };
-        let (origin_millis, origin, auto_advance) = match mode {
-            ClockMode::System => (
-                system_millis(SystemTime::now()),
-                Some(Instant::now()),
-                false,
-            ),
-            ClockMode::Paused(start) => (
-                system_millis(start.unwrap_or_else(SystemTime::now)),
-                None,
-                false,
-            ),
-            ClockMode::AutoAdvance(start) => (
-                system_millis(start.unwrap_or_else(SystemTime::now)),
-                None,
-                true,
-            ),
-        };
+        let shown_nanos = epoch_nanos(start.unwrap_or_else(SystemTime::now));
         Clock {
             inner: Arc::new(Inner {
-                origin_millis,
-                origin,
-                auto_advance,
-                offset_nanos: AtomicU64::new(0),
+                base: Instant::now(),
+                time: Timebase {
+                    seq: AtomicU64::new(0),
+                    shown_nanos: AtomicU64::new(shown_nanos),
+                    anchor_nanos: AtomicU64::new(if follows_real_time { 0 } else { FROZEN }),
+                },
+                writer: Mutex::new(()),
+                auto_advance: AtomicBool::new(auto_advance),
+                start: Start {
+                    shown_nanos,
+                    follows_real_time,
+                    auto_advance,
+                },
                 changed: watch::channel(0).0,
+                busy: AtomicUsize::new(0),
                 sleepers: Mutex::new(Sleepers::default()),
                 sleeping: watch::channel(0).0,
             }),
@@ -194,19 +335,68 @@ impl Clock {
     /// # }
     /// ```
     pub fn now_millis(&self) -> u64 {
-        self.inner.origin_millis + self.real_millis() + self.offset_millis()
+        self.now_nanos() / 1_000_000
     }
 
-    /// Milliseconds of real time since the start, for a clock that follows real time.
-    fn real_millis(&self) -> u64 {
-        self.inner
-            .origin
-            .map(|o| o.elapsed().as_millis() as u64)
-            .unwrap_or(0)
+    /// The time shown, in nanoseconds since the epoch.
+    fn now_nanos(&self) -> u64 {
+        let (shown, anchor) = self.timebase();
+        match anchor {
+            FROZEN => shown,
+            anchor => shown.saturating_add(self.real_nanos().saturating_sub(anchor)),
+        }
     }
 
-    fn offset_millis(&self) -> u64 {
-        self.inner.offset_nanos.load(Ordering::Acquire) / 1_000_000
+    /// Nanoseconds of real time since `Inner::base`.
+    fn real_nanos(&self) -> u64 {
+        u64::try_from(self.inner.base.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// `(shown_nanos, anchor_nanos)`, read consistently (see [`Timebase`]).
+    fn timebase(&self) -> (u64, u64) {
+        let time = &self.inner.time;
+        loop {
+            let before = time.seq.load(Ordering::Acquire);
+            if before.is_multiple_of(2) {
+                let shown = time.shown_nanos.load(Ordering::Relaxed);
+                let anchor = time.anchor_nanos.load(Ordering::Relaxed);
+                fence(Ordering::Acquire);
+                if time.seq.load(Ordering::Relaxed) == before {
+                    return (shown, anchor);
+                }
+            }
+            std::hint::spin_loop();
+        }
+    }
+
+    /// Changes the time base: `change` gets the time shown now (epoch nanos), whether
+    /// it follows real time, and returns the new pair, or `None` to leave it. Wakes
+    /// every long poll when the time shown changed. Returns whether it changed.
+    fn rebase(&self, change: impl FnOnce(u64, bool) -> Option<(u64, bool)>) -> bool {
+        let writer = self
+            .inner
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let time = &self.inner.time;
+        let (shown, anchor) = self.timebase();
+        let real = self.real_nanos();
+        let now = match anchor {
+            FROZEN => shown,
+            anchor => shown.saturating_add(real.saturating_sub(anchor)),
+        };
+        let Some((to, follows)) = change(now, anchor != FROZEN) else {
+            return false;
+        };
+        time.seq.fetch_add(1, Ordering::Relaxed);
+        fence(Ordering::Release);
+        time.shown_nanos.store(to, Ordering::Relaxed);
+        time.anchor_nanos
+            .store(if follows { real } else { FROZEN }, Ordering::Relaxed);
+        time.seq.fetch_add(1, Ordering::Release);
+        drop(writer);
+        self.notify();
+        true
     }
 
     /// Moves the clock forward by `by`, and wakes every long poll so that messages that
@@ -225,9 +415,8 @@ impl Clock {
     /// # }
     /// ```
     pub fn advance(&self, by: Duration) {
-        let nanos = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
-        self.inner.offset_nanos.fetch_add(nanos, Ordering::AcqRel);
-        self.notify();
+        let by = u64::try_from(by.as_nanos()).unwrap_or(u64::MAX);
+        self.rebase(|now, follows| Some((now.saturating_add(by), follows)));
     }
 
     /// Moves the clock forward to `to`, and wakes every long poll as
@@ -235,7 +424,8 @@ impl Clock {
     ///
     /// # Panics
     /// When `to` is earlier than [`Clock::now`]: SQS's time only moves forward, and so
-    /// does the fake's (every timer it keeps counts on that).
+    /// does the fake's (every timer it keeps counts on that). [`Clock::try_set`]
+    /// reports it instead.
     ///
     /// # Example
     /// ```
@@ -251,27 +441,108 @@ impl Clock {
     /// # }
     /// ```
     pub fn set(&self, to: SystemTime) {
-        let now = self.now();
-        assert!(
-            to >= now,
-            "Clock::set cannot move the fake's clock back, from {} to {}",
-            humantime::format_rfc3339_millis(now),
-            humantime::format_rfc3339_millis(to),
-        );
-        let to_nanos = to
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
-        self.move_offset_to(to_nanos);
+        if let Err(err) = self.try_set(to) {
+            panic!("Clock::set {err}");
+        }
     }
 
-    /// Makes the offset such that the clock shows `to_nanos` (since the epoch), unless
-    /// it already shows more.
-    fn move_offset_to(&self, to_nanos: u64) {
-        let base = (self.inner.origin_millis + self.real_millis()) * 1_000_000;
-        let offset = to_nanos.saturating_sub(base);
-        let before = self.inner.offset_nanos.fetch_max(offset, Ordering::AcqRel);
-        if offset > before {
-            self.notify();
+    /// [`Clock::set`] that reports a time earlier than [`Clock::now`] instead of
+    /// panicking, and leaves the clock as it was.
+    ///
+    /// # Errors
+    /// [`ClockBackwards`] when `to` is earlier than the time the clock shows.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// let start = UNIX_EPOCH + Duration::from_secs(1_735_689_600);
+    /// let sqs = FakeSqs::builder().clock(ClockMode::Paused(Some(start))).start().await;
+    /// let err = sqs.clock().try_set(start - Duration::from_secs(1)).unwrap_err();
+    /// assert_eq!(err.now, start);
+    /// assert_eq!(sqs.clock().now(), start);
+    /// # }
+    /// ```
+    pub fn try_set(&self, to: SystemTime) -> Result<(), ClockBackwards> {
+        let to_nanos = epoch_nanos(to);
+        let mut shown = 0;
+        self.rebase(|now, follows| {
+            shown = now;
+            (to_nanos > now).then_some((to_nanos, follows))
+        });
+        // Compared in milliseconds, the clock's unit: a time within the millisecond the
+        // clock shows is that time.
+        if to_nanos / 1_000_000 < shown / 1_000_000 {
+            return Err(ClockBackwards {
+                now: UNIX_EPOCH + Duration::from_millis(shown / 1_000_000),
+                to,
+            });
+        }
+        Ok(())
+    }
+
+    /// How the clock moves now: [`ClockMode::System`], [`ClockMode::Paused`] or
+    /// [`ClockMode::AutoAdvance`], without a start time (the time is [`Clock::now`]).
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// let sqs = FakeSqs::start().await;
+    /// assert_eq!(sqs.clock().mode(), ClockMode::System);
+    /// # }
+    /// ```
+    pub fn mode(&self) -> ClockMode {
+        if self.inner.auto_advance.load(Ordering::Acquire) {
+            ClockMode::AutoAdvance(None)
+        } else if self.is_paused() {
+            ClockMode::Paused(None)
+        } else {
+            ClockMode::System
+        }
+    }
+
+    /// Changes how the clock moves from now on, without moving it: a clock that
+    /// followed real time stops where it is when paused, and a paused clock follows real
+    /// time from where it stands. A start time in the mode moves the clock there first,
+    /// as [`Clock::set`] does. Long polls are woken to re-check their deadlines.
+    /// [`FakeSqs::reset`](crate::FakeSqs::reset) puts back the mode the fake started
+    /// with.
+    ///
+    /// # Panics
+    /// When the mode's start time is earlier than [`Clock::now`], as [`Clock::set`].
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::time::Duration;
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// let sqs = FakeSqs::start().await;
+    /// sqs.clock().set_mode(ClockMode::Paused(None));
+    /// let frozen = sqs.clock().now();
+    /// std::thread::sleep(Duration::from_millis(5));
+    /// assert_eq!(sqs.clock().now(), frozen);
+    /// # }
+    /// ```
+    pub fn set_mode(&self, mode: ClockMode) {
+        let (start, follows, auto) = match mode {
+            ClockMode::System => (None, true, false),
+            ClockMode::Paused(start) => (start, false, false),
+            ClockMode::AutoAdvance(start) => (start, false, true),
+        };
+        if let Some(start) = start {
+            self.set(start);
+        }
+        self.rebase(|now, _| Some((now, follows)));
+        self.inner.auto_advance.store(auto, Ordering::Release);
+        if auto {
+            // Requests may all be asleep already: nothing else would bring the jump.
+            let sleepers = self.sleepers();
+            self.advance_if_idle(&sleepers);
         }
     }
 
@@ -289,7 +560,7 @@ impl Clock {
     /// # }
     /// ```
     pub fn is_paused(&self) -> bool {
-        self.inner.origin.is_none()
+        self.timebase().1 == FROZEN
     }
 
     /// Whether this clock moves by itself when only long polls are waiting
@@ -305,16 +576,26 @@ impl Clock {
     /// # }
     /// ```
     pub fn auto_advances(&self) -> bool {
-        self.inner.auto_advance
+        self.inner.auto_advance.load(Ordering::Acquire)
     }
 
     /// Takes the clock back to where it started (what [`FakeSqs::reset`] does to it):
-    /// a paused clock to its start time, a system clock to the system's time.
+    /// its starting mode, and a paused clock to its start time, a system clock to the
+    /// system's time. The one move of the clock backwards.
     ///
     /// [`FakeSqs::reset`]: crate::FakeSqs::reset
     pub(crate) fn reset(&self) {
-        self.inner.offset_nanos.store(0, Ordering::Release);
-        self.notify();
+        let start = &self.inner.start;
+        let real = self.real_nanos();
+        // The system's time now is the start time plus the real time since.
+        let shown = match start.follows_real_time {
+            true => start.shown_nanos.saturating_add(real),
+            false => start.shown_nanos,
+        };
+        self.rebase(|_, _| Some((shown, start.follows_real_time)));
+        self.inner
+            .auto_advance
+            .store(start.auto_advance, Ordering::Release);
     }
 
     /// A receiver that sees a change on every move of the clock.
@@ -336,11 +617,8 @@ impl Clock {
     /// Marks a request as in flight until the guard drops. An auto-advancing clock
     /// moves only while every request in flight sleeps.
     pub(crate) fn busy(&self) -> Busy {
-        if !self.inner.auto_advance {
-            return Busy(None);
-        }
-        self.sleepers().busy += 1;
-        Busy(Some(self.clone()))
+        self.inner.busy.fetch_add(1, Ordering::AcqRel);
+        Busy(self.clone())
     }
 
     /// Sleeps until the clock shows `at` (epoch ms) on its own: a real timer for a clock
@@ -350,10 +628,8 @@ impl Clock {
     /// future is dropped.
     pub(crate) fn sleep_until(&self, at: u64, what: &str) -> impl Future<Output = ()> + Send {
         let sleeper = self.register(at, what);
-        let real = self
-            .inner
-            .origin
-            .map(|_| Duration::from_millis(at.saturating_sub(self.now_millis())));
+        let real = (!self.is_paused())
+            .then(|| Duration::from_millis(at.saturating_sub(self.now_millis())));
         async move {
             let _sleeper = sleeper;
             match real {
@@ -382,15 +658,16 @@ impl Clock {
     /// Everyone is woken (as by any move of the clock), re-checks, and goes back to
     /// sleep if it is not its turn; the last one back to sleep brings the next jump.
     fn advance_if_idle(&self, sleepers: &Sleepers) {
-        if !self.inner.auto_advance || sleepers.busy > sleepers.by_wake.len() {
+        if !self.auto_advances() || self.inner.busy.load(Ordering::Acquire) > sleepers.by_wake.len()
+        {
             return;
         }
         let Some(&(at, _)) = sleepers.by_wake.keys().next() else {
             return;
         };
-        if at > self.now_millis() {
-            self.move_offset_to(at.saturating_mul(1_000_000));
-        } else {
+        let at = at.saturating_mul(1_000_000);
+        let moved = self.rebase(|now, follows| (at > now).then_some((at, follows)));
+        if !moved {
             self.notify();
         }
     }
@@ -407,13 +684,14 @@ impl Clock {
 }
 
 /// A request in flight (see [`Clock::busy`]).
-pub(crate) struct Busy(Option<Clock>);
+pub(crate) struct Busy(Clock);
 
 impl Drop for Busy {
     fn drop(&mut self) {
-        if let Some(clock) = &self.0 {
-            let mut sleepers = clock.sleepers();
-            sleepers.busy = sleepers.busy.saturating_sub(1);
+        let clock = &self.0;
+        clock.inner.busy.fetch_sub(1, Ordering::AcqRel);
+        if clock.auto_advances() {
+            let sleepers = clock.sleepers();
             clock.advance_if_idle(&sleepers);
         }
     }
@@ -520,6 +798,81 @@ mod tests {
         drop(late);
         drop((first, second));
         assert_eq!(clock.now_millis(), t0 + 5_000, "no sleeper: no jump");
+    }
+
+    #[test]
+    fn modes_change_without_moving_the_clock_and_a_reset_restores_the_first() {
+        let clock = paused();
+        clock.advance(Duration::from_secs(10));
+        clock.set_mode(ClockMode::System);
+        assert_eq!(clock.mode(), ClockMode::System);
+        assert!(
+            clock.now_millis() >= (START + 10) * 1000,
+            "it runs on from there"
+        );
+        clock.set_mode(ClockMode::Paused(None));
+        let stopped = clock.now_millis();
+        assert!(clock.is_paused() && !clock.auto_advances());
+        assert_eq!(clock.now_millis(), stopped);
+        clock.set_mode(ClockMode::AutoAdvance(Some(
+            UNIX_EPOCH + Duration::from_secs(START + 3600),
+        )));
+        assert_eq!(clock.mode(), ClockMode::AutoAdvance(None));
+        assert_eq!(
+            clock.now_millis(),
+            (START + 3600) * 1000,
+            "a start time moves it"
+        );
+        clock.reset();
+        assert_eq!(clock.mode(), ClockMode::Paused(None));
+        assert_eq!(clock.now_millis(), START * 1000);
+    }
+
+    #[test]
+    fn switching_to_auto_advance_jumps_when_every_request_already_sleeps() {
+        let clock = paused();
+        let _poll = clock.busy();
+        let _sleep = clock.sleep_until(START * 1000 + 20_000, "q");
+        assert_eq!(clock.now_millis(), START * 1000);
+        clock.set_mode(ClockMode::AutoAdvance(None));
+        assert_eq!(clock.now_millis(), START * 1000 + 20_000);
+    }
+
+    #[test]
+    fn try_set_refuses_to_go_back_and_leaves_the_clock() {
+        let clock = paused();
+        let err = clock
+            .try_set(UNIX_EPOCH + Duration::from_secs(START - 1))
+            .unwrap_err();
+        assert_eq!(err.now, UNIX_EPOCH + Duration::from_secs(START));
+        assert_eq!(clock.now_millis(), START * 1000);
+        assert!(clock.try_set(clock.now()).is_ok(), "the time it shows");
+    }
+
+    #[test]
+    fn modes_read_and_write_json_as_the_admin_api_takes_them() {
+        let start = UNIX_EPOCH + Duration::from_secs(START);
+        for (mode, text) in [
+            (ClockMode::System, r#"{"mode":"system"}"#),
+            (ClockMode::Paused(None), r#"{"mode":"paused"}"#),
+            (
+                ClockMode::AutoAdvance(Some(start)),
+                r#"{"mode":"auto_advance","start":"2023-11-14T22:13:20.000Z"}"#,
+            ),
+        ] {
+            assert_eq!(serde_json::to_string(&mode).unwrap(), text);
+            assert_eq!(serde_json::from_str::<ClockMode>(text).unwrap(), mode);
+        }
+        let kebab: ClockMode = serde_json::from_str(r#"{"mode":"auto-advance"}"#).unwrap();
+        assert_eq!(kebab, ClockMode::AutoAdvance(None));
+        assert!(serde_json::from_str::<ClockMode>(
+            r#"{"mode":"system","start":"2023-11-14T22:13:20Z"}"#
+        )
+        .is_err());
+        assert_eq!(
+            "Auto-Advance".parse::<ClockMode>(),
+            Ok(ClockMode::AutoAdvance(None))
+        );
     }
 
     #[test]

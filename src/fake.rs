@@ -2,9 +2,7 @@
 
 use std::net::SocketAddr;
 
-use std::sync::Arc;
-
-use crate::builder::{FakeSqsBuilder, Initial};
+use crate::builder::FakeSqsBuilder;
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::inspect::{self, MessageInfo, QueueInfo, UnknownQueue};
@@ -29,31 +27,26 @@ use crate::service::Service;
 /// ```
 pub struct FakeSqs {
     pub(crate) server: Server,
-    engine: Engine,
-    /// Faults, journal and expectations, shared with the server's service layer.
-    controls: Arc<Controls>,
+    /// The engine, and the faults, journal and expectations, shared with the server.
+    service: Service,
     pub(crate) clock: Clock,
-    /// What a fresh fake holds, for [`FakeSqs::reset`].
-    initial: Initial,
 }
 
 impl FakeSqs {
-    pub(crate) fn new(server: Server, service: Service, clock: Clock, initial: Initial) -> Self {
+    pub(crate) fn new(server: Server, service: Service, clock: Clock) -> Self {
         FakeSqs {
             server,
-            engine: service.engine,
-            controls: service.controls,
+            service,
             clock,
-            initial,
         }
     }
 
     pub(crate) fn engine(&self) -> &Engine {
-        &self.engine
+        &self.service.engine
     }
 
     pub(crate) fn controls(&self) -> &Controls {
-        &self.controls
+        &self.service.controls
     }
 
     /// Starts a fake with AWS's defaults on an ephemeral loopback port, with fresh state.
@@ -131,7 +124,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn region(&self) -> &str {
-        &self.engine.config().default_region
+        &self.engine().config().default_region
     }
 
     /// The default account id.
@@ -148,7 +141,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn account_id(&self) -> &str {
-        &self.engine.config().default_account
+        &self.engine().config().default_account
     }
 
     /// The fake's clock: read it, or move it forward.
@@ -197,13 +190,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn queues(&self) -> Vec<QueueInfo> {
-        let now = self.clock.now_millis();
-        let mut state = self.engine.lock();
-        state.settle_all(now);
-        inspect::all_queues(&state)
-            .into_iter()
-            .map(|(owner, q)| inspect::queue_info(&self.engine.config().base_url, owner, q))
-            .collect()
+        inspect::queues(self.engine(), &self.engine().config().base_url)
     }
 
     /// The queue with this URL (any host form of it: see [`FakeSqs::messages`]), as it
@@ -243,15 +230,7 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn try_queue(&self, queue_url: &str) -> Result<QueueInfo, UnknownQueue> {
-        let now = self.clock.now_millis();
-        let mut state = self.engine.lock();
-        state.settle_all(now);
-        let (owner, queue) = inspect::find(&self.engine, &state, queue_url)?;
-        Ok(inspect::queue_info(
-            &self.engine.config().base_url,
-            owner,
-            queue,
-        ))
+        inspect::queue(self.engine(), &self.engine().config().base_url, queue_url)
     }
 
     /// The messages of the queue with this URL, in send order, as they stand now.
@@ -298,24 +277,17 @@ impl FakeSqs {
     /// # }
     /// ```
     pub fn try_messages(&self, queue_url: &str) -> Result<Vec<MessageInfo>, UnknownQueue> {
-        let now = self.clock.now_millis();
-        let mut state = self.engine.lock();
-        state.settle_all(now);
-        let (_, queue) = inspect::find(&self.engine, &state, queue_url)?;
-        Ok(queue
-            .store
-            .peek()
-            .into_iter()
-            .map(|(m, status)| inspect::message_info(&m, status))
-            .collect())
+        inspect::messages(self.engine(), &self.engine().config().base_url, queue_url)
     }
 
     /// Puts the fake back as it was when it started, on the same port: every queue and
     /// message of every account and region goes, and with them deleted-queue and purge
     /// cooldowns, move tasks, and the dialect's records (Scaleway credentials and
-    /// activations go back to those the builder set). The clock goes back to its start
-    /// (a paused clock to its start time) and seeded ids start their stream again, so a
-    /// test after a reset sees the same ids as one on a fresh fake.
+    /// activations go back to those the builder set), and the declared queues
+    /// ([`FakeSqsBuilder::queue`], a config file) are created again, empty. The clock
+    /// goes back to its start and its starting mode (a paused clock to its start time)
+    /// and seeded ids start their stream again, so a test after a reset sees the same
+    /// ids as one on a fresh fake.
     ///
     /// The test author's controls start again too: the [journal](FakeSqs::requests) is
     /// emptied, every [fault](FakeSqs::add_fault) and [expectation](FakeSqs::expect)
@@ -364,11 +336,10 @@ impl FakeSqs {
     /// [`FakeSqsBuilder::start_blocking`]: crate::FakeSqsBuilder::start_blocking
     /// [`FakeSqsBuilder::chaos`]: crate::FakeSqsBuilder::chaos
     pub fn reset(&self) {
-        // Everything the fake remembers is cleared here, in one place: the engine's
-        // state (chaos included, which lives there), then the controls beside it.
-        self.engine
-            .reset(|state, now| self.initial.seed(state, self.engine.config(), now));
-        self.controls.reset();
+        // Everything the fake remembers is cleared in one place, which the admin API's
+        // `POST /_fake-sqs/reset` calls too: the engine's state (chaos included, which
+        // lives there), then the controls beside it.
+        self.service.reset();
     }
 }
 

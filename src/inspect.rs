@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
+use crate::engine::attributes::ALL_NAMES;
 use crate::engine::message::{AttributeValue, Message};
 use crate::engine::queue::Queue;
 use crate::engine::store::Status;
@@ -31,7 +32,7 @@ use crate::engine::{Caller, Engine, State};
 /// assert_eq!(serde_json::to_value(&queue).unwrap()["visible"], 1);
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct QueueInfo {
     /// The queue's name.
@@ -52,6 +53,12 @@ pub struct QueueInfo {
     pub in_flight: usize,
     /// Messages sent with a delay that has not passed.
     pub delayed: usize,
+    /// The queue's attributes, as GetQueueAttributes with `All` answers them (in the
+    /// dialect's set): `VisibilityTimeout`, `RedrivePolicy`, `ApproximateNumberOfMessages`
+    /// and so on, by name.
+    pub attributes: BTreeMap<String, String>,
+    /// The queue's tags.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// Where a message stands. In JSON, its `state` (`visible`, `in_flight`, `delayed`) and
@@ -72,7 +79,7 @@ pub struct QueueInfo {
 /// assert_eq!(sqs.messages(&url)[0].state, MessageState::Delayed { visible_at: in_ten_seconds });
 /// # }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum MessageState {
     /// A receive could return it now.
@@ -80,13 +87,13 @@ pub enum MessageState {
     /// Received; visible again at the given time unless deleted.
     InFlight {
         /// When its visibility timeout ends.
-        #[serde(serialize_with = "rfc3339")]
+        #[serde(with = "crate::serde_forms::rfc3339")]
         visible_at: SystemTime,
     },
     /// Sent with a delay; visible at the given time.
     Delayed {
         /// When its delay ends.
-        #[serde(serialize_with = "rfc3339")]
+        #[serde(with = "crate::serde_forms::rfc3339")]
         visible_at: SystemTime,
     },
 }
@@ -120,7 +127,7 @@ pub enum MessageState {
 /// assert_eq!(m.attributes["raw"].binary_value.as_deref(), Some(&[0, 159, 255][..]));
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MessageInfo {
     /// The MessageId SendMessage returned.
@@ -133,10 +140,10 @@ pub struct MessageInfo {
     /// How many times it has been received (`ApproximateReceiveCount`).
     pub receive_count: u32,
     /// When it was sent (`SentTimestamp`).
-    #[serde(serialize_with = "rfc3339")]
+    #[serde(with = "crate::serde_forms::rfc3339")]
     pub sent_at: SystemTime,
     /// When it was first received (`ApproximateFirstReceiveTimestamp`), if it was.
-    #[serde(serialize_with = "rfc3339_opt")]
+    #[serde(with = "crate::serde_forms::rfc3339_opt")]
     pub first_received_at: Option<SystemTime>,
     /// Its `MessageGroupId`, if it was sent with one.
     pub group_id: Option<String>,
@@ -177,16 +184,20 @@ pub struct MessageInfo {
 /// assert_eq!((tries.data_type.as_str(), tries.as_str()), ("Number", Some("3")));
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MessageAttribute {
     /// `String`, `Number` or `Binary`, with any custom suffix (`Number.float`).
     pub data_type: String,
     /// The value of a `String` or `Number` attribute.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub string_value: Option<String>,
     /// The value of a `Binary` attribute, decoded.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "base64_opt")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::serde_forms::base64_opt"
+    )]
     pub binary_value: Option<Vec<u8>>,
 }
 
@@ -231,7 +242,7 @@ impl MessageAttribute {
 /// assert!(err.to_string().contains(&url));
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UnknownQueue {
     /// The URL asked for.
@@ -256,25 +267,6 @@ fn at(millis: u64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(millis)
 }
 
-fn rfc3339<S: Serializer>(t: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&humantime::format_rfc3339_millis(*t))
-}
-
-fn rfc3339_opt<S: Serializer>(t: &Option<SystemTime>, s: S) -> Result<S::Ok, S::Error> {
-    match t {
-        Some(t) => rfc3339(t, s),
-        None => s.serialize_none(),
-    }
-}
-
-fn base64_opt<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
-    use base64::Engine as _;
-    match bytes {
-        Some(b) => s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(b)),
-        None => s.serialize_none(),
-    }
-}
-
 /// The state of a message of a settled store.
 fn state_of(status: Status) -> MessageState {
     match status {
@@ -296,7 +288,7 @@ fn attribute_info(value: &AttributeValue) -> MessageAttribute {
     }
 }
 
-pub(crate) fn message_info(message: &Message, status: Status) -> MessageInfo {
+fn message_info(message: &Message, status: Status) -> MessageInfo {
     let c = &message.content;
     MessageInfo {
         message_id: c.message_id.clone(),
@@ -319,8 +311,9 @@ pub(crate) fn message_info(message: &Message, status: Status) -> MessageInfo {
     }
 }
 
-/// What inspection shows of queue `q` of `owner`, its URL starting with `base_url`.
-pub(crate) fn queue_info(base_url: &str, owner: &Caller, q: &Queue) -> QueueInfo {
+/// What inspection shows of queue `q` of `owner`, its URL starting with `base_url`;
+/// `shown`: the attributes the dialect shows (`None`: all).
+fn queue_info(base_url: &str, owner: &Caller, q: &Queue, shown: Option<&[&str]>) -> QueueInfo {
     QueueInfo {
         name: q.name.clone(),
         url: format!("{base_url}{}", q.path),
@@ -331,7 +324,60 @@ pub(crate) fn queue_info(base_url: &str, owner: &Caller, q: &Queue) -> QueueInfo
         visible: q.store.visible(),
         in_flight: q.store.in_flight(),
         delayed: q.store.delayed(),
+        attributes: ALL_NAMES
+            .iter()
+            .filter(|n| shown.is_none_or(|s| s.contains(n)))
+            .filter_map(|n| q.attribute(n).map(|v| ((*n).to_owned(), v)))
+            .collect(),
+        tags: q.tags.clone(),
     }
+}
+
+/// [`FakeSqs::queues`](crate::FakeSqs::queues): every queue, settled to now, with URLs
+/// starting with `base_url`.
+pub(crate) fn queues(engine: &Engine, base_url: &str) -> Vec<QueueInfo> {
+    let now = engine.now();
+    let mut state = engine.lock();
+    state.settle_all(now);
+    let shown = engine.rules().shown_attributes;
+    all_queues(&state)
+        .into_iter()
+        .map(|(owner, q)| queue_info(base_url, owner, q, shown))
+        .collect()
+}
+
+/// [`FakeSqs::try_queue`](crate::FakeSqs::try_queue): the queue a URL names, its URL
+/// starting with `base_url`.
+pub(crate) fn queue(engine: &Engine, base_url: &str, url: &str) -> Result<QueueInfo, UnknownQueue> {
+    let now = engine.now();
+    let mut state = engine.lock();
+    state.settle_all(now);
+    let (owner, queue) = find(engine, &state, base_url, url)?;
+    Ok(queue_info(
+        base_url,
+        owner,
+        queue,
+        engine.rules().shown_attributes,
+    ))
+}
+
+/// [`FakeSqs::try_messages`](crate::FakeSqs::try_messages): the messages of the queue
+/// a URL names, in send order.
+pub(crate) fn messages(
+    engine: &Engine,
+    base_url: &str,
+    url: &str,
+) -> Result<Vec<MessageInfo>, UnknownQueue> {
+    let now = engine.now();
+    let mut state = engine.lock();
+    state.settle_all(now);
+    let (_, queue) = find(engine, &state, base_url, url)?;
+    Ok(queue
+        .store
+        .peek()
+        .into_iter()
+        .map(|(m, status)| message_info(&m, status))
+        .collect())
 }
 
 /// Every queue of every account and region, by name, then region.
@@ -351,10 +397,11 @@ pub(crate) fn all_queues(state: &State) -> Vec<(&Caller, &Queue)> {
 /// advertised host, AWS's own): only the path says which queue it is, as it does for
 /// the fake's own requests. A bare name is a queue of the default account. Two regions
 /// can hold a queue at the same URL; the default region's comes first, then the others
-/// by name.
+/// by name. The known queues of the error have URLs starting with `base_url`.
 pub(crate) fn find<'s>(
     engine: &Engine,
     state: &'s State,
+    base_url: &str,
     url: &str,
 ) -> Result<(&'s Caller, &'s Queue), UnknownQueue> {
     let config = engine.config();
@@ -375,7 +422,7 @@ pub(crate) fn find<'s>(
             url: url.to_owned(),
             known: all_queues(state)
                 .into_iter()
-                .map(|(_, q)| format!("{}{}", config.base_url, q.path))
+                .map(|(_, q)| format!("{base_url}{}", q.path))
                 .collect(),
         })
 }

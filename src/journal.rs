@@ -430,3 +430,42 @@ impl Journal {
         *self = Journal::new(self.capacity);
     }
 }
+
+/// Reading only what is new: the admin API's cursor (`GET /_fake-sqs/requests?after=N`).
+impl Journal {
+    /// The requests kept that were recorded after request `after` (a
+    /// [`RecordedRequest::seq`]), decoded (queue URLs under `base_url`), and the `seq`
+    /// of the latest request recorded, kept or not: where the next read starts. Only the
+    /// new ones are decoded.
+    pub(crate) fn requests_after(&self, base_url: &str, after: u64) -> (Requests, u64) {
+        // Kept in `seq` order: the new ones are a run at the end.
+        let first_new = self.entries.partition_point(|k| k.seq <= after);
+        let new = self.entries.range(first_new..);
+        let requests = Requests(new.map(|k| k.recorded(base_url)).collect());
+        (requests, self.next_seq - 1)
+    }
+}
+
+impl Requests {
+    /// Only the requests recorded after request `seq`: what is new since a test last
+    /// looked, as the admin API's cursor gives it.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// let sqs = FakeSqs::start().await;
+    /// let client = sqs.client().await;
+    /// client.list_queues().send().await.unwrap();
+    /// let seen = sqs.requests().last().map_or(0, |r| r.seq);
+    /// client.create_queue().queue_name("jobs").send().await.unwrap();
+    ///
+    /// let new: Vec<_> = sqs.requests().after(seen).iter().map(|r| r.action.clone()).collect();
+    /// assert_eq!(new, ["CreateQueue"]);
+    /// # }
+    /// ```
+    pub fn after(self, seq: u64) -> Requests {
+        Requests(self.0.into_iter().filter(|r| r.seq > seq).collect())
+    }
+}

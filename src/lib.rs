@@ -297,15 +297,47 @@
 //! ```
 //!
 //! Its flags (`--host`, `--port`, `--dialect`, `--region`, `--account-id`, `--seed`,
-//! `--advertised-url`, `--credential`, `--threads` and the connection timeouts, each also read from a `FAKE_SQS_*`
+//! `--config`, `--clock`, `--clock-start`, the relaxations, `--advertised-url`,
+//! `--credential`, `--threads`, the connection timeouts, ..., each also read from a `FAKE_SQS_*`
 //! variable) are the builder's settings; `fake-sqs --help` lists them. It logs one line
 //! per request to stderr.
+//!
+//! On the same port, under `/_fake-sqs/`, it serves an admin API in JSON: the clock
+//! (read, advance, set, mode), the queues and messages as [`FakeSqs::queues`] and
+//! [`FakeSqs::messages`] show them, the request journal (with filters and a cursor),
+//! faults, chaos and expectations (verified: 200, or 409 with the report), reset, and
+//! waiting for long polls, so that a test in Python or TypeScript has the controls a
+//! Rust test has, with the same types in JSON. Every fake serves it, the one a Rust
+//! test starts too ([`FakeSqsBuilder::disable_admin_api`] turns it off). The README
+//! lists the endpoints with `curl` examples.
+//!
+//! ## Queues declared up front
+//!
+//! [`FakeSqsBuilder::queue`] declares a queue that the fake creates when it starts and
+//! again after every reset, with its attributes, tags and dead-letter queue;
+//! [`FakeSqsBuilder::config_file`] (feature `config`) and the binary's `--config` read
+//! the same declarations from a TOML file.
+//!
+//! ```
+//! use fake_sqs::{FakeSqs, QueueConfig};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let sqs = FakeSqs::builder()
+//!     .queue(QueueConfig::new("jobs").attribute("VisibilityTimeout", "10").dead_letter("jobs-dlq", 3))
+//!     .queue(QueueConfig::new("jobs-dlq"))
+//!     .start()
+//!     .await;
+//! assert_eq!(sqs.queues().len(), 2);
+//! # }
+//! ```
 //!
 //! # Features
 //!
 //! | Feature | Default | What it adds |
 //! |---|---|---|
 //! | `aws-sdk` | yes | [`FakeSqs::sdk_config`] and [`FakeSqs::client`], with the AWS SDK for Rust (`aws-sdk-sqs`, without a TLS stack: the fake speaks plain HTTP) |
+//! | `config` | no | [`FakeSqsBuilder::config_file`]: queues from a TOML file (`toml`, parsing only); the `fake-sqs` command turns it on |
 //!
 //! Without `aws-sdk`, the crate has no AWS SDK dependency: point any client at
 //! [`FakeSqs::endpoint_url`].
@@ -318,7 +350,8 @@
 //
 //   server      HTTP only: reads the body, has the codec decode it, hands it to the
 //   │           service, writes the codec's answer (`server/route.rs`); the Scaleway
-//   │           management API (`server/scaleway_api.rs`) calls engine operations.
+//   │           management API (`server/scaleway_api.rs`) calls engine operations, and
+//   │           so does the admin API (`admin/`, paths under `/_fake-sqs/`).
 //   protocol    the codecs: a request becomes an action name and a member tree
 //   │           (`protocol/request.rs`, `params.rs`), an outcome becomes JSON or XML.
 //   service     the one place every request passes: who is calling (`caller.rs`:
@@ -343,10 +376,12 @@
 // handle; `queue_match.rs` says when a queue named by a test is the one a request named.
 
 mod actions;
+mod admin;
 mod api;
 mod builder;
 mod chaos;
 mod clock;
+mod config;
 mod dialect;
 mod engine;
 mod error;
@@ -365,6 +400,7 @@ mod queue_match;
 mod rules;
 #[cfg(feature = "aws-sdk")]
 mod sdk;
+mod serde_forms;
 mod server;
 mod service;
 #[cfg(test)]
@@ -375,7 +411,8 @@ mod wait;
 pub use api::{ActionName as Action, UnknownAction};
 pub use builder::{FakeSqsBuilder, TEST_ACCESS_KEY, TEST_SECRET_KEY};
 pub use chaos::{Chaos, ChaosEvent};
-pub use clock::{Clock, ClockMode};
+pub use clock::{Clock, ClockBackwards, ClockMode};
+pub use config::{ConfigError, DeadLetter, QueueConfig};
 pub use dialect::Dialect;
 pub use error::ErrorCode;
 pub use expect::{

@@ -3,6 +3,7 @@
 use crate::clock::{Clock, ClockMode};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
+use crate::engine::initial::Initial;
 use crate::engine::{Caller, Config, Engine, QueueRef};
 use crate::limits::IN_FLIGHT_LIMIT;
 
@@ -28,7 +29,8 @@ pub(crate) fn engine_in(dialect: Dialect) -> (Engine, Clock) {
         in_flight_limit: IN_FLIGHT_LIMIT,
         seed: Some(7),
     };
-    (Engine::new(clock.clone(), config), clock)
+    let engine = Engine::new(clock.clone(), config, Initial::default());
+    (engine, clock)
 }
 
 /// A Scaleway engine and its clock.

@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use crate::clock::Clock;
 use crate::fake::FakeSqs;
 
 /// How long [`FakeSqs::wait_for_receivers`] waits before it panics. Generous, because
@@ -40,7 +41,7 @@ pub const RECEIVERS_TIMEOUT: Duration = Duration::from_secs(30);
 /// assert!(err.to_string().starts_with("expected 1 long poll waiting, found 0 after 10ms"));
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReceiversTimeout {
     /// How many waiting long polls were expected.
@@ -48,12 +49,8 @@ pub struct ReceiversTimeout {
     /// The queue URL of each long poll waiting when time ran out.
     pub waiting_on: Vec<String>,
     /// How long it waited (in JSON, `after_ms`).
-    #[serde(rename = "after_ms", serialize_with = "millis")]
+    #[serde(rename = "after_ms", with = "crate::serde_forms::millis")]
     pub after: Duration,
-}
-
-fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_u128(d.as_millis())
 }
 
 impl std::fmt::Display for ReceiversTimeout {
@@ -143,22 +140,42 @@ impl FakeSqs {
         n: usize,
         timeout: Duration,
     ) -> Result<(), ReceiversTimeout> {
-        let mut sleeping = self.clock.sleeping();
-        if *sleeping.borrow_and_update() != n {
-            // On the server's runtime: its timer is real time, whatever the caller's is.
-            let reached = self.server.runtime().spawn(async move {
-                tokio::time::timeout(timeout, sleeping.wait_for(|count| *count == n))
-                    .await
-                    .is_ok_and(|changed| changed.is_ok())
-            });
-            if !reached.await.unwrap_or(false) {
-                return Err(ReceiversTimeout {
-                    expected: n,
-                    waiting_on: self.clock.sleeping_on(),
-                    after: timeout,
-                });
-            }
-        }
-        Ok(())
+        let clock = self.clock.clone();
+        // On the server's runtime: its timer is real time, whatever the caller's is.
+        let waited = self
+            .server
+            .runtime()
+            .spawn(async move { receivers(&clock, n, timeout).await });
+        waited.await.unwrap_or_else(|_| {
+            Err(ReceiversTimeout {
+                expected: n,
+                waiting_on: self.clock.sleeping_on(),
+                after: timeout,
+            })
+        })
     }
+}
+
+/// Waits until exactly `n` long polls sleep on `clock`, for at most `timeout` of the
+/// current runtime's time (real time on the server's runtime).
+pub(crate) async fn receivers(
+    clock: &Clock,
+    n: usize,
+    timeout: Duration,
+) -> Result<(), ReceiversTimeout> {
+    let mut sleeping = clock.sleeping();
+    if *sleeping.borrow_and_update() == n {
+        return Ok(());
+    }
+    let reached = tokio::time::timeout(timeout, sleeping.wait_for(|count| *count == n))
+        .await
+        .is_ok_and(|changed| changed.is_ok());
+    if reached {
+        return Ok(());
+    }
+    Err(ReceiversTimeout {
+        expected: n,
+        waiting_on: clock.sleeping_on(),
+        after: timeout,
+    })
 }

@@ -1,9 +1,12 @@
 //! The standalone fake SQS server, for tools and tests in any language.
 
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::SystemTime;
 
 use clap::Parser;
-use fake_sqs::{Dialect, FakeSqs};
+use fake_sqs::{ClockMode, ConfigError, Dialect, FakeSqs};
 
 fn parse_dialect(s: &str) -> Result<Dialect, String> {
     match s.to_ascii_lowercase().as_str() {
@@ -14,6 +17,12 @@ fn parse_dialect(s: &str) -> Result<Dialect, String> {
             "unknown dialect {other:?}: expected aws, scaleway or yandex"
         )),
     }
+}
+
+fn parse_time(s: &str) -> Result<SystemTime, String> {
+    humantime::parse_rfc3339_weak(s).map_err(|e| {
+        format!("{s:?} is not an RFC 3339 time in UTC, such as 2025-01-01T00:00:00Z ({e})")
+    })
 }
 
 /// One `--credential`: access key, secret key, account.
@@ -43,8 +52,13 @@ fn parse_credential(s: &str) -> Result<Credential, String> {
 }
 
 /// A faithful, fast Amazon SQS on your machine.
+///
+/// Beside SQS, the same port serves an admin API under /_fake-sqs/ (JSON: the clock,
+/// the queues and messages, the request journal, faults, chaos, expectations, reset,
+/// waiting for long polls); GET /_fake-sqs/ lists it.
+/// Exit status: 1 when the address cannot be bound, 2 for a bad flag or config file.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, long_about)]
 struct Args {
     /// Address to listen on.
     #[arg(long, env = "FAKE_SQS_HOST", default_value = "127.0.0.1")]
@@ -65,6 +79,38 @@ struct Args {
     /// Seed for generated ids, for reproducible runs.
     #[arg(long, env = "FAKE_SQS_SEED")]
     seed: Option<u64>,
+    /// Queues to create at start and again on every reset: a TOML file of `[[queue]]`
+    /// tables (name, attributes, tags, dead_letter, region, account_id).
+    #[arg(long, env = "FAKE_SQS_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// How the clock moves: system (real time), paused (only when moved through the
+    /// admin API), or auto-advance (paused, and jumps ahead whenever every request is a
+    /// waiting long poll).
+    #[arg(
+        long,
+        env = "FAKE_SQS_CLOCK",
+        default_value = "system",
+        value_name = "MODE"
+    )]
+    clock: ClockMode,
+    /// Where a paused or auto-advancing clock starts (RFC 3339, UTC; default: now).
+    #[arg(long, env = "FAKE_SQS_CLOCK_START", value_name = "TIME", value_parser = parse_time)]
+    clock_start: Option<SystemTime>,
+    /// Let a deleted queue's name be used again at once (AWS makes you wait 60 s).
+    #[arg(long, env = "FAKE_SQS_ALLOW_IMMEDIATE_QUEUE_RECREATION")]
+    allow_immediate_queue_recreation: bool,
+    /// Let PurgeQueue run more than once a minute on a queue (AWS does not).
+    #[arg(long, env = "FAKE_SQS_ALLOW_REPEATED_PURGE")]
+    allow_repeated_purge: bool,
+    /// Messages a queue may have in flight (AWS: 120000).
+    #[arg(long, env = "FAKE_SQS_IN_FLIGHT_LIMIT", value_name = "N")]
+    in_flight_limit: Option<usize>,
+    /// Check every request's SigV4 signature (on by itself with --credential).
+    #[arg(long, env = "FAKE_SQS_VERIFY_SIGNATURES")]
+    verify_signatures: bool,
+    /// Serve SQS only: requests under /_fake-sqs/ get a JSON error.
+    #[arg(long, env = "FAKE_SQS_DISABLE_ADMIN_API")]
+    disable_admin_api: bool,
     /// What queue URLs start with, whatever host a request was sent to (by default
     /// they follow each request's Host, as AWS's do; e.g. the URL a container is
     /// reached by).
@@ -98,7 +144,7 @@ struct Args {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() {
+async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
@@ -108,10 +154,20 @@ async fn main() {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
+    let clock = match (args.clock, args.clock_start) {
+        (ClockMode::System, Some(_)) => {
+            eprintln!("fake-sqs: --clock-start needs --clock paused or --clock auto-advance");
+            return ExitCode::from(2);
+        }
+        (ClockMode::Paused(_), start) => ClockMode::Paused(start),
+        (ClockMode::AutoAdvance(_), start) => ClockMode::AutoAdvance(start),
+        (mode, _) => mode,
+    };
     let mut builder = FakeSqs::builder()
         .bind(SocketAddr::new(args.host, args.port))
         .dialect(args.dialect)
-        .threads(args.threads);
+        .threads(args.threads)
+        .clock(clock);
     if let Some(region) = args.region {
         builder = builder.region(region);
     }
@@ -127,6 +183,27 @@ async fn main() {
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);
     }
+    if let Some(path) = &args.config {
+        builder = match builder.config_file(path) {
+            Ok(builder) => builder,
+            Err(err) => return config_error(&err),
+        };
+    }
+    if args.allow_immediate_queue_recreation {
+        builder = builder.allow_immediate_queue_recreation();
+    }
+    if args.allow_repeated_purge {
+        builder = builder.allow_repeated_purge();
+    }
+    if let Some(limit) = args.in_flight_limit {
+        builder = builder.in_flight_limit(limit);
+    }
+    if args.verify_signatures {
+        builder = builder.verify_signatures();
+    }
+    if args.disable_admin_api {
+        builder = builder.disable_admin_api();
+    }
     if let Some(timeout) = args.header_read_timeout {
         builder = builder.header_read_timeout(timeout.into());
     }
@@ -139,11 +216,14 @@ async fn main() {
     let sqs = match builder.try_start().await {
         Ok(sqs) => sqs,
         Err(err) => {
+            if let Some(err) = err.get_ref().and_then(|e| e.downcast_ref::<ConfigError>()) {
+                return config_error(err);
+            }
             eprintln!(
                 "fake-sqs: cannot listen on {}:{}: {err}",
                 args.host, args.port
             );
-            std::process::exit(1);
+            return ExitCode::from(1);
         }
     };
     tracing::info!("fake-sqs listening on {}", sqs.endpoint_url());
@@ -152,4 +232,11 @@ async fn main() {
     let _ = tokio::signal::ctrl_c().await;
     tracing::info!("shutting down");
     drop(sqs);
+    ExitCode::SUCCESS
+}
+
+/// A config file the server cannot start with: where and why, and status 2.
+fn config_error(err: &ConfigError) -> ExitCode {
+    eprintln!("fake-sqs: {err}");
+    ExitCode::from(2)
 }

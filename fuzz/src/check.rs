@@ -9,6 +9,7 @@
 //!   `x-amzn-query-error` shaped `Code;Sender` when present.
 //! - Scaleway's management API: JSON objects (nothing on 204), errors with `message`
 //!   and `type`.
+//! - The admin API's paths (`/_fake-sqs/`), off in process: its JSON error.
 //!
 //! Shared, as is, by the fuzz crate and the crate's `cargo test` replay of regressions:
 //! it uses only the standard library, `form_urlencoded`, `serde_json` and `roxmltree`.
@@ -40,6 +41,9 @@ pub fn answer(
     let path = request.target.split('?').next().unwrap_or("");
     if dialect == "scaleway" && path.starts_with(super::script::MANAGEMENT_PREFIX) {
         return management(status, body);
+    }
+    if path == "/_fake-sqs" || path.starts_with("/_fake-sqs/") {
+        return admin_disabled(status, body);
     }
     if !SQS_STATUSES.contains(&status) {
         return Err(format!("status {status} is not one SQS answers with"));
@@ -85,6 +89,18 @@ fn no_action_answer(
         _ => Err(format!(
             "a request without an action answered {status} with content type {content_type:?}"
         )),
+    }
+}
+
+/// The admin API's paths, which the in-process fake serves with the API turned off:
+/// 404 and a JSON error of the admin API's shape.
+fn admin_disabled(status: u16, body: &[u8]) -> Result<(), String> {
+    let map = json_object(body)?;
+    match (status, map.get("code").and_then(|c| c.as_str())) {
+        (404, Some("admin_api_disabled")) if map.get("message").is_some_and(|m| m.is_string()) => {
+            Ok(())
+        }
+        _ => Err(format!("admin path answered {status}: {map:?}")),
     }
 }
 

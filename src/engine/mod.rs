@@ -14,6 +14,7 @@ pub(crate) mod digest;
 pub(crate) mod fifo;
 pub(crate) mod groups;
 pub(crate) mod handles;
+pub(crate) mod initial;
 pub(crate) mod message;
 pub(crate) mod move_tasks;
 pub(crate) mod policy;
@@ -37,6 +38,7 @@ use crate::ids::Ids;
 use crate::rules::Rules;
 use attributes::AttributeLimits;
 use credentials::Credentials;
+use initial::Initial;
 use queue::Queue;
 
 /// Settings the engine reads but never changes.
@@ -95,6 +97,8 @@ struct Shared {
     ids: Mutex<Ids>,
     clock: Clock,
     config: Config,
+    /// What a fresh engine holds, and a reset puts back.
+    initial: Initial,
     /// True once the server is shutting down: long polls answer with what they have.
     closing: watch::Sender<bool>,
 }
@@ -133,29 +137,44 @@ pub(crate) struct QueueRef {
 }
 
 impl Engine {
-    pub(crate) fn new(clock: Clock, config: Config) -> Self {
+    /// An engine that holds nothing yet; [`Engine::populate`] puts `initial` in.
+    pub(crate) fn new(clock: Clock, config: Config, initial: Initial) -> Self {
         Engine {
             shared: Arc::new(Shared {
                 state: Mutex::new(State::default()),
                 ids: Mutex::new(Ids::new(config.seed)),
                 clock,
                 config,
+                initial,
                 closing: watch::channel(false).0,
             }),
         }
     }
 
+    /// Puts the initial state in, as a reset does: the error of the first declared
+    /// queue that cannot be created, with its index in `Initial::queues`.
+    pub(crate) fn populate(&self) -> Result<(), (usize, SqsError)> {
+        let now = self.now();
+        self.seed(&mut self.lock(), now)
+    }
+
+    /// What a fresh engine holds.
+    pub(crate) fn initial(&self) -> &Initial {
+        &self.shared.initial
+    }
+
     /// Forgets every queue, message, move task and dialect record; the clock goes back
     /// to its start and seeded ids start their stream again, so that what follows sees
-    /// the fake as it was when it started. `initial` puts back what a fresh fake holds
-    /// (see `builder::Initial`). Long polls waiting on the old queues find them gone.
-    pub(crate) fn reset(&self, initial: impl FnOnce(&mut State, u64)) {
+    /// the fake as it was when it started, initial state included (see
+    /// `initial::Initial`). Long polls waiting on the old queues find them gone.
+    pub(crate) fn reset(&self) {
         let mut state = self.lock();
         // Under the state lock, so that no request sees new state with old ids or time.
         self.shared.clock.reset();
         *self.ids() = Ids::new(self.shared.config.seed);
         let old = std::mem::take(&mut *state);
-        initial(&mut state, self.now());
+        // What was created at the start is created the same way again.
+        let _ = self.seed(&mut state, self.now());
         drop(state);
         for (_, queue) in old.all_queues() {
             queue.waiters.notify_waiters();

@@ -9,7 +9,7 @@ use super::attributes::{QueueAttributes, ALL_NAMES};
 use super::queue::{check_name, Queue};
 use super::quotas::check_queue_count;
 use super::redrive_policy::check_target;
-use super::{policy, Caller, Engine, QueueRef};
+use super::{policy, Caller, Engine, QueueRef, State};
 use crate::error::{ErrorCode, SqsError};
 use crate::limits::{
     DELETED_NAME_COOLDOWN_MS, MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE, PURGE_COOLDOWN_MS,
@@ -57,6 +57,16 @@ fn validate_tags(tags: &[(String, String)]) -> Result<(), SqsError> {
     Ok(())
 }
 
+/// What [`Engine::check_queue_settings`] found wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Setting {
+    Name,
+    Attribute(String),
+    Tag(String),
+    /// The tags together (too many).
+    Tags,
+}
+
 /// A queue as a request names it: by URL (or name), or by ARN (move tasks).
 pub(crate) enum QueueTarget {
     Ref(QueueRef),
@@ -81,6 +91,21 @@ impl Engine {
         attributes: &[(String, String)],
         tags: Vec<(String, String)>,
     ) -> Result<String, SqsError> {
+        let now = self.now();
+        let mut state = self.lock();
+        self.create_queue_in(&mut state, now, owner, name, attributes, tags)
+    }
+
+    /// [`Engine::create_queue`] on state already locked.
+    pub(crate) fn create_queue_in(
+        &self,
+        state: &mut State,
+        now: u64,
+        owner: &Caller,
+        name: &str,
+        attributes: &[(String, String)],
+        tags: Vec<(String, String)>,
+    ) -> Result<String, SqsError> {
         let fifo = attributes
             .iter()
             .any(|(k, v)| k == "FifoQueue" && v.eq_ignore_ascii_case("true"));
@@ -88,8 +113,6 @@ impl Engine {
         validate_tags(&tags)?;
         let config = self.config();
         let (limits, rules) = (config.limits, config.rules);
-        let now = self.now();
-        let mut state = self.lock();
         let id = state.next_queue_id();
         let path = self.queue_path(&owner.account, id, name);
         let region = state.region_mut(owner);
@@ -146,6 +169,31 @@ impl Engine {
             },
         );
         Ok(path)
+    }
+
+    /// Whether CreateQueue would take these attributes for a queue of this kind (FIFO
+    /// or not) and these tags, checked one by one and without a queue: the error of
+    /// the first that it would refuse, for a caller that wants to say which it is.
+    pub(crate) fn check_queue_settings(
+        &self,
+        name: &str,
+        fifo: bool,
+        attributes: &[(String, String)],
+        tags: &[(String, String)],
+    ) -> Result<(), (Setting, SqsError)> {
+        check_name(name, fifo).map_err(|e| (Setting::Name, e))?;
+        let limits = self.config().limits;
+        for (key, value) in attributes {
+            let pair = [(key.clone(), value.clone())];
+            QueueAttributes::defaults(fifo, limits)
+                .apply(&pair, limits)
+                .map_err(|e| (Setting::Attribute(key.clone()), e))?;
+        }
+        for (key, value) in tags {
+            validate_tags(&[(key.clone(), value.clone())])
+                .map_err(|e| (Setting::Tag(key.clone()), e))?;
+        }
+        validate_tags(tags).map_err(|e| (Setting::Tags, e))
     }
 
     /// GetQueueUrl: the URL path of queue `name` of `owner`.

@@ -33,12 +33,13 @@ pub(crate) struct Server {
 impl Server {
     /// Serves `service` on `listener` from a new thread with `threads` runtime workers
     /// (1: a current-thread runtime, the cheapest to start), closing connections that
-    /// overstay `timeouts`.
+    /// overstay `timeouts`; the admin API too when `admin_api` is set.
     pub(crate) fn spawn(
         listener: TcpListener,
         service: Service,
         threads: usize,
         timeouts: Timeouts,
+        admin_api: bool,
     ) -> std::io::Result<Self> {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -60,7 +61,7 @@ impl Server {
             .spawn(move || {
                 runtime.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {
-                        Ok(listener) => serve(listener, service, timeouts, rx).await,
+                        Ok(listener) => serve(listener, service, timeouts, admin_api, rx).await,
                         Err(err) => tracing::error!("fake-sqs cannot listen: {err}"),
                     }
                 });
@@ -147,6 +148,7 @@ async fn serve(
     listener: tokio::net::TcpListener,
     service: Service,
     timeouts: Timeouts,
+    admin_api: bool,
     mut shutdown: oneshot::Receiver<()>,
 ) {
     let graceful = GracefulShutdown::new();
@@ -187,7 +189,7 @@ async fn serve(
             async move {
                 // An error here (an injected dropped connection) closes the connection
                 // without an answer.
-                let response = route::handle(req, &service).await;
+                let response = route::handle(req, &service, admin_api).await;
                 drop(guard);
                 response
             }

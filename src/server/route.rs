@@ -10,6 +10,7 @@ use hyper::{Request, Response};
 
 use super::body::{self, MAX_BODY_BYTES};
 use super::scaleway_api;
+use crate::admin;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::{self, request};
 use crate::service::{self, Answer, Service};
@@ -27,17 +28,21 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-/// Answers one request, or drops its connection ([`Dropped`]). Generic over the body
-/// so that the same path serves hyper's connections and in-process callers (the fuzz
-/// targets).
+/// Answers one request: the admin API's (served, or refused when `admin_api` is off)
+/// or an SQS one, or drops its connection ([`Dropped`]). Generic over the body so that
+/// the same path serves hyper's connections and in-process callers (the fuzz targets).
 pub(crate) async fn handle<B>(
     req: Request<B>,
     service: &Service,
+    admin_api: bool,
 ) -> Result<Response<Full<Bytes>>, Dropped>
 where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    if admin::is_admin_path(req.uri().path()) {
+        return Ok(admin::handle(req, service, admin_api).await);
+    }
     let engine = &service.engine;
     // An auto-advancing clock moves only when every request in flight is a sleeping poll.
     let _busy = engine.clock().busy();

@@ -20,6 +20,7 @@ pub(crate) mod caller;
 pub(crate) mod controls;
 pub(crate) mod faults;
 mod host;
+pub(crate) use host::base_url;
 mod scope;
 mod signature;
 
@@ -48,6 +49,17 @@ use faults::Effect;
 pub(crate) struct Service {
     pub engine: Engine,
     pub controls: Arc<Controls>,
+}
+
+impl Service {
+    /// Puts the fake back as it started: the engine's state (declared queues, chaos and
+    /// clock included), then the controls beside it (faults, journal, expectations).
+    /// `FakeSqs::reset` and the admin API's `POST /_fake-sqs/reset` both call it, so
+    /// that what is cleared is said once.
+    pub(crate) fn reset(&self) {
+        self.engine.reset();
+        self.controls.reset();
+    }
 }
 
 /// One request as the server read and the codec decoded it.

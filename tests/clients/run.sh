@@ -4,11 +4,15 @@
 # itself (Python venvs, npm packages), caching them under target/clients and
 # tests/clients/node_modules so re-runs are fast; a missing or broken cache is rebuilt.
 #
-# Usage: tests/clients/run.sh [client...]   clients: aws-cli boto3 boto3-query js-v3 boto3-localhost
+# Usage: tests/clients/run.sh [client...]
+#   clients: aws-cli boto3 boto3-query js-v3 boto3-localhost pytest node-test
 #
 # boto3-localhost runs the boto3 story against a server bound to 0.0.0.0 and reached as
 # `localhost`: every queue URL it answers must name `localhost` and work (scenario.py
 # checks each QueueUrl of every answer).
+# pytest and node-test are a Python and a Node team's own tests of a worker
+# (test_worker.py, worker.test.mjs): boto3 or client-sqs for SQS, requests or fetch for
+# the admin API, against a server started with fixtures/queues.toml and a paused clock.
 # Exits non-zero if any client fails. Needs python3 (with venv), node and npm, and
 # network access to PyPI and npm unless the cache is warm.
 set -uo pipefail
@@ -81,6 +85,8 @@ install_boto3_query() {
   venv "$cache/venv-boto3-query" "boto3==$query_botocore" "botocore==$query_botocore"
 }
 install_boto3_localhost() { install_boto3; }
+install_pytest() { venv "$cache/venv-pytest" --upgrade boto3 requests pytest; }
+install_node_test() { install_js_v3; }
 install_js_v3() {
   (cd "$clients_dir" && npm install --no-package-lock --no-audit --no-fund --loglevel=error)
 }
@@ -90,9 +96,24 @@ run_boto3() { "$cache/venv-boto3/bin/python" "$clients_dir/scenario.py" "$endpoi
 run_boto3_query() { "$cache/venv-boto3-query/bin/python" "$clients_dir/scenario.py" "$endpoint" query; }
 run_boto3_localhost() { "$cache/venv-boto3/bin/python" "$clients_dir/scenario.py" "$endpoint" json; }
 run_js_v3() { node --no-warnings "$clients_dir/scenario.mjs" "$endpoint"; }
+run_pytest() {
+  FAKE_SQS_ENDPOINT="$endpoint" "$cache/venv-pytest/bin/pytest" -q -p no:cacheprovider \
+    "$clients_dir/test_worker.py"
+}
+run_node_test() {
+  FAKE_SQS_ENDPOINT="$endpoint" node --no-warnings --test "$clients_dir/worker.test.mjs"
+}
 
 # How each client's server is started, and the endpoint the client is given.
-server_args() { [[ $1 == boto3-localhost ]] && echo "--host 0.0.0.0"; }
+server_args() {
+  case $1 in
+    boto3-localhost) echo "--host 0.0.0.0" ;;
+    # The teams' tests: their queues declared in a file, a clock that only they move.
+    pytest | node-test)
+      echo "--config $root/fixtures/queues.toml --clock paused --clock-start 2025-01-01T00:00:00Z"
+      ;;
+  esac
+}
 reach_as() {
   # Bound to every interface, the server prints http://0.0.0.0:<port>; the client
   # reaches it as localhost.
@@ -150,10 +171,10 @@ if [[ ! -x "$root/target/debug/fake-sqs" ]] || [[ "${FAKE_SQS_SKIP_BUILD:-}" != 
 fi
 
 selected=("$@")
-[[ ${#selected[@]} -eq 0 ]] && selected=(aws-cli boto3 boto3-query js-v3 boto3-localhost)
+[[ ${#selected[@]} -eq 0 ]] && selected=(aws-cli boto3 boto3-query js-v3 boto3-localhost pytest node-test)
 for name in "${selected[@]}"; do
   case $name in
-    aws-cli | boto3 | js-v3 | boto3-localhost) client "$name" Json ;;
+    aws-cli | boto3 | js-v3 | boto3-localhost | pytest | node-test) client "$name" Json ;;
     boto3-query) client "$name" Query ;;
     *) echo "unknown client $name" && failed+=("$name") ;;
   esac

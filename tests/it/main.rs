@@ -4,11 +4,14 @@
 mod support;
 
 mod access;
+mod admin;
+mod admin_toolkit;
 mod batch;
 mod chaos;
 mod client_regressions;
 mod clock;
 mod connections;
+mod declared_queues;
 mod dlq;
 mod errors;
 mod expectations;

@@ -3,5 +3,7 @@
 
 mod support;
 
+mod config;
 mod connections;
+mod flags;
 mod output;

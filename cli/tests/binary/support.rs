@@ -20,10 +20,16 @@ impl Drop for KillOnDrop {
 /// Starts the binary with `args` on port 0 and reads its endpoint URL from the first line
 /// of stdout, as scripts do.
 pub fn spawn_binary(args: &[&str]) -> (KillOnDrop, String) {
+    spawn_binary_with_env(args, &[])
+}
+
+/// [`spawn_binary`] with `FAKE_SQS_*` (or other) variables set.
+pub fn spawn_binary_with_env(args: &[&str], env: &[(&str, &str)]) -> (KillOnDrop, String) {
     let child = Command::new(BINARY)
         .args(["--port", "0"])
         .args(args)
         .env("RUST_LOG", "info")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
