@@ -439,10 +439,17 @@ impl Journal {
     /// new ones are decoded.
     pub(crate) fn requests_after(&self, base_url: &str, after: u64) -> (Requests, u64) {
         // Kept in `seq` order: the new ones are a run at the end.
-        let first_new = self.entries.partition_point(|k| k.seq <= after);
-        let new = self.entries.range(first_new..);
-        let requests = Requests(new.map(|k| k.recorded(base_url)).collect());
-        (requests, self.next_seq - 1)
+        let first_new = self.entries.partition_point(|(k, _)| k.seq <= after);
+        // The new bodies start after the old ones' lengths.
+        let mut start: usize = self.entries.range(..first_new).map(|(_, len)| len).sum();
+        let mut body = Vec::new();
+        let new = self.entries.range(first_new..).map(|(kept, len)| {
+            body.clear();
+            body.extend(self.bodies.range(start..start + len));
+            start += len;
+            kept.recorded(&body, base_url)
+        });
+        (Requests(new.collect()), self.next_seq - 1)
     }
 }
 
