@@ -6,6 +6,7 @@
 
 pub(crate) mod attempts;
 pub(crate) mod attributes;
+pub(crate) mod content;
 pub(crate) mod credentials;
 pub(crate) mod dead_letter;
 pub(crate) mod dedup;
@@ -13,6 +14,7 @@ pub(crate) mod digest;
 pub(crate) mod fifo;
 pub(crate) mod groups;
 pub(crate) mod handles;
+pub(crate) mod key_set;
 pub(crate) mod message;
 pub(crate) mod move_tasks;
 pub(crate) mod policy;
@@ -23,6 +25,7 @@ pub(crate) mod receipt;
 pub(crate) mod receiving;
 pub(crate) mod redrive_policy;
 pub(crate) mod sending;
+pub(crate) mod slots;
 pub(crate) mod store;
 
 use std::collections::{BTreeMap, HashMap};
