@@ -10,9 +10,13 @@
 //!
 //! The columns: the action (also the type in `actions/<module>.rs`), its module, then
 //! `root` when AWS answers the action only at the service's root URL and rejects it sent
-//! to a queue's URL over Query (fixtures/aws/recorded.md rows 168 and 169), else `any`; `owner` when only the queue's owner may
-//! call it (AddPermission cannot grant it) or `shared`; `batch` for the three batch
-//! actions whose entries are `<Action>RequestEntry` in Query, else `single`.
+//! to a queue's URL over Query (fixtures/aws/recorded.md rows 168 and 169), else `any`; then who
+//! may call it on a queue: `owner` when only the queue's owner (AddPermission cannot
+//! grant it), `account` when only callers of the queue's account (AddPermission may name
+//! it, but cross-account permissions do not apply to it, as AWS's list of such actions
+//! says: `fixtures/aws/queue-access.json`), `shared` when any account a queue's policy
+//! allows; `batch` for the three batch actions whose entries are `<Action>RequestEntry`
+//! in Query, else `single`.
 
 /// Calls `$callback!` with the table of actions, one `Name module path grant kind;` row
 /// each.
@@ -20,7 +24,7 @@ macro_rules! for_each_action {
     ($callback:ident) => {
         $callback! {
             AddPermission                 add_permission                  any  owner  single;
-            CancelMessageMoveTask         cancel_message_move_task        any  shared single;
+            CancelMessageMoveTask         cancel_message_move_task        any  account single;
             ChangeMessageVisibility       change_message_visibility       any  shared single;
             ChangeMessageVisibilityBatch  change_message_visibility_batch any  shared batch;
             CreateQueue                   create_queue                    root owner  single;
@@ -30,16 +34,16 @@ macro_rules! for_each_action {
             GetQueueAttributes            get_queue_attributes            any  shared single;
             GetQueueUrl                   get_queue_url                   any  shared single;
             ListDeadLetterSourceQueues    list_dead_letter_source_queues  any  shared single;
-            ListMessageMoveTasks          list_message_move_tasks         any  shared single;
-            ListQueueTags                 list_queue_tags                 any  shared single;
-            ListQueues                    list_queues                     root shared single;
+            ListMessageMoveTasks          list_message_move_tasks         any  account single;
+            ListQueueTags                 list_queue_tags                 any  account single;
+            ListQueues                    list_queues                     root account single;
             PurgeQueue                    purge_queue                     any  shared single;
             ReceiveMessage                receive_message                 any  shared single;
             RemovePermission              remove_permission               any  owner  single;
             SendMessage                   send_message                    any  shared single;
             SendMessageBatch              send_message_batch              any  shared batch;
             SetQueueAttributes            set_queue_attributes            any  owner  single;
-            StartMessageMoveTask          start_message_move_task         any  shared single;
+            StartMessageMoveTask          start_message_move_task         any  account single;
             TagQueue                      tag_queue                       any  owner  single;
             UntagQueue                    untag_queue                     any  owner  single;
         }
@@ -89,6 +93,21 @@ macro_rules! action_names {
                 }
             }
 
+            /// Whether a queue's policy can let another account call it.
+            pub(crate) fn cross_account(self) -> bool {
+                match self {
+                    $(ActionName::$name => action_names!(@shared $grant),)*
+                }
+            }
+
+            /// The name policies give its permission: a batch action's is its single
+            /// action's (`SendMessage` allows `SendMessageBatch`).
+            pub(crate) fn permission(self) -> &'static str {
+                match self {
+                    $(ActionName::$name => action_names!(@permission $name $kind),)*
+                }
+            }
+
             /// The Query name of one entry of a batch action
             /// (`SendMessageBatchRequestEntry`); `None` for the others.
             pub(crate) fn request_entry(self) -> Option<&'static str> {
@@ -109,7 +128,11 @@ macro_rules! action_names {
     (@root root) => { true };
     (@root any) => { false };
     (@owner owner) => { true };
-    (@owner shared) => { false };
+    (@owner $other:ident) => { false };
+    (@shared shared) => { true };
+    (@shared $other:ident) => { false };
+    (@permission $name:ident batch) => { stringify!($name).trim_end_matches("Batch") };
+    (@permission $name:ident single) => { stringify!($name) };
     (@entry $name:ident batch) => { Some(concat!(stringify!($name), "RequestEntry")) };
     (@entry $name:ident single) => { None };
 }
@@ -140,5 +163,10 @@ mod tests {
         assert!(ActionName::CreateQueue.root_only());
         assert!(!ActionName::GetQueueUrl.root_only());
         assert!(ActionName::TagQueue.owner_only());
+        assert!(!ActionName::ListQueueTags.owner_only());
+        assert!(!ActionName::ListQueueTags.cross_account());
+        assert!(ActionName::PurgeQueue.cross_account());
+        assert_eq!(ActionName::DeleteMessageBatch.permission(), "DeleteMessage");
+        assert_eq!(ActionName::ReceiveMessage.permission(), "ReceiveMessage");
     }
 }

@@ -1,12 +1,13 @@
 //! [`FakeSqsBuilder`]: every knob of a fake, with AWS's behaviour as the default.
 
+use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener};
 use std::time::Duration;
 
 use crate::clock::{Clock, ClockMode};
 use crate::dialect::Dialect;
 use crate::engine::attributes::AttributeLimits;
-use crate::engine::credentials::{Activation, Credential, Permissions};
+use crate::engine::credentials::{Activation, Credential, Declared, Permissions};
 use crate::engine::{Config, Engine, State};
 use crate::fake::FakeSqs;
 use crate::limits::IN_FLIGHT_LIMIT;
@@ -68,10 +69,20 @@ pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
 
 /// What a fresh fake holds before its first request, and what [`FakeSqs::reset`] puts
 /// back: in the Scaleway dialect, SQS activated for the default project and the
-/// builder's credentials; nothing otherwise.
+/// builder's credentials (and for the project of each credential declared with
+/// [`FakeSqsBuilder::credential`]); nothing otherwise.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Initial {
-    scaleway_credentials: Option<Vec<(String, String, Permissions)>>,
+    scaleway_credentials: Option<Vec<IssuedAtStart>>,
+}
+
+/// A credential a Scaleway fake starts with.
+#[derive(Debug, Clone)]
+struct IssuedAtStart {
+    access_key: String,
+    secret_key: String,
+    permissions: Permissions,
+    project: String,
 }
 
 impl Initial {
@@ -82,28 +93,29 @@ impl Initial {
     }
 }
 
-/// Activates SQS for the default project and adds the given credentials to it.
-fn seed_scaleway(
-    state: &mut State,
-    config: &Config,
-    now: u64,
-    credentials: &[(String, String, Permissions)],
-) {
-    let project = config.default_account.clone();
+/// Activates SQS for the projects of the given credentials and adds them.
+fn seed_scaleway(state: &mut State, config: &Config, now: u64, credentials: &[IssuedAtStart]) {
     let region = config.default_region.clone();
-    state.credentials.activations.insert(
-        (project.clone(), region.clone()),
-        Activation {
-            created_at: now,
-            updated_at: now,
-            enabled: true,
-        },
-    );
-    for (i, (access_key, secret_key, permissions)) in credentials.iter().enumerate() {
+    for (i, credential) in credentials.iter().enumerate() {
+        let project = credential.project.clone();
+        state.credentials.activations.insert(
+            (project.clone(), region.clone()),
+            Activation {
+                created_at: now,
+                updated_at: now,
+                enabled: true,
+            },
+        );
+        let IssuedAtStart {
+            access_key,
+            secret_key,
+            permissions,
+            ..
+        } = credential;
         state.credentials.insert(Credential {
             id: format!("00000000-0000-4000-8000-{i:012}"),
             name: format!("fake-sqs-{i}"),
-            project_id: project.clone(),
+            project_id: project,
             region: region.clone(),
             created_at: now,
             updated_at: now,
@@ -137,6 +149,7 @@ pub struct FakeSqsBuilder {
     account_id: Option<String>,
     dialect: Dialect,
     scaleway_credentials: Vec<(String, String, Permissions)>,
+    credentials: Vec<(String, String, String)>,
     clock: ClockMode,
     seed: Option<u64>,
     addr: SocketAddr,
@@ -156,6 +169,7 @@ impl Default for FakeSqsBuilder {
             account_id: None,
             dialect: Dialect::Aws,
             scaleway_credentials: Vec::new(),
+            credentials: Vec::new(),
             clock: ClockMode::System,
             seed: None,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -260,6 +274,68 @@ impl FakeSqsBuilder {
     ) -> Self {
         self.scaleway_credentials
             .push((access_key.into(), secret_key.into(), permissions));
+        self
+    }
+
+    /// Declares a credential: requests signed with `access_key` act as account
+    /// `account_id`, and the fake checks their signatures with `secret_key`.
+    ///
+    /// Declaring one turns on strict mode ([`FakeSqsBuilder::verify_signatures`]), as
+    /// AWS checks every request: a key the fake does not know is refused with
+    /// `InvalidClientTokenId`, a wrong signature with `SignatureDoesNotMatch`, and so are
+    /// a timestamp more than 15 minutes off the fake's clock and a credential scope
+    /// naming another region than the fake's. [`TEST_ACCESS_KEY`] stays known, for the
+    /// default account, so [`FakeSqs::client`] keeps working. A request without any
+    /// signature is anonymous: it may do only what a queue's policy grants to everyone
+    /// (`"Principal": "*"`).
+    ///
+    /// Several credentials of several accounts let a test check who may act on whose
+    /// queues: only a queue's owner, or an account its policy allows (AddPermission, or a
+    /// `Policy` attribute). In the Scaleway dialect the credential is issued, with every
+    /// permission, for project `account_id`, which has Queues activated.
+    ///
+    /// # Example
+    /// ```
+    /// use aws_sdk_sqs::config::Credentials;
+    /// use aws_sdk_sqs::error::ProvideErrorMetadata;
+    /// use fake_sqs::FakeSqs;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = FakeSqs::builder()
+    ///     .credential("AKIAOWNER00000000000", "owner-secret", "111111111111")
+    ///     .credential("AKIASTRANGER0000000", "stranger-secret", "222222222222")
+    ///     .start()
+    ///     .await;
+    /// let sdk_config = sqs.sdk_config().await;
+    /// let client_of = |key: &str, secret: &str| {
+    ///     let config = aws_sdk_sqs::config::Builder::from(&sdk_config)
+    ///         .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+    ///         .build();
+    ///     aws_sdk_sqs::Client::from_conf(config)
+    /// };
+    /// let owner = client_of("AKIAOWNER00000000000", "owner-secret");
+    /// let url = owner.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// assert!(url.ends_with("/111111111111/jobs"));
+    ///
+    /// // Another account may not touch it: no policy allows it.
+    /// let stranger = client_of("AKIASTRANGER0000000", "stranger-secret");
+    /// let err = stranger.purge_queue().queue_url(&url).send().await.unwrap_err();
+    /// assert_eq!(err.code(), Some("AccessDenied"));
+    ///
+    /// // A wrong secret does not sign.
+    /// let forger = client_of("AKIAOWNER00000000000", "guessed");
+    /// let err = forger.list_queues().send().await.unwrap_err();
+    /// assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
+    /// # }
+    /// ```
+    pub fn credential(
+        mut self,
+        access_key: impl Into<String>,
+        secret_key: impl Into<String>,
+        account_id: impl Into<String>,
+    ) -> Self {
+        self.credentials
+            .push((access_key.into(), secret_key.into(), account_id.into()));
         self
     }
 
@@ -404,9 +480,16 @@ impl FakeSqsBuilder {
         self
     }
 
-    /// Strict mode (Scaleway dialect): verify each request's SigV4 signature against its
-    /// credential's secret, as Scaleway does, and reject bad signatures, timestamps more
-    /// than 15 minutes from the fake's clock, and scopes naming another region.
+    /// Strict mode: verify each request's SigV4 signature, in its `Authorization` header
+    /// or its query string (a presigned URL), against its credential's secret, as the
+    /// providers do, and reject unknown keys (`InvalidClientTokenId`), bad signatures,
+    /// timestamps more than 15 minutes from the fake's clock and scopes naming another
+    /// region than the credential's (`SignatureDoesNotMatch`).
+    ///
+    /// The credentials are the ones the fake knows: in the AWS and Yandex dialects,
+    /// [`TEST_ACCESS_KEY`] and those declared with [`FakeSqsBuilder::credential`] (which
+    /// turns strict mode on by itself), valid in the fake's region; in the Scaleway
+    /// dialect, the credentials it issued, valid in their own region.
     ///
     /// # Example
     /// ```
@@ -622,34 +705,72 @@ impl FakeSqsBuilder {
         let clock = Clock::new(self.clock);
         let dialect = self.dialect;
         let rules = dialect.rules();
-        let config = Config {
+        let mut config = Config {
             default_account: self
                 .account_id
                 .unwrap_or_else(|| dialect.default_account().to_owned()),
             default_region: self
                 .region
                 .unwrap_or_else(|| dialect.default_region().to_owned()),
+            follow_host: self.advertised_url.is_none(),
             base_url: self.advertised_url.unwrap_or(base_url),
             limits: AttributeLimits {
                 max_message_size: rules.max_message_size,
                 settable: rules.settable_attributes,
             },
             rules,
-            verify_signatures: self.verify_signatures,
+            verify_signatures: self.verify_signatures || !self.credentials.is_empty(),
+            declared: HashMap::new(),
             deleted_queue_cooldown: self.deleted_queue_cooldown,
             purge_cooldown: self.purge_cooldown,
             in_flight_limit: self.in_flight_limit,
             seed: self.seed,
         };
         let mut initial = Initial::default();
-        if rules.credentials == CredentialModel::Issued {
-            let mut credentials = vec![(
-                TEST_ACCESS_KEY.to_owned(),
-                TEST_SECRET_KEY.to_owned(),
-                Permissions::all(),
-            )];
-            credentials.extend(self.scaleway_credentials);
-            initial.scaleway_credentials = Some(credentials);
+        let default_project = config.default_account.clone();
+        match rules.credentials {
+            CredentialModel::Issued => {
+                let issued = |(access_key, secret_key, permissions, project)| IssuedAtStart {
+                    access_key,
+                    secret_key,
+                    permissions,
+                    project,
+                };
+                let test = (
+                    TEST_ACCESS_KEY.to_owned(),
+                    TEST_SECRET_KEY.to_owned(),
+                    Permissions::all(),
+                    default_project.clone(),
+                );
+                let builder_issued = self
+                    .scaleway_credentials
+                    .into_iter()
+                    .map(|(k, s, p)| (k, s, p, default_project.clone()));
+                let declared = self
+                    .credentials
+                    .into_iter()
+                    .map(|(k, s, project)| (k, s, Permissions::all(), project));
+                let all = std::iter::once(test).chain(builder_issued).chain(declared);
+                initial.scaleway_credentials = Some(all.map(issued).collect());
+            }
+            CredentialModel::Scope => {
+                let test = (
+                    TEST_ACCESS_KEY.to_owned(),
+                    TEST_SECRET_KEY.to_owned(),
+                    default_project,
+                );
+                for (access_key, secret_key, account) in
+                    std::iter::once(test).chain(self.credentials)
+                {
+                    config.declared.insert(
+                        access_key,
+                        Declared {
+                            secret_key,
+                            account,
+                        },
+                    );
+                }
+            }
         }
         let engine = Engine::new(clock.clone(), config);
         initial.seed(&mut engine.lock(), engine.config(), engine.now());

@@ -8,6 +8,9 @@ use std::borrow::Cow;
 /// it has no failures of its own to report.
 pub(crate) const FAULT: &str = "Sender";
 
+/// AWS's text for a missing queue, in JSON answers.
+const QUEUE_DOES_NOT_EXIST: &str = "The specified queue does not exist.";
+
 /// Every error the fake can answer with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ErrorCode {
@@ -268,10 +271,7 @@ impl SqsError {
     /// The queue is missing. AWS words this differently per protocol; the codecs pick
     /// the wording, see [`SqsError::message_for_query`].
     pub(crate) fn queue_does_not_exist() -> Self {
-        SqsError::new(
-            ErrorCode::QueueDoesNotExist,
-            "The specified queue does not exist.",
-        )
+        SqsError::new(ErrorCode::QueueDoesNotExist, QUEUE_DOES_NOT_EXIST)
     }
 
     /// `The request must contain the parameter {name}.`
@@ -320,10 +320,11 @@ impl SqsError {
     }
 
     /// The text of this error in a Query (XML) answer. Real AWS still uses the old
-    /// wording for a missing queue there (fixtures/aws/recorded.md rows 34 and 172).
+    /// wording for a missing queue there (fixtures/aws/recorded.md rows 34 and 172);
+    /// GetQueueUrl's answer for a queue the caller may not see keeps its own.
     pub(crate) fn message_for_query(&self) -> &str {
         match self.code {
-            ErrorCode::QueueDoesNotExist => {
+            ErrorCode::QueueDoesNotExist if self.message == QUEUE_DOES_NOT_EXIST => {
                 "The specified queue does not exist for this wsdl version."
             }
             _ => &self.message,

@@ -186,7 +186,7 @@ impl FakeSqs {
         state.settle_all(now);
         inspect::all_queues(&state)
             .into_iter()
-            .map(|(owner, q)| inspect::queue_info(owner, q))
+            .map(|(owner, q)| inspect::queue_info(&self.engine.config().base_url, owner, q))
             .collect()
     }
 
@@ -231,7 +231,11 @@ impl FakeSqs {
         let mut state = self.engine.lock();
         state.settle_all(now);
         let (owner, queue) = inspect::find(&self.engine, &state, queue_url)?;
-        Ok(inspect::queue_info(owner, queue))
+        Ok(inspect::queue_info(
+            &self.engine.config().base_url,
+            owner,
+            queue,
+        ))
     }
 
     /// The messages of the queue with this URL, in send order, as they stand now.

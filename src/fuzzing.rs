@@ -54,7 +54,11 @@ impl Answer {
 fn error_answer(protocol: Protocol, action: &str, err: SqsError) -> Answer {
     let codec = &Dialect::Aws.rules().codec;
     let encoded = protocol::encode(protocol, codec, false, action, &Err(err), REQUEST_ID);
-    let mut headers = vec![("content-type".to_owned(), encoded.content_type.to_owned())];
+    let mut headers: Vec<(String, String)> = encoded
+        .content_type
+        .map(|t| ("content-type".to_owned(), t.to_owned()))
+        .into_iter()
+        .collect();
     if let Some(q) = encoded.query_error {
         headers.push(("x-amzn-query-error".to_owned(), q));
     }

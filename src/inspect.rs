@@ -325,10 +325,11 @@ pub(crate) fn message_info(message: &Message, status: Status) -> MessageInfo {
     }
 }
 
-pub(crate) fn queue_info(owner: &Caller, q: &Queue) -> QueueInfo {
+/// What inspection shows of queue `q` of `owner`, its URL starting with `base_url`.
+pub(crate) fn queue_info(base_url: &str, owner: &Caller, q: &Queue) -> QueueInfo {
     QueueInfo {
         name: q.name.clone(),
-        url: q.url.clone(),
+        url: format!("{base_url}{}", q.path),
         arn: q.arn.clone(),
         account_id: owner.account.clone(),
         region: owner.region.clone(),
@@ -380,7 +381,7 @@ pub(crate) fn find<'s>(
             url: url.to_owned(),
             known: all_queues(state)
                 .into_iter()
-                .map(|(_, q)| q.url.clone())
+                .map(|(_, q)| format!("{}{}", config.base_url, q.path))
                 .collect(),
         })
 }

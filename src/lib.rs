@@ -192,6 +192,12 @@
 //! A test that wants otherwise says so: [`FakeSqsBuilder::allow_immediate_queue_recreation`],
 //! [`FakeSqsBuilder::allow_repeated_purge`], [`FakeSqsBuilder::in_flight_limit`].
 //!
+//! Queues belong to their account: only the owner, or an account the queue's policy
+//! allows (AddPermission, or a `Policy` attribute), may act on one. Any access key works
+//! until credentials are declared with [`FakeSqsBuilder::credential`]; then each acts as
+//! its account and every signature is checked, as on AWS (unknown keys, wrong secrets,
+//! stale timestamps, presigned URLs). Queue URLs name the host each request was sent to.
+//!
 //! ## Dialects
 //!
 //! Teams on another SQS-compatible provider can have a fake that fails where their
@@ -228,7 +234,7 @@
 //! ```
 //!
 //! Its flags (`--host`, `--port`, `--dialect`, `--region`, `--account-id`, `--seed`,
-//! `--advertised-url`, `--threads` and the connection timeouts, each also read from a `FAKE_SQS_*`
+//! `--advertised-url`, `--credential`, `--threads` and the connection timeouts, each also read from a `FAKE_SQS_*`
 //! variable) are the builder's settings; `fake-sqs --help` lists them. It logs one line
 //! per request to stderr.
 //!
@@ -253,9 +259,10 @@
 //   protocol    the codecs: a request becomes an action name and a member tree
 //   │           (`protocol/request.rs`, `params.rs`), an outcome becomes JSON or XML.
 //   service     the one place every request passes: who is calling (`caller.rs`:
-//   │           scope, account, signature, issued credential), admission under the
-//   │           provider's rules (`admission.rs`), then dispatch. Faults, the journal
-//   │           and access control hook in here.
+//   │           scope, account, signature (`signature.rs`), issued credential, the
+//   │           host queue URLs name (`host.rs`)), admission under the provider's
+//   │           rules and the queue's policy (`admission.rs`, reading
+//   │           `engine/policy.rs`), then dispatch. Faults and the journal hook in here.
 //   actions     one file per action: parse the members, call one engine operation,
 //   │           shape the answer; never each other.
 //   engine      the state and every SQS rule: operations per area (`queues.rs`,

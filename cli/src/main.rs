@@ -16,6 +16,32 @@ fn parse_dialect(s: &str) -> Result<Dialect, String> {
     }
 }
 
+/// One `--credential`: access key, secret key, account.
+#[derive(Debug, Clone)]
+struct Credential {
+    access_key: String,
+    secret_key: String,
+    account_id: String,
+}
+
+/// `KEY:SECRET:ACCOUNT`; the secret may hold colons, the key and the account may not.
+fn parse_credential(s: &str) -> Result<Credential, String> {
+    let usage = || format!("{s:?} is not ACCESS_KEY:SECRET_KEY:ACCOUNT_ID");
+    let (access_key, rest) = s.split_once(':').ok_or_else(usage)?;
+    let (secret_key, account_id) = rest.rsplit_once(':').ok_or_else(usage)?;
+    if [access_key, secret_key, account_id]
+        .iter()
+        .any(|p| p.is_empty())
+    {
+        return Err(usage());
+    }
+    Ok(Credential {
+        access_key: access_key.to_owned(),
+        secret_key: secret_key.to_owned(),
+        account_id: account_id.to_owned(),
+    })
+}
+
 /// A faithful, fast Amazon SQS on your machine.
 #[derive(Parser, Debug)]
 #[command(version, about)]
@@ -39,10 +65,22 @@ struct Args {
     /// Seed for generated ids, for reproducible runs.
     #[arg(long, env = "FAKE_SQS_SEED")]
     seed: Option<u64>,
-    /// What queue URLs start with instead of the listening address (e.g. the URL a
-    /// container is reached by).
+    /// What queue URLs start with, whatever host a request was sent to (by default
+    /// they follow each request's Host, as AWS's do; e.g. the URL a container is
+    /// reached by).
     #[arg(long, env = "FAKE_SQS_ADVERTISED_URL")]
     advertised_url: Option<String>,
+    /// A credential, ACCESS_KEY:SECRET_KEY:ACCOUNT_ID (repeat the flag, or separate
+    /// with commas in the variable): requests signed with the key act as the account.
+    /// Declaring one makes the server check every signature, as AWS does.
+    #[arg(
+        long = "credential",
+        env = "FAKE_SQS_CREDENTIALS",
+        value_name = "KEY:SECRET:ACCOUNT",
+        value_delimiter = ',',
+        value_parser = parse_credential
+    )]
+    credentials: Vec<Credential>,
     /// Server worker threads.
     #[arg(long, env = "FAKE_SQS_THREADS", default_value_t = 2)]
     threads: usize,
@@ -82,6 +120,9 @@ async fn main() {
     }
     if let Some(url) = args.advertised_url {
         builder = builder.advertised_url(url);
+    }
+    for c in args.credentials {
+        builder = builder.credential(c.access_key, c.secret_key, c.account_id);
     }
     if let Some(seed) = args.seed {
         builder = builder.seed(seed);

@@ -24,7 +24,7 @@ impl CreateQueue {
     }
 
     pub(crate) async fn apply(self, engine: &Engine, ctx: &Ctx) -> Result<Outcome, SqsError> {
-        let url = engine.create_queue(&ctx.caller, &self.name, &self.attributes, self.tags)?;
-        Ok(Outcome::from_json(json!({ "QueueUrl": url })))
+        let path = engine.create_queue(&ctx.caller, &self.name, &self.attributes, self.tags)?;
+        Ok(Outcome::from_json(json!({ "QueueUrl": ctx.queue_url(&path) })))
     }
 }

@@ -28,7 +28,7 @@ impl GetQueueUrl {
             account: self.owner.unwrap_or_else(|| ctx.caller.account.clone()),
             region: ctx.caller.region.clone(),
         };
-        let url = engine.queue_url_of(&owner, &self.name)?;
-        Ok(Outcome::from_json(json!({ "QueueUrl": url })))
+        let path = engine.queue_path_of(&owner, &self.name)?;
+        Ok(Outcome::from_json(json!({ "QueueUrl": ctx.queue_url(&path) })))
     }
 }

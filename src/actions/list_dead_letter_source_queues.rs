@@ -33,7 +33,11 @@ impl ListDeadLetterSourceQueues {
             self.paging.limit(),
         )?;
         let mut out = Map::new();
-        let urls: Vec<Value> = page.queues.iter().map(|(_, url)| json!(url)).collect();
+        let urls: Vec<Value> = page
+            .queues
+            .iter()
+            .map(|(_, path)| json!(ctx.queue_url(path)))
+            .collect();
         out.insert("queueUrls".into(), Value::Array(urls));
         let last = page.queues.last().map(|(name, _)| name.as_str());
         self.paging.add_next_token(page.more, last, &mut out);

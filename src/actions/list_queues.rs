@@ -31,7 +31,11 @@ impl ListQueues {
         );
         let mut out = Map::new();
         if !page.queues.is_empty() {
-            let urls: Vec<Value> = page.queues.iter().map(|(_, url)| json!(url)).collect();
+            let urls: Vec<Value> = page
+                .queues
+                .iter()
+                .map(|(_, path)| json!(ctx.queue_url(path)))
+                .collect();
             out.insert("QueueUrls".into(), Value::Array(urls));
         }
         let last = page.queues.last().map(|(name, _)| name.as_str());

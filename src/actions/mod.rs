@@ -15,23 +15,38 @@ use crate::protocol::Outcome;
 /// What a request carries besides its members.
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
+    /// The account and region the request acts as.
     pub caller: Caller,
+    /// Strict mode and no signature: the caller is nobody's, and may do only what a
+    /// queue's policy grants to everyone.
+    pub anonymous: bool,
     /// The access key the request was signed with, if any (SenderId).
     pub access_key: Option<String>,
     /// The `X-Amzn-Trace-Id` header, which SendMessage stores as AWSTraceHeader.
     pub trace_header: Option<String>,
+    /// What queue URLs in the answer start with: the scheme and host the request was
+    /// sent to (see `service::host`).
+    pub base_url: String,
 }
 
 impl Ctx {
+    /// The URL of the queue at `path`, as this request's answer names it.
+    pub(crate) fn queue_url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
     /// What messages this caller sends record about it: as SenderId an IAM user id
     /// derived from its access key (the account id for a request without credentials,
-    /// the root's), and the request's trace header.
+    /// the root's; `anonymous` for an anonymous one, as IAM names its user id), and the
+    /// request's trace header.
     pub(crate) fn sender(&self) -> Sender {
+        let id = match (&self.access_key, self.anonymous) {
+            (Some(key), _) => crate::ids::sender_id(key),
+            (None, true) => "anonymous".to_owned(),
+            (None, false) => self.caller.account.clone(),
+        };
         Sender {
-            id: self
-                .access_key
-                .as_deref()
-                .map_or_else(|| self.caller.account.clone(), crate::ids::sender_id),
+            id,
             trace_header: self.trace_header.clone(),
         }
     }

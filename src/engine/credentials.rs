@@ -1,10 +1,12 @@
 //! Credentials a provider issues (Scaleway's SQS credentials) and which accounts have
 //! the service activated: the data the management API edits and the service layer
-//! checks callers against.
+//! checks callers against. Credentials declared on the builder for providers that issue
+//! none (AWS, Yandex) are here too: the secret and account of each access key.
 
 use std::collections::{BTreeMap, HashMap};
 
 use super::{Caller, Engine, QueueRef};
+use crate::rules::CredentialModel;
 pub(crate) use crate::rules::Permissions;
 
 /// One credential, as the management API shows it.
@@ -20,6 +22,15 @@ pub(crate) struct Credential {
     pub access_key: String,
     pub secret_key: String,
     pub permissions: Permissions,
+}
+
+/// A credential declared on the builder (`FakeSqsBuilder::credential`) where the
+/// provider issues none: the secret strict mode checks signatures with, and the account
+/// the access key acts as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Declared {
+    pub secret_key: String,
+    pub account: String,
 }
 
 /// Whether SQS is activated for one project in one region.
@@ -259,13 +270,22 @@ impl Engine {
         self.lock().credentials.remove(id).is_some()
     }
 
-    /// The secret and region of the credential with `access_key`, for checking a
-    /// signature.
+    /// The secret of the credential with `access_key` and the region it is valid in,
+    /// for checking a signature: a declared credential is valid in the fake's region (an
+    /// AWS endpoint serves one region), an issued one in its own.
     pub(crate) fn signing_secret(&self, access_key: &str) -> Option<(String, String)> {
-        self.lock()
-            .credentials
-            .by_access_key(access_key)
-            .map(|c| (c.secret_key.clone(), c.region.clone()))
+        let config = self.config();
+        match config.rules.credentials {
+            CredentialModel::Scope => config
+                .declared
+                .get(access_key)
+                .map(|d| (d.secret_key.clone(), config.default_region.clone())),
+            CredentialModel::Issued => self
+                .lock()
+                .credentials
+                .by_access_key(access_key)
+                .map(|c| (c.secret_key.clone(), c.region.clone())),
+        }
     }
 }
 

@@ -46,13 +46,21 @@ use queue::Queue;
 pub(crate) struct Config {
     pub default_account: String,
     pub default_region: String,
-    /// `http://127.0.0.1:<port>`: queue URLs start with it.
+    /// `http://127.0.0.1:<port>`, or the advertised URL: what queue URLs start with in
+    /// inspection, and in answers to requests that do not say which host they were sent
+    /// to (see [`Config::follow_host`]).
     pub base_url: String,
+    /// Queue URLs in answers follow the host each request was sent to, as AWS builds
+    /// them; false when an advertised URL is set, which then wins.
+    pub follow_host: bool,
     pub limits: AttributeLimits,
     /// The provider's rules (see [`Rules`]).
     pub rules: &'static Rules,
-    /// Check SigV4 signatures against the credentials' secrets.
+    /// Check SigV4 signatures against the credentials' secrets (strict mode).
     pub verify_signatures: bool,
+    /// Credentials declared on the builder, by access key, where the provider issues
+    /// none (the `Scope` credential model): each key's secret and account.
+    pub declared: HashMap<String, credentials::Declared>,
     /// Wait 60 s before a deleted queue's name can be used again (AWS does).
     pub deleted_queue_cooldown: bool,
     /// Allow one PurgeQueue per queue per 60 s (AWS does).
@@ -225,16 +233,16 @@ impl Engine {
         }
     }
 
-    /// The URL of the queue `name` (internal id `id`) owned by `account`.
-    pub(crate) fn queue_url(&self, account: &str, id: u64, name: &str) -> String {
-        let config = &self.shared.config;
-        let shape = config.rules.url;
-        let (base, prefix) = (&config.base_url, shape.account_prefix);
+    /// The path of the URL of the queue `name` (internal id `id`) owned by `account`:
+    /// what follows the scheme and host.
+    pub(crate) fn queue_path(&self, account: &str, id: u64, name: &str) -> String {
+        let shape = self.shared.config.rules.url;
+        let prefix = shape.account_prefix;
         match shape.queue_id_prefix {
-            None => format!("{base}/{prefix}{account}/{name}"),
+            None => format!("/{prefix}{account}/{name}"),
             Some(id_prefix) => {
                 let id = incarnation(id_prefix, id);
-                format!("{base}/{prefix}{account}/{id}/{name}")
+                format!("/{prefix}{account}/{id}/{name}")
             }
         }
     }

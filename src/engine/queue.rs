@@ -56,7 +56,9 @@ pub(crate) struct Queue {
     /// handles and long polls of the old queue cannot touch the new.
     pub id: u64,
     pub name: String,
-    pub url: String,
+    /// `/<account>/<name>` (in the dialect's shape): the queue's URL after its scheme and
+    /// host, which each request supplies (see `Ctx::queue_url`).
+    pub path: String,
     pub arn: String,
     pub attributes: QueueAttributes,
     /// Epoch milliseconds.

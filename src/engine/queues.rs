@@ -57,17 +57,23 @@ fn validate_tags(tags: &[(String, String)]) -> Result<(), SqsError> {
     Ok(())
 }
 
+/// A queue as a request names it: by URL (or name), or by ARN (move tasks).
+pub(crate) enum QueueTarget {
+    Ref(QueueRef),
+    Arn(String),
+}
+
 /// One page of queues, in name order.
 pub(crate) struct Page {
-    /// The queues' URLs, with the name of each.
+    /// The queues' URL paths, with the name of each.
     pub queues: Vec<(String, String)>,
     /// More queues follow the page.
     pub more: bool,
 }
 
 impl Engine {
-    /// CreateQueue: a new queue of `owner`, or the URL of the existing one when the
-    /// attributes asked for match its current ones.
+    /// CreateQueue: a new queue of `owner`, or the existing one when the attributes asked
+    /// for match its current ones; the queue's URL path.
     pub(crate) fn create_queue(
         &self,
         owner: &Caller,
@@ -85,11 +91,11 @@ impl Engine {
         let now = self.now();
         let mut state = self.lock();
         let id = state.next_queue_id();
-        let url = self.queue_url(&owner.account, id, name);
+        let path = self.queue_path(&owner.account, id, name);
         let region = state.region_mut(owner);
         if let Some(existing) = region.queues.get(name) {
             return match existing.attributes.first_difference(attributes, limits)? {
-                None => Ok(existing.url.clone()),
+                None => Ok(existing.path.clone()),
                 Some(attribute) => Err(SqsError::new(
                     ErrorCode::QueueNameExists,
                     format!("A queue already exists with the same name and a different value for attribute {attribute}"),
@@ -127,7 +133,7 @@ impl Engine {
             Queue {
                 id,
                 name: name.to_owned(),
-                url: url.clone(),
+                path: path.clone(),
                 arn,
                 attributes: queue_attributes,
                 created_at: now,
@@ -139,17 +145,32 @@ impl Engine {
                 waiters: Arc::default(),
             },
         );
-        Ok(url)
+        Ok(path)
     }
 
-    /// GetQueueUrl: the URL of queue `name` of `owner`.
-    pub(crate) fn queue_url_of(&self, owner: &Caller, name: &str) -> Result<String, SqsError> {
+    /// GetQueueUrl: the URL path of queue `name` of `owner`.
+    pub(crate) fn queue_path_of(&self, owner: &Caller, name: &str) -> Result<String, SqsError> {
         let state = self.lock();
         state
             .region(owner)
             .and_then(|r| r.queues.get(name))
-            .map(|q| q.url.clone())
+            .map(|q| q.path.clone())
             .ok_or_else(SqsError::queue_does_not_exist)
+    }
+
+    /// The ARN and `Policy` of the queue `target` names (by URL, or by ARN when
+    /// `by_arn`), for deciding who may act on it; `None` when there is no such queue.
+    pub(crate) fn access_facts(&self, target: &QueueTarget) -> Option<(String, Option<String>)> {
+        let state = self.lock();
+        let queue = match target {
+            QueueTarget::Ref(target) => state
+                .region(&target.owner)?
+                .queues
+                .get(&target.name)
+                .filter(|q| target.incarnation.is_none_or(|id| id == q.id))?,
+            QueueTarget::Arn(arn) => state.queue_by_arn(arn)?,
+        };
+        Some((queue.arn.clone(), queue.attributes.policy.clone()))
     }
 
     /// ListQueues: up to `limit` queues of `owner` whose names start with `prefix`,
@@ -179,7 +200,7 @@ impl Engine {
             .queues
             .range::<str, _>((start, Bound::Unbounded))
             .take_while(|(name, _)| name.starts_with(prefix))
-            .map(|(name, q)| (name.clone(), q.url.clone()));
+            .map(|(name, q)| (name.clone(), q.path.clone()));
         let queues: Vec<_> = matching.by_ref().take(limit).collect();
         let more = matching.next().is_some();
         Page { queues, more }
@@ -365,7 +386,7 @@ impl Engine {
             let mut matching = sources
                 .iter()
                 .filter(|(name, _)| after.is_none_or(|a| *name > a))
-                .map(|(name, q)| (name.to_string(), q.url.clone()));
+                .map(|(name, q)| (name.to_string(), q.path.clone()));
             let queues: Vec<_> = matching.by_ref().take(limit).collect();
             let more = matching.next().is_some();
             Ok(Page { queues, more })

@@ -56,7 +56,7 @@ impl Engine {
             let wait = request.wait_seconds.unwrap_or(u64::from(
                 queue.attributes.receive_message_wait_time_seconds,
             ));
-            let url = queue.url.clone();
+            let url = format!("{}{}", self.config().base_url, queue.path);
             (queue.id, url, queue.waiters.clone(), now + wait * 1000)
         };
         loop {

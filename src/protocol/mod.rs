@@ -13,8 +13,14 @@ pub(crate) mod request;
 
 use serde_json::{Map, Value};
 
-use crate::error::SqsError;
+use crate::error::{ErrorCode, SqsError};
 use crate::rules::CodecOptions;
+
+/// The whole body of AWS's answer to a request that names no action at all (`GET /`,
+/// a POST without `Action` or `X-Amz-Target`): status 404, no content type, XML even
+/// when JSON was asked for; the front end of AWS's services writes it with a final
+/// newline (`fixtures/aws/no-action.json`).
+pub(crate) const NO_ACTION_BODY: &str = "<UnknownOperationException/>\n";
 
 /// Which protocol a request came in on; its answer goes out the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +56,8 @@ impl Outcome {
 /// An encoded answer, ready for HTTP.
 pub(crate) struct Encoded {
     pub status: u16,
-    pub content_type: &'static str,
+    /// `None` for the one answer AWS sends without a content type ([`NO_ACTION_BODY`]).
+    pub content_type: Option<&'static str>,
     pub body: Vec<u8>,
     pub query_error: Option<String>,
 }
@@ -72,6 +79,16 @@ pub(crate) fn encode(
         stripped = outcome.clone().map(without_sender_fault);
         &stripped
     };
+    if let Err(err) = outcome {
+        if err.code == ErrorCode::UnknownOperation {
+            return Encoded {
+                status: options.status(err.code),
+                content_type: None,
+                body: NO_ACTION_BODY.as_bytes().to_vec(),
+                query_error: None,
+            };
+        }
+    }
     let namespace = options.xml_namespace;
     let protocol = if options.json_answers {
         protocol
@@ -87,7 +104,7 @@ pub(crate) fn encode(
     ) {
         return Encoded {
             status: 200,
-            content_type: "application/json",
+            content_type: Some("application/json"),
             body: query::encode::success_json(action, ok.result(), request_id).into_bytes(),
             query_error: None,
         };
@@ -95,7 +112,7 @@ pub(crate) fn encode(
     match (protocol, outcome) {
         (Protocol::Json, Ok(outcome)) => Encoded {
             status: 200,
-            content_type: "application/x-amz-json-1.0",
+            content_type: Some("application/x-amz-json-1.0"),
             body: json::success(outcome.result()),
             query_error: None,
         },
@@ -103,20 +120,20 @@ pub(crate) fn encode(
             let (body, query_error) = json::error(err);
             Encoded {
                 status: options.status(err.code),
-                content_type: "application/x-amz-json-1.0",
+                content_type: Some("application/x-amz-json-1.0"),
                 body,
                 query_error,
             }
         }
         (Protocol::Query, Ok(outcome)) => Encoded {
             status: 200,
-            content_type: "text/xml",
+            content_type: Some("text/xml"),
             body: query::encode::success(action, outcome.result(), request_id, namespace),
             query_error: None,
         },
         (Protocol::Query, Err(err)) => Encoded {
             status: options.status(err.code),
-            content_type: "text/xml",
+            content_type: Some("text/xml"),
             body: query::encode::error(err, request_id, namespace),
             query_error: None,
         },

@@ -4,18 +4,16 @@
 use std::time::Instant;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Body;
 use hyper::{Request, Response};
 
+use super::body::{self, MAX_BODY_BYTES};
 use super::scaleway_api;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::protocol::{self, request};
 use crate::service::{self, Answer};
-
-/// The largest request body the fake reads. A batch of 1 MiB, URL-encoded, fits.
-pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// Answers one request. Generic over the body so that the same path serves hyper's
 /// connections and in-process callers (the fuzz targets).
@@ -39,9 +37,8 @@ where
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
     let protocol = request::protocol_of(&parts);
-    let Answer { action, outcome } = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => {
-            let body = collected.to_bytes();
+    let Answer { action, outcome } = match body::read(body).await {
+        Ok(body) => {
             let base_url = &engine.config().base_url;
             let decoded = request::decode(&parts, &body, protocol, base_url);
             let request = service::Request {
@@ -52,7 +49,9 @@ where
             };
             service::handle(engine, request).await
         }
-        Err(_) => Answer {
+        // Nobody reads an answer on a broken connection; it gets the same one, never a
+        // run of the half that arrived.
+        Err(body::Unread::TooLarge | body::Unread::Broken) => Answer {
             action: String::new(),
             outcome: Err(SqsError::new(
                 ErrorCode::RequestEntityTooLarge,
@@ -79,8 +78,10 @@ where
     );
     let mut response = Response::builder()
         .status(encoded.status)
-        .header("content-type", encoded.content_type)
         .header("x-amzn-requestid", &request_id);
+    if let Some(content_type) = encoded.content_type {
+        response = response.header("content-type", content_type);
+    }
     if let Some(q) = encoded.query_error {
         response = response.header("x-amzn-query-error", q);
     }

@@ -13,17 +13,23 @@ use crate::error::{ErrorCode, SqsError};
 use crate::rules::CredentialModel;
 
 /// The caller a request's credential scope names: its region (else the default), its
-/// access key, and as account a 12-digit access key (else the default account).
+/// access key, and as account the one declared for the key, else a 12-digit access key,
+/// else the default account. In strict mode a request without credentials is anonymous.
 pub(crate) fn identify(engine: &Engine, parts: &Parts, query_pairs: &[(String, String)]) -> Ctx {
     let scope = scope(parts, query_pairs);
     let config = engine.config();
     let account = scope
         .access_key
         .as_ref()
-        .filter(|k| k.len() == 12 && k.bytes().all(|b| b.is_ascii_digit()))
-        .cloned()
+        .and_then(|key| match config.declared.get(key) {
+            Some(declared) => Some(declared.account.clone()),
+            None => {
+                (key.len() == 12 && key.bytes().all(|b| b.is_ascii_digit())).then(|| key.clone())
+            }
+        })
         .unwrap_or_else(|| config.default_account.clone());
     Ctx {
+        anonymous: config.verify_signatures && scope.access_key.is_none(),
         caller: Caller {
             account,
             region: scope
@@ -36,12 +42,15 @@ pub(crate) fn identify(engine: &Engine, parts: &Parts, query_pairs: &[(String, S
             .get("x-amzn-trace-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
+        base_url: super::host::base_url(config, parts),
     }
 }
 
-/// Strict mode: checks the signature of a request signed in its `Authorization` header
-/// with a known credential. Requests without one, or with an unknown key, are judged
-/// later, when the credential is bound.
+/// Strict mode: checks the signature of a signed request (in its `Authorization` header
+/// or its query string). A key the fake does not know is refused where the provider
+/// takes any signed request (`InvalidClientTokenId`); where it takes only the keys it
+/// issued, requests without a known key are judged when the credential is bound. A
+/// request without any signature is anonymous (see [`identify`]).
 pub(crate) fn verify_signature(
     engine: &Engine,
     parts: &Parts,
@@ -50,13 +59,17 @@ pub(crate) fn verify_signature(
     if !engine.config().verify_signatures {
         return Ok(());
     }
-    let Some(key) = scope(parts, &[]).access_key else {
+    let Some(signed) = signature::read(parts)? else {
         return Ok(());
     };
-    match engine.signing_secret(&key) {
+    match engine.signing_secret(&signed.access_key) {
         Some((secret, region)) => {
-            signature::verify(parts, body, &key, &secret, &region, engine.clock().now())
+            signature::verify(parts, body, &signed, &secret, &region, engine.clock().now())
         }
+        None if engine.rules().credentials == CredentialModel::Scope => Err(SqsError::new(
+            ErrorCode::InvalidClientTokenId,
+            "The security token included in the request is invalid.",
+        )),
         None => Ok(()),
     }
 }

@@ -16,6 +16,7 @@
 
 pub(crate) mod admission;
 pub(crate) mod caller;
+mod host;
 mod scope;
 mod signature;
 
@@ -24,7 +25,7 @@ use hyper::http::request::Parts;
 use crate::actions::Action;
 use crate::api::ActionName;
 use crate::engine::Engine;
-use crate::error::SqsError;
+use crate::error::{ErrorCode, SqsError};
 use crate::protocol::request::Decoded;
 use crate::protocol::{Outcome, Protocol};
 
@@ -48,6 +49,16 @@ pub(crate) struct Answer {
 
 /// Runs one request through the service: caller, admission, dispatch.
 pub(crate) async fn handle(engine: &Engine, request: Request<'_>) -> Answer {
+    // A request that names no action at all is answered before its credentials are
+    // looked at: AWS answers an unsigned `GET /` with its 404 too.
+    if let Err((action, err)) = &request.decoded {
+        if err.code == ErrorCode::UnknownOperation {
+            return Answer {
+                action: action.clone(),
+                outcome: Err(err.clone()),
+            };
+        }
+    }
     if let Err(err) = caller::verify_signature(engine, request.http, request.body) {
         return Answer {
             action: String::new(),
@@ -68,6 +79,8 @@ pub(crate) async fn handle(engine: &Engine, request: Request<'_>) -> Answer {
         }
     };
     let mut ctx = caller::identify(engine, request.http, &query_pairs);
+    // Refusals name the URL the request was sent to, as AWS's do.
+    let resource = format!("{}{}", ctx.base_url, request.http.uri.path());
     let admitted = caller::bind_issued_credential(engine, &mut ctx).and_then(|permissions| {
         admission::admit(
             engine.rules(),
@@ -75,12 +88,15 @@ pub(crate) async fn handle(engine: &Engine, request: Request<'_>) -> Answer {
             &action,
             &params,
             permissions,
-            &engine.config().base_url,
+            &resource,
         )
     });
     let parsed = admitted
         .and_then(|()| ActionName::parse(&action).ok_or_else(|| SqsError::invalid_action(&action)))
-        .and_then(|name| Action::parse(name, &params));
+        .and_then(|name| {
+            admission::admit_to_queue(engine, &ctx, name, &params, &resource)?;
+            Action::parse(name, &params)
+        });
     let outcome = match parsed {
         Ok(parsed) => parsed.apply(engine, &ctx).await,
         Err(err) => Err(err),

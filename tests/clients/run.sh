@@ -4,7 +4,11 @@
 # itself (Python venvs, npm packages), caching them under target/clients and
 # tests/clients/node_modules so re-runs are fast; a missing or broken cache is rebuilt.
 #
-# Usage: tests/clients/run.sh [client...]   clients: aws-cli boto3 boto3-query js-v3
+# Usage: tests/clients/run.sh [client...]   clients: aws-cli boto3 boto3-query js-v3 boto3-localhost
+#
+# boto3-localhost runs the boto3 story against a server bound to 0.0.0.0 and reached as
+# `localhost`: every queue URL it answers must name `localhost` and work (scenario.py
+# checks each QueueUrl of every answer).
 # Exits non-zero if any client fails. Needs python3 (with venv), node and npm, and
 # network access to PyPI and npm unless the cache is warm.
 set -uo pipefail
@@ -39,13 +43,14 @@ stop_server() {
 trap stop_server EXIT
 trap 'stop_server; exit 130' INT TERM
 
-# `start_server NAME`: starts fake-sqs on a free loopback port; sets $endpoint.
+# `start_server NAME [ARGS...]`: starts fake-sqs on a free port (loopback unless ARGS
+# say otherwise); sets $endpoint.
 start_server() {
   local out="$logs/$1.server.out"
   # Removed first: the shell truncates it only once the child runs, and the previous
   # run's URL must not be read in between.
   rm -f "$out"
-  "$root/target/debug/fake-sqs" --port 0 --seed 7 >"$out" 2>"$logs/$1.server.log" &
+  "$root/target/debug/fake-sqs" --port 0 --seed 7 "${@:2}" >"$out" 2>"$logs/$1.server.log" &
   server_pid=$!
   endpoint=""
   for _ in $(seq 200); do
@@ -75,6 +80,7 @@ install_boto3() { venv "$cache/venv-boto3" --upgrade boto3; }
 install_boto3_query() {
   venv "$cache/venv-boto3-query" "boto3==$query_botocore" "botocore==$query_botocore"
 }
+install_boto3_localhost() { install_boto3; }
 install_js_v3() {
   (cd "$clients_dir" && npm install --no-package-lock --no-audit --no-fund --loglevel=error)
 }
@@ -82,7 +88,17 @@ install_js_v3() {
 run_aws_cli() { PATH="$cache/venv-aws-cli/bin:$PATH" bash "$clients_dir/aws_cli.sh" "$endpoint"; }
 run_boto3() { "$cache/venv-boto3/bin/python" "$clients_dir/scenario.py" "$endpoint" json; }
 run_boto3_query() { "$cache/venv-boto3-query/bin/python" "$clients_dir/scenario.py" "$endpoint" query; }
+run_boto3_localhost() { "$cache/venv-boto3/bin/python" "$clients_dir/scenario.py" "$endpoint" json; }
 run_js_v3() { node --no-warnings "$clients_dir/scenario.mjs" "$endpoint"; }
+
+# How each client's server is started, and the endpoint the client is given.
+server_args() { [[ $1 == boto3-localhost ]] && echo "--host 0.0.0.0"; }
+reach_as() {
+  # Bound to every interface, the server prints http://0.0.0.0:<port>; the client
+  # reaches it as localhost.
+  [[ $1 == boto3-localhost ]] && endpoint="http://localhost:${endpoint##*:}"
+  return 0
+}
 
 # `server_log_agrees NAME PROTOCOL`: every request the fake served spoke PROTOCOL and
 # none got a 5xx; a second witness, next to the scripts' own on-the-wire checks.
@@ -110,9 +126,11 @@ client() {
   if ! "install_$fn"; then
     echo "install failed"
     ok=0
-  elif ! start_server "$name"; then
+  # shellcheck disable=SC2046 # the server's arguments are words
+  elif ! start_server "$name" $(server_args "$name"); then
     ok=0
   else
+    reach_as "$name"
     local installed=$((SECONDS - started))
     timeout 300 bash -c "$(declare -f "run_$fn"); endpoint='$endpoint' clients_dir='$clients_dir' cache='$cache' run_$fn" || ok=0
     stop_server
@@ -132,10 +150,10 @@ if [[ ! -x "$root/target/debug/fake-sqs" ]] || [[ "${FAKE_SQS_SKIP_BUILD:-}" != 
 fi
 
 selected=("$@")
-[[ ${#selected[@]} -eq 0 ]] && selected=(aws-cli boto3 boto3-query js-v3)
+[[ ${#selected[@]} -eq 0 ]] && selected=(aws-cli boto3 boto3-query js-v3 boto3-localhost)
 for name in "${selected[@]}"; do
   case $name in
-    aws-cli | boto3 | js-v3) client "$name" Json ;;
+    aws-cli | boto3 | js-v3 | boto3-localhost) client "$name" Json ;;
     boto3-query) client "$name" Query ;;
     *) echo "unknown client $name" && failed+=("$name") ;;
   esac

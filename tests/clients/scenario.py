@@ -9,8 +9,11 @@ for the wrong reason. Exits non-zero on the first wrong answer.
 """
 
 import hashlib
+import json
 import os
 import sys
+import urllib.parse
+import urllib.request
 
 import boto3
 import botocore
@@ -87,6 +90,50 @@ sqs = session.client(
     "sqs", endpoint_url=ENDPOINT, config=Config(retries={"max_attempts": 1})
 )
 sqs.meta.events.register("before-send.sqs.*", record_protocol)
+
+queue_urls_reached = set()
+
+
+def reach(url):
+    """Sends GetQueueAttributes to the queue URL itself, in this run's protocol, unsigned
+    (the fake checks no signature here): the URL names a host that reaches the fake."""
+    if PROTOCOL == "json":
+        request = urllib.request.Request(
+            url,
+            data=json.dumps({"QueueUrl": url, "AttributeNames": ["QueueArn"]}).encode(),
+            headers={
+                "X-Amz-Target": "AmazonSQS.GetQueueAttributes",
+                "Content-Type": "application/x-amz-json-1.0",
+            },
+        )
+    else:
+        query = urllib.parse.urlencode(
+            {"Action": "GetQueueAttributes", "AttributeName.1": "QueueArn", "Version": "2012-11-05"}
+        )
+        request = urllib.request.Request(f"{url}?{query}")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        body = answer.read().decode()
+        check(answer.status == 200 and "QueueArn" in body, f"{url} answers {body[:200]}")
+
+
+def check_queue_urls(parsed, model, **_):
+    """Every QueueUrl an answer names starts with the endpoint this client used (AWS
+    builds queue URLs from the request's host), and reaches the queue as an address."""
+    if not isinstance(parsed, dict) or "Error" in parsed:
+        return
+    urls = [parsed["QueueUrl"]] if "QueueUrl" in parsed else []
+    urls += parsed.get("QueueUrls", []) + parsed.get("queueUrls", [])
+    for url in urls:
+        check(
+            url.startswith(ENDPOINT.rstrip("/") + "/"),
+            f"{model.name}: queue URL {url} does not name the endpoint {ENDPOINT}",
+        )
+        if url not in queue_urls_reached:
+            queue_urls_reached.add(url)
+            reach(url)
+
+
+sqs.meta.events.register("after-call.sqs.*", check_queue_urls)
 check(
     sqs.meta.service_model.protocol == PROTOCOL,
     f"botocore {botocore.__version__} model speaks {sqs.meta.service_model.protocol}",
@@ -431,7 +478,9 @@ gaps_still_open()
 other = "query" if PROTOCOL == "json" else "json"
 check(requests_seen[other] == 0, f"{requests_seen[other]} requests spoke {other}")
 check(requests_seen[PROTOCOL] > 40, f"only {requests_seen[PROTOCOL]} requests seen")
+check(len(queue_urls_reached) >= 2, f"queue URLs reached: {queue_urls_reached}")
 print(
     f"boto3 {boto3.__version__} / botocore {botocore.__version__}: "
-    f"{requests_seen[PROTOCOL]} {PROTOCOL} requests, all answers right"
+    f"{requests_seen[PROTOCOL]} {PROTOCOL} requests, all answers right, "
+    f"{len(queue_urls_reached)} queue URLs under {ENDPOINT} reached"
 )

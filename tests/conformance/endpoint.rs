@@ -38,12 +38,21 @@ pub async fn run_endpoint(
     let mut n = 0;
     for scenario in scenarios {
         for &protocol in protocols {
-            let verdict = match profile.skip_reason(scenario, protocol) {
+            let skip = profile.skip_reason(scenario, protocol).or_else(|| {
+                let needs = scenario.needs_other_account();
+                let has = endpoint.other.is_some() && endpoint.account.is_some();
+                (needs && !has).then(|| {
+                    "needs a second account: SQS_CONFORMANCE_ACCOUNT_ID and \
+                     SQS_CONFORMANCE_OTHER_{ACCESS_KEY_ID,SECRET_ACCESS_KEY,ACCOUNT_ID}"
+                        .to_owned()
+                })
+            });
+            let verdict = match skip {
                 Some(why) => Verdict::Skip(why),
                 None => {
                     n += 1;
                     let target = Target::Endpoint {
-                        endpoint: endpoint.clone(),
+                        endpoint: Box::new(endpoint.clone()),
                         prefix: format!("cf{run_id:x}{}{n}-", &protocol.as_str()[..1]),
                     };
                     let mut done = run(&target, scenario, protocol).await;

@@ -31,7 +31,7 @@ use runner::recording;
 use runner::report::{table, Verdict};
 use runner::run::{run, Outcome, Target};
 use runner::scenario::{self, matches_filter, Scenario, ACTIONS};
-use runner::wire::{Endpoint, Protocol};
+use runner::wire::{Endpoint, OtherAccount, Protocol};
 
 use endpoint::run_endpoint;
 
@@ -215,6 +215,20 @@ async fn scenarios_hold_on_the_configured_endpoint() {
         access_key: env("AWS_ACCESS_KEY_ID").expect("AWS_ACCESS_KEY_ID"),
         secret_key: env("AWS_SECRET_ACCESS_KEY").expect("AWS_SECRET_ACCESS_KEY"),
         session_token: env("AWS_SESSION_TOKEN"),
+        account: env("SQS_CONFORMANCE_ACCOUNT_ID"),
+        other: match (
+            env("SQS_CONFORMANCE_OTHER_ACCESS_KEY_ID"),
+            env("SQS_CONFORMANCE_OTHER_SECRET_ACCESS_KEY"),
+            env("SQS_CONFORMANCE_OTHER_ACCOUNT_ID"),
+        ) {
+            (Some(access_key), Some(secret_key), Some(account)) => Some(OtherAccount {
+                access_key,
+                secret_key,
+                session_token: env("SQS_CONFORMANCE_OTHER_SESSION_TOKEN"),
+                account,
+            }),
+            _ => None,
+        },
     };
     let profile =
         Profile::load(&env("SQS_CONFORMANCE_PROFILE").unwrap_or_else(|| "generic".into()));

@@ -25,6 +25,8 @@ fn endpoint(server: &MockServer) -> Endpoint {
         access_key: "AKIDOFFLINE".into(),
         secret_key: "offline-secret".into(),
         session_token: Some("offline-token".into()),
+        account: None,
+        other: None,
     }
 }
 

@@ -276,11 +276,10 @@ async fn malformed_requests_get_errors_not_panics() {
     assert_eq!(answer.status, 400);
     assert!(answer.body.contains("<Code>InvalidParameterValue</Code>"));
 
+    // No action at all: AWS's bare 404 (tests/it/no_action.rs has every form).
     let answer = query(&sqs, &[]).await;
     assert_eq!(answer.status, 404);
-    assert!(answer
-        .body
-        .contains("<Code>UnknownOperationException</Code>"));
+    assert_eq!(answer.body, "<UnknownOperationException/>\n");
 
     // The server is still there.
     let answer = json(&sqs, "ListQueues", "{}").await;
@@ -295,4 +294,65 @@ async fn oversized_bodies_are_refused() {
     let answer = json(&sqs, "CreateQueue", &big).await;
     assert_eq!(answer.status, 413);
     assert_eq!(json(&sqs, "ListQueues", "{}").await.status, 200);
+}
+
+/// A body three times the cap, sent in chunks with no length declared, gets its 413: the
+/// server reads (and drops) the rest before answering, so the client, still writing,
+/// is not reset before it can read the answer.
+#[tokio::test]
+async fn an_oversized_chunked_body_gets_its_answer() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let sqs = fake().await;
+    let addr = sqs.endpoint_url().trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let chunk = vec![b'a'; 1024 * 1024];
+    for _ in 0..24 {
+        stream
+            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .await
+            .unwrap();
+        stream.write_all(&chunk).await.unwrap();
+        stream.write_all(b"\r\n").await.unwrap();
+    }
+    stream.write_all(b"0\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.contains("<Code>RequestEntityTooLarge</Code>"),
+        "{answer}"
+    );
+}
+
+/// Half a body, then the client goes away: what arrived is not run as a request.
+#[tokio::test]
+async fn a_body_cut_short_is_not_run() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let sqs = fake().await;
+    let addr = sqs.endpoint_url().trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let half = "Action=CreateQueue&QueueName=half";
+    stream
+        .write_all(
+            format!(
+                "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{half}",
+                half.len() + 10
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    stream.shutdown().await.unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    assert!(sqs.queues().is_empty(), "{:?}", sqs.queues());
 }

@@ -182,8 +182,13 @@ async fn get_queue_url_finds_queue_by_name_and_owner() {
         .send()
         .await
         .unwrap_err();
+    // Another account's queue: it does not exist, or the caller may not see it; AWS does
+    // not say which (fixtures/aws/queue-access.json).
     assert_eq!(code(&err), "AWS.SimpleQueueService.NonExistentQueue");
-    assert_eq!(message(&err), "The specified queue does not exist.");
+    assert_eq!(
+        message(&err),
+        "The specified queue does not exist or you do not have access to it."
+    );
     assert!(err.into_service_error().is_queue_does_not_exist());
 }
 

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod access;
 mod batch;
 mod client_regressions;
 mod clock;
@@ -19,13 +20,16 @@ mod long_poll;
 mod message_timers;
 mod messages;
 mod move_tasks;
+mod no_action;
 mod permissions;
 mod protocols;
+mod queue_urls;
 #[rustfmt::skip]
 mod readme;
 mod reset;
 mod robustness;
 mod scaleway;
+mod signatures;
 mod soak;
 mod visibility;
 mod yandex;

@@ -227,7 +227,8 @@ async fn set_queue_attributes_policy_is_kept_and_extended() {
     let url = create_queue(&client, "shared").await;
     let own = json!({
         "Version": "2012-10-17",
-        "Statement": [{"Sid": "mine", "Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": QUEUE_ARN}],
+        // A Deny for everyone would lock the owner out too, as on AWS (tests/it/access.rs).
+        "Statement": [{"Sid": "mine", "Effect": "Deny", "Principal": {"AWS": "123456789012"}, "Action": "sqs:*", "Resource": QUEUE_ARN}],
     });
     client
         .set_queue_attributes()

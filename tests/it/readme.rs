@@ -2,6 +2,7 @@
 //! keep compiling and passing. `readme_examples_are_tested_verbatim` fails when the README
 //! and these files drift apart. (rustfmt leaves these files alone: see `main.rs`.)
 
+mod accounts;
 mod first_test;
 mod shared_fake;
 mod worker;
@@ -22,6 +23,7 @@ fn readme_examples_are_tested_verbatim() {
         include_str!("readme/first_test.rs"),
         include_str!("readme/worker.rs"),
         include_str!("readme/shared_fake.rs"),
+        include_str!("readme/accounts.rs"),
     ];
     assert_eq!(rust_blocks(readme), files);
 }

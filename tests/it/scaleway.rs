@@ -513,9 +513,10 @@ async fn strict_mode_verifies_signatures() {
         .await
         .unwrap_err();
     assert_eq!(code(&err), "SignatureDoesNotMatch");
+    // AWS's text (fixtures/aws/signatures.json): Scaleway's was never recorded.
     assert_eq!(
         message(&err),
-        "Credential should be scoped to a valid region."
+        "Credential should be scoped to a valid region, not 'nl-ams'. "
     );
 
     sqs.clock().advance(std::time::Duration::from_secs(16 * 60));

@@ -4,15 +4,15 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, UNIX_EPOCH};
 
-use fake_sqs::{ClockMode, Dialect, FakeSqs, Permissions};
+use fake_sqs::{ClockMode, Dialect, FakeSqs};
 use serde_json::{Map, Value};
 use tokio::task::JoinHandle;
 
 use super::matcher::{self, at, text};
 use super::normalize::Normalizer;
 use super::recording::{RecordedStep, Recording};
-use super::scenario::{Scenario, Step};
-use super::wire::{Answer, Client, Endpoint, Protocol};
+use super::scenario::{Scenario, Step, Who};
+use super::wire::{Answer, Client, Endpoint, OtherAccount, Protocol};
 use super::xml;
 
 /// 2025-01-01T00:00:00Z: where the fake's paused clock starts.
@@ -29,7 +29,7 @@ pub enum Target {
     /// A real endpoint; queue names get `prefix`.
     Endpoint {
         /// Where and who.
-        endpoint: Endpoint,
+        endpoint: Box<Endpoint>,
         /// The unique queue-name prefix of this scenario run.
         prefix: String,
     },
@@ -76,15 +76,26 @@ type Pending = JoinHandle<Result<Answer, String>>;
 /// The credentials the runner signs with against the fake.
 const FAKE_ACCESS_KEY: &str = "AKIDCONFORMANCE";
 const FAKE_SECRET_KEY: &str = "conformance-secret";
+/// The second account's, for steps sent `"as": "other"`.
+const FAKE_OTHER_ACCESS_KEY: &str = "AKIDCONFORMANCEOTHER";
+const FAKE_OTHER_SECRET_KEY: &str = "conformance-other-secret";
+const FAKE_OTHER_ACCOUNT: &str = "222222222222";
 
 /// Runs `scenario` over `protocol` against `target`.
 pub async fn run(target: &Target, scenario: &Scenario, protocol: Protocol) -> Run {
     match target {
         Target::Fake(dialect) => {
+            let account = dialect.default_account();
+            // Declared credentials make the fake strict, as AWS is: every request the
+            // runner sends is signed at the fake's time and checked.
             let sqs = FakeSqs::builder()
                 .dialect(*dialect)
-                // The Scaleway dialect admits only the credentials it knows.
-                .scaleway_credential(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, Permissions::all())
+                .credential(FAKE_ACCESS_KEY, FAKE_SECRET_KEY, account)
+                .credential(
+                    FAKE_OTHER_ACCESS_KEY,
+                    FAKE_OTHER_SECRET_KEY,
+                    FAKE_OTHER_ACCOUNT,
+                )
                 .clock(ClockMode::Paused(Some(
                     UNIX_EPOCH + Duration::from_secs(START_SECS),
                 )))
@@ -97,15 +108,23 @@ pub async fn run(target: &Target, scenario: &Scenario, protocol: Protocol) -> Ru
                 access_key: FAKE_ACCESS_KEY.into(),
                 secret_key: FAKE_SECRET_KEY.into(),
                 session_token: None,
+                account: Some(account.to_owned()),
+                other: Some(OtherAccount {
+                    access_key: FAKE_OTHER_ACCESS_KEY.into(),
+                    secret_key: FAKE_OTHER_SECRET_KEY.into(),
+                    session_token: None,
+                    account: FAKE_OTHER_ACCOUNT.into(),
+                }),
             };
+            let clock = sqs.clock().clone();
+            let client = Client::new(endpoint).with_clock(move || clock.now());
             let time = Time::Fake(sqs.clock().clone());
-            let mut runner =
-                Runner::new(Client::new(endpoint), time, FAKE_PREFIX, scenario, protocol);
+            let mut runner = Runner::new(client, time, FAKE_PREFIX, scenario, protocol);
             runner.steps().await;
             runner.finish()
         }
         Target::Endpoint { endpoint, prefix } => {
-            let client = Client::new(endpoint.clone());
+            let client = Client::new((**endpoint).clone());
             let mut runner = Runner::new(client, Time::Real, prefix, scenario, protocol);
             runner.steps().await;
             runner.cleanup().await;
@@ -138,6 +157,21 @@ impl<'a> Runner<'a> {
     ) -> Self {
         let mut vars = BTreeMap::new();
         vars.insert("prefix".to_owned(), prefix.to_owned());
+        let endpoint = client.endpoint();
+        vars.insert(
+            "endpoint".to_owned(),
+            endpoint.url.trim_end_matches('/').to_owned(),
+        );
+        vars.insert(
+            "other_region".to_owned(),
+            endpoint.other_region().to_owned(),
+        );
+        if let Some(account) = &endpoint.account {
+            vars.insert("account".to_owned(), account.clone());
+        }
+        if let Some(other) = &endpoint.other {
+            vars.insert("other_account".to_owned(), other.account.clone());
+        }
         Runner {
             client,
             time,
@@ -177,6 +211,32 @@ impl<'a> Runner<'a> {
             self.time.wait(seconds).await;
             return Ok(());
         }
+        if let Some(http) = &step.http {
+            let http = substitute_http(http, &self.vars)?;
+            let headers: String = http
+                .headers
+                .iter()
+                .map(|(k, v)| format!("\n> {k}: {v}"))
+                .collect();
+            self.transcript.push_str(&format!(
+                "\n## {n}. {} {}{}{headers}\n> {}\n",
+                http.method,
+                http.url,
+                if http.signed { " (signed)" } else { "" },
+                serde_json::to_string(&http.body).expect("JSON"),
+            ));
+            let answer = self.client.raw(self.protocol, &http).await?;
+            self.render_raw(&answer);
+            self.recording.steps.push(RecordedStep {
+                step: n,
+                action: format!("{} {}", http.method, http.url),
+                status: answer.status,
+                error: answer.error.as_ref().map(|e| e.code.clone()),
+                message: answer.error.as_ref().map(|e| e.message.clone()),
+                members: Value::Null,
+            });
+            return self.judge(step, &answer);
+        }
         let (action, result) = if let Some(name) = &step.await_name {
             let (action, handle) = self
                 .pending
@@ -190,23 +250,40 @@ impl<'a> Runner<'a> {
             let action = step.action.clone().expect("validated");
             let params = substitute(&step.params, &self.vars)?;
             self.transcript.push_str(&format!(
-                "\n## {n}. {action}{}\n> {}\n",
+                "\n## {n}. {action}{}{}{}\n> {}\n",
                 if step.start.is_some() {
                     " (started)"
                 } else {
                     ""
                 },
+                match step.as_ {
+                    Some(Who::Other) => " (as the other account)",
+                    Some(Who::Anonymous) => " (anonymous)",
+                    None => "",
+                },
+                step.sign
+                    .as_ref()
+                    .map(|s| format!(" (signed: {s:?})"))
+                    .unwrap_or_default(),
                 serde_json::to_string(&elide(&params)).expect("JSON")
             ));
+            let (who, signing) = (step.as_, step.sign.clone());
             if let Some(name) = &step.start {
                 let client = self.client.clone();
                 let protocol = self.protocol;
                 let (a, p) = (action.clone(), params.clone());
-                let handle = tokio::spawn(async move { client.call(protocol, &a, &p).await });
+                let handle = tokio::spawn(async move {
+                    client
+                        .call_as(protocol, &a, &p, who, signing.as_ref())
+                        .await
+                });
                 self.pending.insert(name.clone(), (action, handle));
                 return Ok(());
             }
-            let result = self.client.call(self.protocol, &action, &params).await;
+            let result = self
+                .client
+                .call_as(self.protocol, &action, &params, who, signing.as_ref())
+                .await;
             (action, result)
         };
         let answer = result?;
@@ -286,9 +363,45 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// A raw step's answer: status, headers, and the body exactly as received.
+    fn render_raw(&mut self, answer: &Answer) {
+        self.transcript.push_str(&format!("< {}\n", answer.status));
+        for (k, v) in &answer.headers {
+            self.transcript.push_str(&format!("{k}: {v}\n"));
+        }
+        self.transcript.push_str(&format!(
+            "{}\n",
+            serde_json::to_string(&answer.body).expect("JSON")
+        ));
+    }
+
     fn judge(&self, step: &Step, answer: &Answer) -> Result<(), String> {
         let expect = step.expect.clone().unwrap_or_default();
         let mut problems = Vec::new();
+        if let Some(http) = &step.http {
+            // A raw step is judged by its status and body (and its error code, when one
+            // is named).
+            let status = expect.status.unwrap_or(200);
+            if answer.status != status {
+                problems.push(format!("expected status {status}, got {}", answer.status));
+            }
+            if let Some(body) = &expect.body {
+                let body = substitute_text(body, &self.vars)?;
+                if answer.body.trim_end() != body.trim_end() {
+                    problems.push(format!("expected body {body:?}, got {:?}", answer.body));
+                }
+            }
+            if let Some(code) = &expect.error {
+                let got = answer.error.as_ref().map(|e| e.code.as_str());
+                if got != Some(code.as_str()) {
+                    problems.push(format!("expected error {code}, got {got:?}"));
+                }
+            }
+            return match problems.is_empty() {
+                true => Ok(()),
+                false => Err(format!("{}: {}", http.method, problems.join("; "))),
+            };
+        }
         match (&expect.error, &answer.error) {
             (Some(code), Some(got)) => {
                 if &got.code != code {
@@ -303,6 +416,17 @@ impl<'a> Runner<'a> {
                     if got.message != message {
                         problems.push(format!(
                             "expected message {message:?}, got {:?}",
+                            got.message
+                        ));
+                    }
+                }
+                if let Some(pattern) = &expect.message_matches {
+                    let pattern = format!("^(?:{})$", substitute_text(pattern, &self.vars)?);
+                    let re = regex_lite::Regex::new(&pattern)
+                        .map_err(|e| format!("message_matches {pattern:?}: {e}"))?;
+                    if !re.is_match(&got.message) {
+                        problems.push(format!(
+                            "expected a message matching {pattern:?}, got {:?}",
                             got.message
                         ));
                     }
@@ -372,6 +496,20 @@ impl<'a> Runner<'a> {
             recording,
         }
     }
+}
+
+/// A raw step with `${name}` replaced in its URL, headers and body.
+fn substitute_http(
+    http: &super::scenario::HttpStep,
+    vars: &BTreeMap<String, String>,
+) -> Result<super::scenario::HttpStep, String> {
+    let mut out = http.clone();
+    out.url = substitute_text(&http.url, vars)?;
+    out.body = substitute_text(&http.body, vars)?;
+    for value in out.headers.values_mut() {
+        *value = substitute_text(value, vars)?;
+    }
+    Ok(out)
 }
 
 /// Replaces `${name}` in every string of a value.

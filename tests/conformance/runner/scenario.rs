@@ -87,6 +87,71 @@ pub struct Step {
     /// Why the step is there, for readers.
     #[serde(default)]
     pub note: Option<String>,
+    /// Who sends the action: `other` (a second account's credentials) or `anonymous`
+    /// (no signature at all); the runner's own credentials when absent.
+    #[serde(default, rename = "as")]
+    pub as_: Option<Who>,
+    /// How the action is signed, when not as usual (see [`Signing`]).
+    #[serde(default)]
+    pub sign: Option<Signing>,
+    /// A raw HTTP request instead of an action (see [`HttpStep`]).
+    #[serde(default)]
+    pub http: Option<HttpStep>,
+}
+
+/// Who sends a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Who {
+    /// A second account: `SQS_CONFORMANCE_OTHER_*` against an endpoint, account
+    /// `222222222222` on the fake. Its id is `${other_account}`.
+    Other,
+    /// Nobody: the request carries no signature.
+    Anonymous,
+}
+
+/// A signature made wrong on purpose, or in the query string.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signing {
+    /// Sign with an access key no provider issued.
+    #[serde(default)]
+    pub unknown_key: bool,
+    /// Sign with a secret that is not the key's.
+    #[serde(default)]
+    pub wrong_secret: bool,
+    /// Sign for another region than the endpoint's: `${other_region}`.
+    #[serde(default)]
+    pub other_region: bool,
+    /// Sign for this service instead of `sqs`.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Seconds added to the signing time (negative: in the past).
+    #[serde(default)]
+    pub skew: i64,
+    /// Put the signature in the query string, as a presigned URL does.
+    #[serde(default)]
+    pub presign: bool,
+}
+
+/// A raw HTTP request, for what no action expresses (a request without an action).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpStep {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The URL: a path on the endpoint (`/`), or a full URL such as a captured queue
+    /// URL (`${q}`).
+    pub url: String,
+    /// Headers to send.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// The body, as text.
+    #[serde(default)]
+    pub body: String,
+    /// Sign the request with the runner's credentials (unsigned when false).
+    #[serde(default)]
+    pub signed: bool,
 }
 
 /// The expected answer of a step.
@@ -109,12 +174,29 @@ pub struct Expect {
     /// A pattern the answer's members must match (see `matcher.rs`).
     #[serde(default)]
     pub fields: Option<Value>,
+    /// A regular expression the whole error message must match, for messages that
+    /// carry the time (`Signature expired: …`).
+    #[serde(default)]
+    pub message_matches: Option<String>,
+    /// The exact body (without trailing white space), for raw HTTP steps.
+    #[serde(default)]
+    pub body: Option<String>,
 }
 
 impl Scenario {
     /// The actions its steps use.
     pub fn actions(&self) -> impl Iterator<Item = &str> {
         self.steps.iter().filter_map(|s| s.action.as_deref())
+    }
+
+    /// Whether a step is sent as a second account (`"as": "other"`), or names one:
+    /// against an endpoint it needs `SQS_CONFORMANCE_OTHER_*`.
+    pub fn needs_other_account(&self) -> bool {
+        self.steps.iter().any(|s| {
+            s.as_ == Some(Who::Other)
+                || s.params.to_string().contains("${other_account}")
+                || s.params.to_string().contains("${account}")
+        })
     }
 
     /// Whether it runs over this protocol.
@@ -131,12 +213,19 @@ impl Scenario {
                 step.action.is_some() && step.await_name.is_none(),
                 step.wait.is_some(),
                 step.await_name.is_some(),
+                step.http.is_some(),
             ];
             if kinds.iter().filter(|k| **k).count() != 1 {
                 return Err(format!(
-                    "step {}: needs exactly one of action, wait, await",
+                    "step {}: needs exactly one of action, wait, await, http",
                     i + 1
                 ));
+            }
+            if (step.as_.is_some() || step.sign.is_some()) && step.action.is_none() {
+                return Err(format!("step {}: as and sign go with an action", i + 1));
+            }
+            if step.as_ == Some(Who::Anonymous) && step.sign.is_some() {
+                return Err(format!("step {}: an anonymous step is not signed", i + 1));
             }
             if let Some(action) = &step.action {
                 if !ACTIONS.contains(&action.as_str()) {
@@ -209,4 +298,30 @@ pub fn matches_filter(scenario: &Scenario, filter: &str) -> bool {
             Some(tag) => scenario.tags.iter().any(|t| t == tag),
             None => scenario.name.contains(term),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_steps_other_senders_and_odd_signatures_parse_and_validate() {
+        let ok = parse(
+            r#"{"name": "n", "steps": [
+                {"http": {"method": "GET", "url": "/"}, "expect": {"status": 404, "body": "<x/>"}},
+                {"action": "ListQueues", "as": "other"},
+                {"action": "ListQueues", "sign": {"wrong_secret": true, "presign": true, "skew": -60}}
+            ]}"#,
+        )
+        .unwrap();
+        assert!(ok.needs_other_account());
+        assert_eq!(ok.steps[2].sign.as_ref().unwrap().skew, -60);
+        let both = r#"{"name": "n", "steps": [{"action": "ListQueues", "http": {"method": "GET", "url": "/"}}]}"#;
+        assert!(parse(both).is_err());
+        let unsigned_but_signed =
+            r#"{"name": "n", "steps": [{"action": "ListQueues", "as": "anonymous", "sign": {}}]}"#;
+        assert!(parse(unsigned_but_signed).is_err());
+        let sign_on_wait = r#"{"name": "n", "steps": [{"wait": 1, "sign": {}}]}"#;
+        assert!(parse(sign_on_wait).is_err());
+    }
 }

@@ -2,17 +2,25 @@
 //! AWS JSON 1.0 (`X-Amz-Target`) and AWS Query (form pairs flattened as in
 //! fixtures/aws/protocol.md §2.1, XML answers), every request signed with SigV4.
 
-use std::time::SystemTime;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::http_request::{
+    sign, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
+};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::matcher::text;
+use super::scenario::{HttpStep, Signing, Who};
 use super::xml;
+
+/// The access key steps with `"sign": {"unknown_key": true}` sign with: shaped like an
+/// IAM user's key, issued by nobody.
+pub const UNKNOWN_ACCESS_KEY: &str = "AKIAFAKESQSUNKNOWN01";
 
 /// A wire protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -59,6 +67,46 @@ pub struct Endpoint {
     pub secret_key: String,
     /// Session token of temporary credentials.
     pub session_token: Option<String>,
+    /// The account these credentials act as, when known (`${account}`).
+    pub account: Option<String>,
+    /// A second account's credentials, for steps sent `"as": "other"`.
+    pub other: Option<OtherAccount>,
+}
+
+/// A second account's credentials (`SQS_CONFORMANCE_OTHER_*`).
+#[derive(Debug, Clone)]
+pub struct OtherAccount {
+    /// Access key id.
+    pub access_key: String,
+    /// Secret access key.
+    pub secret_key: String,
+    /// Session token of temporary credentials.
+    pub session_token: Option<String>,
+    /// Its account id (`${other_account}`).
+    pub account: String,
+}
+
+impl Endpoint {
+    /// A region that is not the endpoint's (`${other_region}`).
+    pub fn other_region(&self) -> &'static str {
+        if self.region == "us-west-2" {
+            "us-east-2"
+        } else {
+            "us-west-2"
+        }
+    }
+}
+
+/// Who signs, and how: the parts of a SigV4 signature a step may change.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    access_key: String,
+    secret_key: String,
+    session_token: Option<String>,
+    region: String,
+    service: String,
+    time: SystemTime,
+    location: SignatureLocation,
 }
 
 /// An answer, read the same way for both protocols.
@@ -87,22 +135,102 @@ pub struct WireError {
     pub message: String,
 }
 
+/// The time requests are signed at.
+type Now = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
 /// A client of one endpoint.
 #[derive(Clone)]
 pub struct Client {
     endpoint: Endpoint,
     http: reqwest::Client,
+    now: Now,
 }
 
 impl Client {
-    /// A client; HTTPS through rustls.
+    /// A client; HTTPS through rustls; requests signed at the real time.
     pub fn new(endpoint: Endpoint) -> Client {
         let http = reqwest::Client::builder()
             .use_rustls_tls()
             .timeout(std::time::Duration::from_secs(60))
             .build()
             .expect("an HTTP client");
-        Client { endpoint, http }
+        Client {
+            endpoint,
+            http,
+            now: Arc::new(SystemTime::now),
+        }
+    }
+
+    /// The same client signing at the time `now` gives (the fake's clock, which a strict
+    /// fake checks signatures against).
+    pub fn with_clock(mut self, now: impl Fn() -> SystemTime + Send + Sync + 'static) -> Client {
+        self.now = Arc::new(now);
+        self
+    }
+
+    /// The endpoint.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// How a step is signed: `None` for an anonymous one.
+    fn signer(
+        &self,
+        who: Option<Who>,
+        signing: Option<&Signing>,
+    ) -> Result<Option<Signer>, String> {
+        let e = &self.endpoint;
+        let (access_key, secret_key, session_token) = match who {
+            Some(Who::Anonymous) => return Ok(None),
+            Some(Who::Other) => {
+                let other = e.other.as_ref().ok_or(
+                    "a step sent as another account, and no SQS_CONFORMANCE_OTHER_* credentials",
+                )?;
+                (
+                    other.access_key.clone(),
+                    other.secret_key.clone(),
+                    other.session_token.clone(),
+                )
+            }
+            None => (
+                e.access_key.clone(),
+                e.secret_key.clone(),
+                e.session_token.clone(),
+            ),
+        };
+        let mut signer = Signer {
+            access_key,
+            secret_key,
+            session_token,
+            region: e.region.clone(),
+            service: "sqs".into(),
+            time: (self.now)(),
+            location: SignatureLocation::Headers,
+        };
+        if let Some(how) = signing {
+            if how.unknown_key {
+                signer.access_key = UNKNOWN_ACCESS_KEY.into();
+                signer.session_token = None;
+            }
+            if how.wrong_secret {
+                signer.secret_key = format!("{}-wrong", signer.secret_key);
+            }
+            if how.other_region {
+                signer.region = e.other_region().into();
+            }
+            if let Some(service) = &how.service {
+                signer.service = service.clone();
+            }
+            let skew = Duration::from_secs(how.skew.unsigned_abs());
+            signer.time = match how.skew >= 0 {
+                true => signer.time + skew,
+                false => signer.time - skew,
+            };
+            if how.presign {
+                signer.location = SignatureLocation::QueryParams;
+            }
+        }
+        Ok(Some(signer))
     }
 
     /// Sends one action and reads its answer.
@@ -111,6 +239,47 @@ impl Client {
         protocol: Protocol,
         action: &str,
         params: &Value,
+    ) -> Result<Answer, String> {
+        self.call_as(protocol, action, params, None, None).await
+    }
+
+    /// Sends one raw HTTP request (its `url` already substituted) and reads its answer
+    /// as `protocol` would.
+    pub async fn raw(&self, protocol: Protocol, step: &HttpStep) -> Result<Answer, String> {
+        let url = match step.url.starts_with('/') {
+            true => format!("{}{}", self.endpoint.url.trim_end_matches('/'), step.url),
+            false => step.url.clone(),
+        };
+        let headers: Vec<(String, String)> = step
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+            .collect();
+        let signer = match step.signed {
+            true => self.signer(None, None)?,
+            false => None,
+        };
+        self.send(
+            protocol,
+            true,
+            &step.method,
+            &url,
+            headers,
+            step.body.clone(),
+            signer.as_ref(),
+        )
+        .await
+    }
+
+    /// Sends one action as `who` (the runner's credentials when `None`), signed as
+    /// `signing` says, and reads its answer.
+    pub async fn call_as(
+        &self,
+        protocol: Protocol,
+        action: &str,
+        params: &Value,
+        who: Option<Who>,
+        signing: Option<&Signing>,
     ) -> Result<Answer, String> {
         let (content_type, target, body) = match protocol {
             Protocol::Json => (
@@ -129,8 +298,41 @@ impl Client {
         if let Some(target) = target {
             headers.push(("x-amz-target".into(), target));
         }
-        headers.extend(self.signature(&url, &headers, body.as_bytes())?);
-        let mut request = self.http.post(&url).body(body);
+        let signer = self.signer(who, signing)?;
+        self.send(
+            protocol,
+            false,
+            "POST",
+            &url,
+            headers,
+            body,
+            signer.as_ref(),
+        )
+        .await
+    }
+
+    /// Signs (unless `signer` is `None`) and sends a request, and reads its answer.
+    #[allow(clippy::too_many_arguments)]
+    async fn send(
+        &self,
+        protocol: Protocol,
+        raw: bool,
+        method: &str,
+        url: &str,
+        mut headers: Vec<(String, String)>,
+        body: String,
+        signer: Option<&Signer>,
+    ) -> Result<Answer, String> {
+        let mut url = reqwest::Url::parse(url).map_err(|e| format!("{url}: {e}"))?;
+        if let Some(signer) = signer {
+            let (added, params) = signer.sign(method, url.as_str(), &headers, body.as_bytes())?;
+            headers.extend(added);
+            if !params.is_empty() {
+                url.query_pairs_mut().extend_pairs(params);
+            }
+        }
+        let method: reqwest::Method = method.parse().map_err(|e| format!("{method}: {e}"))?;
+        let mut request = self.http.request(method, url).body(body);
         for (k, v) in &headers {
             request = request.header(k, v);
         }
@@ -148,6 +350,15 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let body_text = response.text().await.map_err(|e| format!("{e:#}"))?;
+        // A raw step's answer is read as what it is: JSON only when it says so.
+        let json = kept
+            .iter()
+            .any(|(k, v)| k == "content-type" && v.contains("json"));
+        let protocol = match raw {
+            true if json => Protocol::Json,
+            true => Protocol::Query,
+            false => protocol,
+        };
         let mut answer = match protocol {
             Protocol::Json => read_json(status, &kept, &body_text),
             Protocol::Query => read_query(status, &body_text),
@@ -158,19 +369,10 @@ impl Client {
         answer.request_id = answer.request_id.or(header_request_id);
         Ok(answer)
     }
-
-    /// SigV4 headers (`authorization`, `x-amz-date`, maybe `x-amz-security-token`).
-    fn signature(
-        &self,
-        url: &str,
-        headers: &[(String, String)],
-        body: &[u8],
-    ) -> Result<Vec<(String, String)>, String> {
-        sign_request(&self.endpoint, url, headers, body, SystemTime::now())
-    }
 }
 
-/// The SigV4 headers for a POST of `body` to `url` at `time`.
+/// The SigV4 headers for a POST of `body` to `url` at `time`, with the endpoint's
+/// credentials.
 pub fn sign_request(
     endpoint: &Endpoint,
     url: &str,
@@ -178,37 +380,72 @@ pub fn sign_request(
     body: &[u8],
     time: SystemTime,
 ) -> Result<Vec<(String, String)>, String> {
-    let identity: Identity = Credentials::new(
-        &endpoint.access_key,
-        &endpoint.secret_key,
-        endpoint.session_token.clone(),
-        None,
-        "conformance",
-    )
-    .into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(&endpoint.region)
-        .name("sqs")
-        .time(time)
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(|e| e.to_string())?
+    let signer = Signer {
+        access_key: endpoint.access_key.clone(),
+        secret_key: endpoint.secret_key.clone(),
+        session_token: endpoint.session_token.clone(),
+        region: endpoint.region.clone(),
+        service: "sqs".into(),
+        time,
+        location: SignatureLocation::Headers,
+    };
+    Ok(signer.sign("POST", url, headers, body)?.0)
+}
+
+impl Signer {
+    /// Signs `method url` with `headers` and `body`: the headers to add and, for a
+    /// presigned request, the query parameters to add (the URL must not be changed in
+    /// between: the signature covers it).
+    #[allow(clippy::type_complexity)]
+    fn sign(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), String> {
+        let identity: Identity = Credentials::new(
+            &self.access_key,
+            &self.secret_key,
+            self.session_token.clone(),
+            None,
+            "conformance",
+        )
         .into();
-    let signable = SignableRequest::new(
-        "POST",
-        url,
-        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        SignableBody::Bytes(body),
-    )
-    .map_err(|e| e.to_string())?;
-    let (instructions, _) = sign(signable, &params)
-        .map_err(|e| e.to_string())?
-        .into_parts();
-    Ok(instructions
-        .headers()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect())
+        let mut settings = SigningSettings::default();
+        settings.signature_location = self.location;
+        // SQS ignores X-Amz-Expires (fixtures/aws/signatures.json); presigned URLs need one.
+        settings.expires_in = Some(Duration::from_secs(300));
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region(&self.region)
+            .name(&self.service)
+            .time(self.time)
+            .settings(settings)
+            .build()
+            .map_err(|e| e.to_string())?
+            .into();
+        let signable = SignableRequest::new(
+            method,
+            url,
+            headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            SignableBody::Bytes(body),
+        )
+        .map_err(|e| e.to_string())?;
+        let (instructions, _) = sign(signable, &params)
+            .map_err(|e| e.to_string())?
+            .into_parts();
+        let added = instructions
+            .headers()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let params = instructions
+            .params()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Ok((added, params))
+    }
 }
 
 /// JSON without the null members a scenario may leave in.
