@@ -35,6 +35,9 @@ const MILLION: u64 = 1_000_000;
 const IN_PROCESS: u64 = 100_000;
 /// The command's default `--threads`.
 const THREADS: usize = 2;
+/// The variable that names a `fake-sqs` executable to measure instead of this
+/// checkout's release build.
+const COMMAND_VARIABLE: &str = "FAKE_SQS_COMMAND";
 /// The argument that makes the bench executable a bare server (see [`serve_bare`]).
 pub const BARE_FLAG: &str = "--bare-server";
 
@@ -52,6 +55,9 @@ pub async fn run() {
         "## The fake-sqs command from outside: RSS per message, 60 s fill, bare-hyper ceiling"
     );
     println!("(machine load average at start: {})", load_average());
+    if let Some(path) = std::env::var_os(COMMAND_VARIABLE) {
+        println!("(the command measured: {})", path.to_string_lossy());
+    }
     let fake = Process::command();
     let addr = fake.addr;
     let url = queue_url(addr, "load");
@@ -323,21 +329,27 @@ struct Process {
 impl Process {
     /// The release `fake-sqs` command on a free port, built first if it is not up to
     /// date (it is a package of its own, `cli/`, so cargo does not build it for a bench
-    /// of this one).
+    /// of this one). [`COMMAND_VARIABLE`], when set, names another build to measure
+    /// instead (an older one, for a before-and-after in one run).
     fn command() -> Process {
-        let target = std::env::current_exe()
-            .expect("the bench's path")
-            .parent()
-            .and_then(|deps| deps.parent())
-            .expect("target/release")
-            .to_path_buf();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let built = Command::new(cargo)
-            .args(["build", "--release", "--quiet", "-p", "fake-sqs-cli"])
-            .status()
-            .expect("cargo build");
-        assert!(built.success(), "building the fake-sqs command failed");
-        let mut child = Command::new(target.join("fake-sqs"))
+        let path = match std::env::var_os(COMMAND_VARIABLE) {
+            Some(path) => std::path::PathBuf::from(path),
+            None => {
+                let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+                let built = Command::new(cargo)
+                    .args(["build", "--release", "--quiet", "-p", "fake-sqs-cli"])
+                    .status()
+                    .expect("cargo build");
+                assert!(built.success(), "building the fake-sqs command failed");
+                std::env::current_exe()
+                    .expect("the bench's path")
+                    .parent()
+                    .and_then(|deps| deps.parent())
+                    .expect("target/release")
+                    .join("fake-sqs")
+            }
+        };
+        let mut child = Command::new(path)
             .args(["--port", "0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
