@@ -117,7 +117,8 @@ pub fn sender_id(access_key: &str) -> String {
     id
 }
 
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+/// The digits of lower-case hex.
+pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -6,7 +6,7 @@ use md5::Digest;
 use sha2::Sha256;
 
 use super::content::{Attribute, Value};
-use crate::ids::hex;
+use crate::ids::{hex, HEX_DIGITS};
 
 /// An MD5 digest as its 16 bytes; `Display` gives the lower-case hex SQS shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +24,13 @@ impl Md5 {
 
 impl std::fmt::Display for Md5 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&hex(&self.0))
+        // On the stack: every answer about a message shows one or more.
+        let mut out = [0u8; 32];
+        for (pair, b) in out.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = HEX_DIGITS[usize::from(b >> 4)];
+            pair[1] = HEX_DIGITS[usize::from(b & 0xf)];
+        }
+        f.write_str(std::str::from_utf8(&out).unwrap_or_default())
     }
 }
 

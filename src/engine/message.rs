@@ -85,6 +85,14 @@ pub(crate) fn is_allowed_char(c: char) -> bool {
 
 /// Checks the characters of a body.
 pub(crate) fn validate_body(body: &str) -> Result<(), SqsError> {
+    // Most bodies are ASCII with no control character but tab and line breaks: one
+    // pass over the bytes clears them.
+    if body
+        .bytes()
+        .all(|b| (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        return Ok(());
+    }
     match body.chars().find(|c| !is_allowed_char(*c)) {
         None => Ok(()),
         Some(c) => Err(SqsError::new(
@@ -108,11 +116,14 @@ fn decode_base64(name: &str, value: &str) -> Result<Vec<u8>, SqsError> {
 }
 
 fn valid_attribute_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+    let starts_with = |prefix: &str| {
+        name.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
     !name.is_empty()
         && name.chars().count() <= 256
-        && !lower.starts_with("aws.")
-        && !lower.starts_with("amazon.")
+        && !starts_with("aws.")
+        && !starts_with("amazon.")
         && !name.starts_with('.')
         && !name.ends_with('.')
         && !name.contains("..")

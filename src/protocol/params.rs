@@ -125,15 +125,29 @@ impl Params {
             let Value::Object(fields) = value else {
                 return Err(Self::type_error(name, "map of MessageAttributeValue"));
             };
-            // Read in place: a copy of each attribute's members would cost a map.
+            // Read in place, in one pass over the members: a copy of each attribute's
+            // members would cost a map, and a lookup per member a hash.
+            let mut members: [Option<&Value>; 5] = [None; 5];
+            for (member, value) in fields {
+                let slot = match member.as_str() {
+                    "DataType" => 0,
+                    "StringValue" => 1,
+                    "BinaryValue" => 2,
+                    "StringListValues" => 3,
+                    "BinaryListValues" => 4,
+                    _ => continue,
+                };
+                members[slot] = Some(value);
+            }
+            let [data_type, string_value, binary_value, string_lists, binary_lists] = members;
             out.push((
                 key.clone(),
                 RawAttribute {
-                    data_type: opt_str_in(fields, "DataType")?,
-                    string_value: opt_str_in(fields, "StringValue")?,
-                    binary_value: opt_str_in(fields, "BinaryValue")?,
-                    string_list_values: str_list_in(fields, "StringListValues")?,
-                    binary_list_values: str_list_in(fields, "BinaryListValues")?,
+                    data_type: opt_str_of(data_type, "DataType")?,
+                    string_value: opt_str_of(string_value, "StringValue")?,
+                    binary_value: opt_str_of(binary_value, "BinaryValue")?,
+                    string_list_values: str_list_of(string_lists, "StringListValues")?,
+                    binary_list_values: str_list_of(binary_lists, "BinaryListValues")?,
                 },
             ));
         }
@@ -159,7 +173,12 @@ impl Params {
 
 /// The optional string member `name` of `map`.
 fn opt_str_in(map: &Map<String, Value>, name: &str) -> Result<Option<String>, SqsError> {
-    match map.get(name) {
+    opt_str_of(map.get(name), name)
+}
+
+/// The optional string member `name`, found as `value`.
+fn opt_str_of(value: Option<&Value>, name: &str) -> Result<Option<String>, SqsError> {
+    match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(Params::type_error(name, "string")),
@@ -168,7 +187,12 @@ fn opt_str_in(map: &Map<String, Value>, name: &str) -> Result<Option<String>, Sq
 
 /// The list of strings `name` of `map`; absent is empty.
 fn str_list_in(map: &Map<String, Value>, name: &str) -> Result<Vec<String>, SqsError> {
-    match map.get(name) {
+    str_list_of(map.get(name), name)
+}
+
+/// The list of strings `name`, found as `value`; absent is empty.
+fn str_list_of(value: Option<&Value>, name: &str) -> Result<Vec<String>, SqsError> {
+    match value {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
             .iter()
