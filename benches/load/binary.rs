@@ -102,10 +102,14 @@ pub async fn run() {
         fake_rps / bare_rps
     );
     let first_ten: u64 = curve.iter().take(10).map(|s| s.requests).sum();
+    let last_ten: u64 = curve.iter().rev().take(10).map(|s| s.requests).sum();
     println!(
-        "first 10 s of the fill: {:.0} req/s ({:.2}× the ceiling)",
+        "first 10 s of the fill: {:.0} req/s ({:.2}× the ceiling); last 10 s: {:.0} req/s; \
+         last/first {:.2} (on a shared machine single seconds swing, ten of them less)",
         first_ten as f64 / 10.0,
-        first_ten as f64 / 10.0 / bare_rps
+        first_ten as f64 / 10.0 / bare_rps,
+        last_ten as f64 / 10.0,
+        last_ten as f64 / first_ten.max(1) as f64
     );
     let (first, last) = (curve.first().copied(), curve.last().copied());
     if let (Some(first), Some(last)) = (first, last) {
