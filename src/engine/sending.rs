@@ -259,16 +259,20 @@ impl Engine {
         sender: &Sender,
     ) -> Result<Sent, SqsError> {
         let rules = self.rules();
-        self.on_queue_in_state(target, |state, now| {
-            let used = rules
-                .quotas
-                .map_or(0, |_| state.stored_bytes(&target.owner));
-            let queue = state.queue_mut(target, now)?;
+        let store = |queue: &mut Queue, now: u64, used: usize| {
             message.check_fifo_ids(queue, Mode::Single, rules)?;
             let prepared = message.prepare(queue, sender, now, &mut self.ids(), Mode::Single)?;
             check_storage(rules.quotas, used, prepared.message.content.size())?;
             Ok(queue.send(prepared))
-        })
+        };
+        match rules.quotas {
+            // Without quotas only the queue matters: one lookup of it, not three.
+            None => self.on_queue(target, |queue, now| store(queue, now, 0)),
+            Some(_) => self.on_queue_in_state(target, |state, now| {
+                let used = state.stored_bytes(&target.owner);
+                store(state.queue_mut(target, now)?, now, used)
+            }),
+        }
     }
 
     /// SendMessageBatch: the rules that fail the whole request first (the total size,

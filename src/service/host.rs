@@ -18,7 +18,13 @@ pub(crate) fn base_url(config: &Config, parts: &Parts) -> String {
         return config.base_url.clone();
     }
     match requested_authority(parts) {
-        Some(authority) => format!("http://{}", authority.as_str()),
+        Some(authority) => {
+            let authority = authority.as_str();
+            let mut url = String::with_capacity("http://".len() + authority.len());
+            url.push_str("http://");
+            url.push_str(authority);
+            url
+        }
         None => config.base_url.clone(),
     }
 }
