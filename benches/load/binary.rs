@@ -91,6 +91,7 @@ pub async fn run() {
         requests: first_ceiling.requests + second_ceiling.requests,
         elapsed: first_ceiling.elapsed + second_ceiling.elapsed,
         cpu: first_ceiling.cpu + second_ceiling.cpu,
+        cpu_start: first_ceiling.cpu_start,
     };
     let (fake_rps, bare_rps) = (fill.rate(), ceiling.rate());
     println!(
@@ -111,6 +112,19 @@ pub async fn run() {
         last_ten as f64 / 10.0,
         last_ten as f64 / first_ten.max(1) as f64
     );
+    // Server CPU per request over the first and the last 10 s.
+    if curve.len() >= 20 {
+        let per_request =
+            |cpu: Duration, requests: u64| cpu.as_secs_f64() * 1e6 / requests.max(1) as f64;
+        let n = curve.len();
+        let first_cpu = per_request(curve[9].cpu.saturating_sub(fill.cpu_start), first_ten);
+        let last_cpu = per_request(curve[n - 1].cpu.saturating_sub(curve[n - 11].cpu), last_ten);
+        println!(
+            "server CPU per request: first 10 s {first_cpu:.1} µs, last 10 s {last_cpu:.1} µs: \
+             last/first {:.2}",
+            last_cpu / first_cpu
+        );
+    }
     let (first, last) = (curve.first().copied(), curve.last().copied());
     if let (Some(first), Some(last)) = (first, last) {
         println!(
@@ -248,6 +262,9 @@ async fn fill_with_batches(addr: SocketAddr, url: &str, count: u64) {
 struct Second {
     requests: u64,
     rss: u64,
+    /// The server's CPU time up to the end of this second: what a request costs as the
+    /// queue fills, which other work on the machine sways less than the rate.
+    cpu: Duration,
 }
 
 /// What a round of load did.
@@ -256,6 +273,8 @@ struct Round {
     elapsed: Duration,
     /// CPU time of the server process over the round.
     cpu: Duration,
+    /// The server process's CPU time when the round started.
+    cpu_start: Duration,
 }
 
 impl Round {
@@ -309,6 +328,7 @@ async fn hammer(
             curve.push(Second {
                 requests: now - last,
                 rss: server.rss(),
+                cpu: server.cpu(),
             });
         }
         last = now;
@@ -321,6 +341,7 @@ async fn hammer(
         requests: done.load(Ordering::Relaxed),
         elapsed,
         cpu: server.cpu().saturating_sub(cpu_before),
+        cpu_start: cpu_before,
     }
 }
 
