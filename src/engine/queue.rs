@@ -169,7 +169,12 @@ impl Queue {
             };
             fifo.dedup.record(now, content.group_id(), id, original);
         }
-        message.content.set_sequence_number(sequence_number);
+        // A FIFO message is prepared with room for its number, and nothing shares it yet.
+        let numbered = message.content.set_sequence_number(sequence_number);
+        debug_assert!(
+            numbered,
+            "a FIFO message without room for its sequence number"
+        );
         sent.sequence_number = Some(sequence_number);
         self.store.push(message, ready_at);
         sent
