@@ -24,23 +24,52 @@ impl Ids {
 
     /// A random (version 4) UUID in its usual lower-case form.
     pub(crate) fn uuid(&mut self) -> String {
+        self.next_uuid().to_string()
+    }
+
+    /// A random (version 4) UUID, kept as its 16 bytes (a MessageId in a stored
+    /// message) and written out only when shown.
+    pub(crate) fn next_uuid(&mut self) -> Uuid {
         let mut b = [0u8; 16];
         self.rng.fill_bytes(&mut b);
         b[6] = (b[6] & 0x0f) | 0x40;
         b[8] = (b[8] & 0x3f) | 0x80;
-        let h = hex(&b);
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
+        Uuid(b)
     }
 
     pub(crate) fn next_u64(&mut self) -> u64 {
         self.rng.next_u64()
+    }
+}
+
+/// A UUID as its 16 bytes; `Display` gives its usual lower-case, hyphenated form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Uuid([u8; 16]);
+
+impl Uuid {
+    pub(crate) fn from_bytes(bytes: [u8; 16]) -> Uuid {
+        Uuid(bytes)
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Uuid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = [0u8; 36];
+        let mut at = 0;
+        for (i, b) in self.0.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                out[at] = b'-';
+                at += 1;
+            }
+            out[at] = HEX_DIGITS[(b >> 4) as usize];
+            out[at + 1] = HEX_DIGITS[(b & 0xf) as usize];
+            at += 2;
+        }
+        f.write_str(std::str::from_utf8(&out).unwrap_or_default())
     }
 }
 
@@ -106,14 +135,15 @@ pub(crate) fn happens(rng: &mut impl RngCore, p: f64) -> bool {
 pub(crate) fn below(rng: &mut impl RngCore, n: usize) -> usize {
     (rng.next_u64() % n.max(1) as u64) as usize
 }
+/// The digits of lower-case hex.
+pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 0xf) as usize] as char);
+        s.push(HEX_DIGITS[(b >> 4) as usize] as char);
+        s.push(HEX_DIGITS[(b & 0xf) as usize] as char);
     }
     s
 }
@@ -136,6 +166,9 @@ mod tests {
         assert_eq!(id.len(), 36);
         assert_eq!(&id[14..15], "4");
         assert_ne!(id, a.uuid());
+        // The same stream kept as bytes shows the same text.
+        let (mut c, mut d) = (Ids::new(Some(9)), Ids::new(Some(9)));
+        assert_eq!(c.next_uuid().to_string(), d.uuid());
     }
 
     #[test]

@@ -10,7 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::engine::attributes::ALL_NAMES;
-use crate::engine::message::{AttributeValue, Message};
+use crate::engine::content::{Attribute, Value};
+use crate::engine::message::Message;
 use crate::engine::queue::Queue;
 use crate::engine::store::Status;
 use crate::engine::{Caller, Engine, State};
@@ -280,33 +281,38 @@ fn state_of(status: Status) -> MessageState {
     }
 }
 
-fn attribute_info(value: &AttributeValue) -> MessageAttribute {
+fn attribute_info(attribute: &Attribute<'_>) -> MessageAttribute {
+    let (string_value, binary_value) = match attribute.value {
+        Value::String(s) => (Some(s.to_owned()), None),
+        Value::Binary(b) => (None, Some(b.to_vec())),
+        Value::StringList(_) | Value::BinaryList(_) => (None, None),
+    };
     MessageAttribute {
-        data_type: value.data_type.clone(),
-        string_value: value.string_value.clone(),
-        binary_value: value.binary_value.clone(),
+        data_type: attribute.data_type.to_owned(),
+        string_value,
+        binary_value,
     }
 }
 
 fn message_info(message: &Message, status: Status) -> MessageInfo {
     let c = &message.content;
+    let owned = |text: Option<&str>| text.map(str::to_owned);
     MessageInfo {
-        message_id: c.message_id.clone(),
-        body: c.body.clone(),
+        message_id: c.message_id().to_string(),
+        body: c.body().to_owned(),
         state: state_of(status),
         receive_count: message.receive_count,
-        sent_at: at(c.sent_at),
+        sent_at: at(c.sent_at()),
         first_received_at: message.first_receive_at.map(at),
-        group_id: c.group_id.clone(),
-        deduplication_id: c.deduplication_id.clone(),
-        sequence_number: c.sequence_number.clone(),
-        sender_id: c.sender_id.clone(),
-        trace_header: c.trace_header.clone(),
-        dead_letter_source_arn: c.dead_letter_source_arn.clone(),
+        group_id: owned(c.group_id()),
+        deduplication_id: owned(c.deduplication_id()),
+        sequence_number: c.sequence_number().map(|n| n.to_string()),
+        sender_id: c.sender_id().to_owned(),
+        trace_header: owned(c.trace_header()),
+        dead_letter_source_arn: owned(c.dead_letter_source_arn()),
         attributes: c
-            .attributes
-            .iter()
-            .map(|(name, value)| (name.clone(), attribute_info(value)))
+            .attributes()
+            .map(|(name, attribute)| (name.to_owned(), attribute_info(&attribute)))
             .collect(),
     }
 }

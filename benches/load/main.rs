@@ -6,10 +6,13 @@
 //! receive → delete with the AWS SDK), `longpoll` (wake latency), `depth` (1k vs 1M
 //! messages, heap per message), `queues` (10,000 queues), `idle` (10,000 waiting long
 //! polls), `soak` (1,000,000 messages through concurrent producers and consumers, every
-//! one accounted for). No section named: all of them. Criterion's `start` bench gives start-up
+//! one accounted for), `binary` (the `fake-sqs` command from outside: RSS per message, a
+//! 60-second fill curve, the bare-hyper ceiling in the same run). No section named: all
+//! of them. Criterion's `start` bench gives start-up
 //! means with confidence intervals.
 
 mod bare;
+mod binary;
 mod client;
 mod counting_alloc;
 mod cpu;
@@ -31,7 +34,7 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: counting_alloc::Counting = counting_alloc::Counting;
 
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 10] = [
     "startup",
     "send",
     "journal",
@@ -41,9 +44,15 @@ const SECTIONS: [&str; 9] = [
     "queues",
     "idle",
     "soak",
+    "binary",
 ];
 
 fn main() {
+    // The `binary` section starts this executable again as its bare-hyper ceiling.
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() == Some(binary::BARE_FLAG) {
+        binary::serve_bare(args.next().expect("the answer to serve"));
+    }
     // `cargo bench` passes `--bench`; `cargo test --benches` (or `--all-targets`) does
     // not, and a minute of load has no place in a test run.
     if !std::env::args().any(|a| a == "--bench") {
@@ -84,6 +93,7 @@ fn main() {
                 "depth" => depth::run().await,
                 "queues" => queues::run().await,
                 "idle" => idle::run().await,
+                "binary" => binary::run().await,
                 "soak" => {
                     let report = soak::run(soak::Soak::million()).await;
                     soak::print(&report);

@@ -8,6 +8,12 @@ use std::time::SystemTime;
 use clap::Parser;
 use fake_sqs::{ClockMode, ConfigError, Dialect, FakeSqs};
 
+/// Requests allocate and free many small buffers from two worker threads while the
+/// stored messages stay: mimalloc serves that with less CPU than glibc's malloc
+/// (`benches/README.md`, issue 17).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn parse_dialect(s: &str) -> Result<Dialect, String> {
     match s.to_ascii_lowercase().as_str() {
         "aws" => Ok(Dialect::Aws),

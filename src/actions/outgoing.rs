@@ -1,7 +1,7 @@
 //! A message on its way into a queue, as SendMessage and each SendMessageBatch entry
 //! carry it, and what the sender is told about it. The checks are the engine's.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::engine::queue::Sent;
 use crate::engine::sending::NewMessage;
@@ -41,18 +41,18 @@ fn attributes(
 /// What SendMessage (and a batch entry) answers about a sent message: the digests of
 /// what was sent, and the identity it was given (the first message's, for a duplicate).
 pub(crate) fn sent_fields(sent: &Sent) -> Map<String, Value> {
-    let content = &sent.content;
     let mut out = Map::new();
-    out.insert("MD5OfMessageBody".into(), json!(content.md5_of_body));
-    if let Some(md5) = &content.md5_of_attributes {
-        out.insert("MD5OfMessageAttributes".into(), json!(md5));
+    let text = |shown: &dyn std::fmt::Display| Value::String(shown.to_string());
+    out.insert("MD5OfMessageBody".into(), text(&sent.md5_of_body));
+    if let Some(md5) = &sent.digests.attributes {
+        out.insert("MD5OfMessageAttributes".into(), text(md5));
     }
-    if let Some(md5) = &content.md5_of_system_attributes {
-        out.insert("MD5OfMessageSystemAttributes".into(), json!(md5));
+    if let Some(md5) = &sent.digests.system_attributes {
+        out.insert("MD5OfMessageSystemAttributes".into(), text(md5));
     }
-    out.insert("MessageId".into(), json!(sent.message_id));
+    out.insert("MessageId".into(), text(&sent.message_id));
     if let Some(seq) = &sent.sequence_number {
-        out.insert("SequenceNumber".into(), json!(seq));
+        out.insert("SequenceNumber".into(), text(seq));
     }
     out
 }

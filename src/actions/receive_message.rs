@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::Ctx;
 use crate::engine::digest::md5_of_attributes;
-use crate::engine::message::Message;
+use crate::engine::message::{attribute_json, Message};
 use crate::engine::receiving::ReceiveRequest;
 use crate::engine::sending::{invalid_fifo_id, valid_fifo_id};
 use crate::engine::Engine;
@@ -98,10 +98,10 @@ impl ReceiveMessage {
     fn render(&self, message: &Message, handle: &str, rules: &Rules) -> Value {
         let c = &message.content;
         let mut out = Map::new();
-        out.insert("MessageId".into(), json!(c.message_id));
+        out.insert("MessageId".into(), json!(c.message_id().to_string()));
         out.insert("ReceiptHandle".into(), json!(handle));
-        out.insert("MD5OfBody".into(), json!(c.md5_of_body));
-        out.insert("Body".into(), json!(c.body));
+        out.insert("MD5OfBody".into(), json!(c.md5_of_body().to_string()));
+        out.insert("Body".into(), json!(c.body()));
 
         let mut system = Map::new();
         let mut put = |name: &str, value: Option<String>| {
@@ -112,7 +112,7 @@ impl ReceiveMessage {
                 }
             }
         };
-        put("SenderId", Some(c.sender_id.clone()));
+        put("SenderId", Some(c.sender_id().to_owned()));
         put(
             "ApproximateFirstReceiveTimestamp",
             message.first_receive_at.map(|t| t.to_string()),
@@ -121,26 +121,28 @@ impl ReceiveMessage {
             "ApproximateReceiveCount",
             Some(message.receive_count.to_string()),
         );
-        put("SentTimestamp", Some(c.sent_at.to_string()));
-        put("AWSTraceHeader", c.trace_header.clone());
-        put("SequenceNumber", c.sequence_number.clone());
-        put("MessageDeduplicationId", c.deduplication_id.clone());
-        put("MessageGroupId", c.group_id.clone());
-        put("DeadLetterQueueSourceArn", c.dead_letter_source_arn.clone());
+        put("SentTimestamp", Some(c.sent_at().to_string()));
+        put("AWSTraceHeader", c.trace_header().map(str::to_owned));
+        put("SequenceNumber", c.sequence_number().map(|n| n.to_string()));
+        put("MessageDeduplicationId", c.deduplication_id().map(str::to_owned));
+        put("MessageGroupId", c.group_id().map(str::to_owned));
+        put(
+            "DeadLetterQueueSourceArn",
+            c.dead_letter_source_arn().map(str::to_owned),
+        );
         if !system.is_empty() {
             out.insert("Attributes".into(), Value::Object(system));
         }
 
         let selected: Vec<_> = c
-            .attributes
-            .iter()
+            .attributes()
             .filter(|(name, _)| self.wants_attribute(name))
             .collect();
         if let Some(md5) = md5_of_attributes(selected.iter().copied()) {
-            out.insert("MD5OfMessageAttributes".into(), json!(md5));
+            out.insert("MD5OfMessageAttributes".into(), json!(md5.to_string()));
             let attrs = selected
-                .into_iter()
-                .map(|(k, v)| (k.clone(), v.to_json()))
+                .iter()
+                .map(|(name, attribute)| ((*name).to_owned(), attribute_json(attribute)))
                 .collect();
             out.insert("MessageAttributes".into(), Value::Object(attrs));
         }

@@ -135,7 +135,7 @@ impl ChaosState {
         let pick = below(&mut self.rng, list.len());
         let Delivery { key, message } = list.remove(pick)?;
         events.push(ChaosEvent::Duplicated {
-            message_id: message.content.message_id.clone(),
+            message_id: message.content.message_id().to_string(),
         });
         Some((key, message))
     }

@@ -4,9 +4,7 @@
 //! attributes and SentTimestamp, the receive count it had (row 147) and
 //! `DeadLetterQueueSourceArn`.
 
-use std::sync::Arc;
-
-use super::message::{Content, Message};
+use super::message::Message;
 use super::queue::Queue;
 use super::redrive_policy::{parse_arn, RedrivePolicy, Target};
 use super::store::Received;
@@ -96,17 +94,8 @@ impl State {
             return;
         };
         for message in messages {
-            let content = Content {
-                dead_letter_source_arn: Some(source_arn.to_owned()),
-                ..(*message.content).clone()
-            };
-            queue.store.push(
-                Message {
-                    content: Arc::new(content),
-                    ..message
-                },
-                None,
-            );
+            let content = message.content.with_dead_letter_source(Some(source_arn));
+            queue.store.push(Message { content, ..message }, None);
         }
         queue.waiters.notify_waiters();
     }

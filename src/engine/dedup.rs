@@ -6,18 +6,22 @@
 //! map drops them in O(1) each, with no scan.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
+use crate::ids::Uuid;
 use crate::limits::DEDUPLICATION_INTERVAL_MS;
 
 /// What a duplicate send is told: the first message's identity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Original {
-    pub message_id: String,
-    pub sequence_number: String,
+    pub message_id: Uuid,
+    pub sequence_number: u128,
 }
 
-/// A deduplication id, within its group when the scope is `messageGroup`.
-type Key = (Option<String>, String);
+/// A deduplication id, after its group and a line feed when the scope is
+/// `messageGroup` (neither id may hold a line feed, so no two keys collide). One
+/// allocation, shared by the map and the expiry queue.
+type Key = Arc<str>;
 
 struct Entry {
     original: Original,
@@ -44,8 +48,10 @@ impl Dedup {
     }
 
     fn key(&self, group: Option<&str>, id: &str) -> Key {
-        let group = if self.by_group { group } else { None };
-        (group.map(str::to_owned), id.to_owned())
+        match group.filter(|_| self.by_group) {
+            Some(group) => format!("{group}\n{id}").into(),
+            None => id.into(),
+        }
     }
 
     /// Forgets ids whose interval has passed at `now`.
@@ -64,8 +70,11 @@ impl Dedup {
     /// The first message sent with this id in the last 5 minutes, if any.
     pub(crate) fn find(&mut self, now: u64, group: Option<&str>, id: &str) -> Option<Original> {
         self.expire(now);
-        let key = self.key(group, id);
-        self.entries.get(&key).map(|e| e.original.clone())
+        let key = match group.filter(|_| self.by_group) {
+            Some(group) => format!("{group}\n{id}"),
+            None => return self.entries.get(id).map(|e| e.original),
+        };
+        self.entries.get(key.as_str()).map(|e| e.original)
     }
 
     /// Remembers a message sent at `now` for the next 5 minutes.
@@ -93,10 +102,10 @@ impl Dedup {
 mod tests {
     use super::*;
 
-    fn original(n: u32) -> Original {
+    fn original(n: u8) -> Original {
         Original {
-            message_id: format!("m{n}"),
-            sequence_number: format!("{n}"),
+            message_id: Uuid::from_bytes([n; 16]),
+            sequence_number: u128::from(n),
         }
     }
 

@@ -2,18 +2,44 @@
 //! system attributes, by the same algorithm), and the SHA-256 that content-based
 //! deduplication uses.
 
-use md5::{Digest, Md5};
+use md5::Digest;
 use sha2::Sha256;
 
-use super::message::AttributeValue;
-use crate::ids::hex;
+use super::content::{Attribute, Value};
+use crate::ids::{hex, HEX_DIGITS};
 
-/// `MD5OfMessageBody`: lower-case hex MD5 of the body's UTF-8 bytes.
-pub(crate) fn md5_of_body(body: &str) -> String {
-    hex(&Md5::digest(body.as_bytes()))
+/// An MD5 digest as its 16 bytes; `Display` gives the lower-case hex SQS shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Md5([u8; 16]);
+
+impl Md5 {
+    pub(crate) fn from_bytes(bytes: [u8; 16]) -> Md5 {
+        Md5(bytes)
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
 }
 
-fn put(md5: &mut Md5, bytes: &[u8]) {
+impl std::fmt::Display for Md5 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // On the stack: every answer about a message shows one or more.
+        let mut out = [0u8; 32];
+        for (pair, b) in out.chunks_exact_mut(2).zip(self.0) {
+            pair[0] = HEX_DIGITS[usize::from(b >> 4)];
+            pair[1] = HEX_DIGITS[usize::from(b & 0xf)];
+        }
+        f.write_str(std::str::from_utf8(&out).unwrap_or_default())
+    }
+}
+
+/// `MD5OfMessageBody`: the MD5 of the body's UTF-8 bytes.
+pub(crate) fn md5_of_body(body: &str) -> Md5 {
+    Md5(md5::Md5::digest(body.as_bytes()).into())
+}
+
+fn put(md5: &mut md5::Md5, bytes: &[u8]) {
     md5.update((bytes.len() as u32).to_be_bytes());
     md5.update(bytes);
 }
@@ -22,37 +48,46 @@ fn put(md5: &mut Md5, bytes: &[u8]) {
 /// length-prefixed name, the length-prefixed data type, a bare transport byte, then the
 /// length-prefixed value(s). `None` when there are no attributes.
 pub(crate) fn md5_of_attributes<'a>(
-    attributes: impl IntoIterator<Item = (&'a String, &'a AttributeValue)>,
-) -> Option<String> {
+    attributes: impl IntoIterator<Item = (&'a str, Attribute<'a>)>,
+) -> Option<Md5> {
     let mut sorted: Vec<_> = attributes.into_iter().collect();
     if sorted.is_empty() {
         return None;
     }
     // UTF-16 code-unit order, as the Java SDK sorts; the same as byte order for ASCII.
-    sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    let mut md5 = Md5::new();
-    for (name, value) in sorted {
+    if !sorted.iter().all(|(name, _)| name.is_ascii()) {
+        sorted.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    } else {
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+    }
+    let mut md5 = md5::Md5::new();
+    for (name, attribute) in sorted {
         put(&mut md5, name.as_bytes());
-        put(&mut md5, value.data_type.as_bytes());
-        if let Some(s) = &value.string_value {
-            md5.update([1]);
-            put(&mut md5, s.as_bytes());
-        } else if let Some(b) = &value.binary_value {
-            md5.update([2]);
-            put(&mut md5, b);
-        } else if !value.string_list_values.is_empty() {
-            md5.update([3]);
-            for s in &value.string_list_values {
+        put(&mut md5, attribute.data_type.as_bytes());
+        match attribute.value {
+            Value::String(s) => {
+                md5.update([1]);
                 put(&mut md5, s.as_bytes());
             }
-        } else {
-            md5.update([4]);
-            for b in &value.binary_list_values {
+            Value::Binary(b) => {
+                md5.update([2]);
                 put(&mut md5, b);
+            }
+            Value::StringList(list) => {
+                md5.update([3]);
+                for item in list.items() {
+                    put(&mut md5, item);
+                }
+            }
+            Value::BinaryList(list) => {
+                md5.update([4]);
+                for item in list.items() {
+                    put(&mut md5, item);
+                }
             }
         }
     }
-    Some(hex(&md5.finalize()))
+    Some(Md5(md5.finalize().into()))
 }
 
 /// Content-based deduplication id: hex SHA-256 of the body.
@@ -63,11 +98,15 @@ pub(crate) fn sha256_of_body(body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::content::{decode_attributes, encode_attributes};
+    use crate::engine::message::{AttributeValue, MessageAttributes};
 
     fn md5(attrs: Vec<(&str, AttributeValue)>) -> String {
-        let owned: Vec<(String, AttributeValue)> =
-            attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        md5_of_attributes(owned.iter().map(|(k, v)| (k, v))).unwrap()
+        let owned: MessageAttributes = attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let encoded = encode_attributes(&owned);
+        md5_of_attributes(decode_attributes(&encoded))
+            .unwrap()
+            .to_string()
     }
 
     /// The vectors of `fixtures/aws/md5.json`.
@@ -76,7 +115,8 @@ mod tests {
         let facts: serde_json::Value =
             serde_json::from_str(include_str!("../../fixtures/aws/md5.json")).unwrap();
         for case in facts["bodies"].as_array().unwrap() {
-            assert_eq!(md5_of_body(case["body"].as_str().unwrap()), case["md5"]);
+            let md5 = md5_of_body(case["body"].as_str().unwrap()).to_string();
+            assert_eq!(md5, case["md5"]);
         }
         let bytes = |v: &serde_json::Value| -> Vec<u8> {
             v.as_array()

@@ -36,9 +36,9 @@ fn delete_one(
     if let Some(chaos) = chaos {
         let stale = queue.store.handle_state(receipt.key, receipt.nonce) == HandleState::Stale;
         if stale && chaos.ignores_stale_delete() {
-            if let Some(message) = queue.store.get(receipt.key) {
+            if let Some(content) = queue.store.get(receipt.key) {
                 events.push(ChaosEvent::DeleteIgnored {
-                    message_id: message.content.message_id.clone(),
+                    message_id: content.message_id().to_string(),
                 });
             }
             return Ok(());

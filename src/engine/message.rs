@@ -1,10 +1,8 @@
 //! A message as the queue keeps it, and the rules a message must meet to be sent.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use base64::Engine as _;
 
+use super::content::{Attribute, Content, Value};
 use crate::error::{ErrorCode, SqsError};
 
 /// One message attribute as sent, before validation: what either protocol carried.
@@ -41,61 +39,40 @@ impl AttributeValue {
                 .sum::<usize>()
             + self.binary_list_values.iter().map(Vec::len).sum::<usize>()
     }
+}
 
-    /// The wire form (binary as base64), as both protocols carry it.
-    pub(crate) fn to_json(&self) -> serde_json::Value {
-        let b64 = |b: &Vec<u8>| base64::engine::general_purpose::STANDARD.encode(b);
-        let mut out = serde_json::Map::new();
-        if let Some(s) = &self.string_value {
-            out.insert("StringValue".into(), s.clone().into());
+/// The wire form of a stored attribute (binary as base64), as both protocols carry it.
+pub(crate) fn attribute_json(attribute: &Attribute<'_>) -> serde_json::Value {
+    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let mut out = serde_json::Map::new();
+    match attribute.value {
+        Value::String(s) => {
+            out.insert("StringValue".into(), s.into());
         }
-        if let Some(b) = &self.binary_value {
+        Value::Binary(b) => {
             out.insert("BinaryValue".into(), b64(b).into());
         }
-        if !self.string_list_values.is_empty() {
-            out.insert(
-                "StringListValues".into(),
-                self.string_list_values.clone().into(),
-            );
+        Value::StringList(list) => {
+            let list: Vec<serde_json::Value> = list.texts().map(Into::into).collect();
+            out.insert("StringListValues".into(), list.into());
         }
-        if !self.binary_list_values.is_empty() {
-            let list: Vec<String> = self.binary_list_values.iter().map(b64).collect();
+        Value::BinaryList(list) => {
+            let list: Vec<serde_json::Value> = list.items().map(|b| b64(b).into()).collect();
             out.insert("BinaryListValues".into(), list.into());
         }
-        out.insert("DataType".into(), self.data_type.clone().into());
-        serde_json::Value::Object(out)
     }
+    out.insert("DataType".into(), attribute.data_type.into());
+    serde_json::Value::Object(out)
 }
 
-/// Attributes by name; sorted, which is also the order their MD5 needs.
-pub(crate) type MessageAttributes = BTreeMap<String, AttributeValue>;
-
-/// What never changes about a message once sent. Shared, so that a receive copies a
-/// pointer, not a body. Cloned only to derive a new message from it (dead-lettering).
-#[derive(Debug, Clone)]
-pub(crate) struct Content {
-    pub message_id: String,
-    pub body: String,
-    pub md5_of_body: String,
-    pub attributes: MessageAttributes,
-    pub md5_of_attributes: Option<String>,
-    pub trace_header: Option<String>,
-    pub md5_of_system_attributes: Option<String>,
-    pub sender_id: String,
-    /// Epoch milliseconds.
-    pub sent_at: u64,
-    pub group_id: Option<String>,
-    pub deduplication_id: Option<String>,
-    pub sequence_number: Option<String>,
-    pub dead_letter_source_arn: Option<String>,
-    /// Body plus attributes, as counted against MaximumMessageSize.
-    pub size: usize,
-}
+/// Attributes in name order (byte order), each name once: the order they are stored
+/// and shown in.
+pub(crate) type MessageAttributes = Vec<(String, AttributeValue)>;
 
 /// A message in a queue: its content and its delivery history.
 #[derive(Debug, Clone)]
 pub(crate) struct Message {
-    pub content: Arc<Content>,
+    pub content: Content,
     pub receive_count: u32,
     pub first_receive_at: Option<u64>,
 }
@@ -108,6 +85,14 @@ pub(crate) fn is_allowed_char(c: char) -> bool {
 
 /// Checks the characters of a body.
 pub(crate) fn validate_body(body: &str) -> Result<(), SqsError> {
+    // Most bodies are ASCII with no control character but tab and line breaks: one
+    // pass over the bytes clears them.
+    if body
+        .bytes()
+        .all(|b| (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        return Ok(());
+    }
     match body.chars().find(|c| !is_allowed_char(*c)) {
         None => Ok(()),
         Some(c) => Err(SqsError::new(
@@ -131,11 +116,14 @@ fn decode_base64(name: &str, value: &str) -> Result<Vec<u8>, SqsError> {
 }
 
 fn valid_attribute_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+    let starts_with = |prefix: &str| {
+        name.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
     !name.is_empty()
         && name.chars().count() <= 256
-        && !lower.starts_with("aws.")
-        && !lower.starts_with("amazon.")
+        && !starts_with("aws.")
+        && !starts_with("amazon.")
         && !name.starts_with('.')
         && !name.ends_with('.')
         && !name.contains("..")
@@ -155,7 +143,7 @@ pub(crate) fn validate_attributes(
             raw.len()
         )));
     }
-    let mut out = MessageAttributes::new();
+    let mut out = MessageAttributes::with_capacity(raw.len());
     for (name, raw) in raw {
         if kind == "user" && !valid_attribute_name(&name) {
             return Err(SqsError::invalid_parameter(format!(
@@ -225,8 +213,12 @@ pub(crate) fn validate_attributes(
                 }
             }
         }
-        out.insert(name, value);
+        out.push((name, value));
     }
+    // Name order; a name given twice keeps its last value, as a map would.
+    out.reverse();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|later, earlier| later.0 == earlier.0);
     Ok(out)
 }
 

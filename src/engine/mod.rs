@@ -7,6 +7,7 @@
 pub(crate) mod attempts;
 pub(crate) mod attributes;
 pub(crate) mod chaos;
+pub(crate) mod content;
 pub(crate) mod credentials;
 pub(crate) mod dead_letter;
 pub(crate) mod dedup;
@@ -15,6 +16,7 @@ pub(crate) mod fifo;
 pub(crate) mod groups;
 pub(crate) mod handles;
 pub(crate) mod initial;
+pub(crate) mod key_set;
 pub(crate) mod message;
 pub(crate) mod move_tasks;
 pub(crate) mod policy;
@@ -25,6 +27,7 @@ pub(crate) mod receipt;
 pub(crate) mod receiving;
 pub(crate) mod redrive_policy;
 pub(crate) mod sending;
+pub(crate) mod slots;
 pub(crate) mod store;
 
 use std::collections::{BTreeMap, HashMap};
@@ -228,20 +231,29 @@ impl Engine {
             None => url,
         };
         let path = path.split(['?', '#']).next().unwrap_or("");
-        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        // The first, last and next-to-last segments, and how many there are: every
+        // request names its queue, so no list of segments is built.
+        let mut segments = path.split('/').filter(|s| !s.is_empty());
+        let first = segments.next().unwrap_or("");
+        let (mut count, mut last, mut before_last) = (usize::from(!first.is_empty()), first, "");
+        for segment in segments {
+            before_last = last;
+            last = segment;
+            count += 1;
+        }
         let shape = self.shared.config.rules.url;
-        let name = segments.last().copied().unwrap_or("").to_owned();
-        let account = match segments.len() {
+        let name = last.to_owned();
+        let account = match count {
             0 | 1 => caller.account.clone(),
-            _ => segments[0]
+            _ => first
                 .strip_prefix(shape.account_prefix)
-                .unwrap_or(segments[0])
+                .unwrap_or(first)
                 .to_owned(),
         };
         let incarnation = shape
             .queue_id_prefix
-            .filter(|_| segments.len() >= 3)
-            .map(|prefix| parse_incarnation(prefix, segments[segments.len() - 2]));
+            .filter(|_| count >= 3)
+            .map(|prefix| parse_incarnation(prefix, before_last));
         QueueRef {
             owner: Caller {
                 account,

@@ -14,12 +14,11 @@
 //! keeps what it moved (`fixtures/aws/move-tasks.json`).
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
-use super::message::{Content, Message};
+use super::message::Message;
 use super::queue::Queue;
 use super::redrive_policy::parse_arn;
 use super::{Engine, State};
@@ -210,12 +209,8 @@ impl MoveTasks {
 /// A message as a move task delivers it: the same MessageId, body, attributes and
 /// SentTimestamp, but received never and from no dead-letter source.
 fn redriven(message: Message) -> Message {
-    let content = Content {
-        dead_letter_source_arn: None,
-        ..(*message.content).clone()
-    };
     Message {
-        content: Arc::new(content),
+        content: message.content.with_dead_letter_source(None),
         receive_count: 0,
         first_receive_at: None,
     }
@@ -293,7 +288,7 @@ impl State {
             let destination = task
                 .destination_arn
                 .clone()
-                .or_else(|| next.content.dead_letter_source_arn.clone());
+                .or_else(|| next.dead_letter_source_arn().map(str::to_owned));
             let exists = destination
                 .as_deref()
                 .is_some_and(|d| self.queue_by_arn(d).is_some());

@@ -7,10 +7,12 @@ use tokio::sync::Notify;
 
 use super::attributes::QueueAttributes;
 use super::dedup::Original;
+use super::digest::Md5;
 use super::fifo::FifoState;
-use super::message::{Content, Message};
+use super::sending::{Digests, Prepared};
 use super::store::Store;
 use crate::error::SqsError;
+use crate::ids::Uuid;
 use crate::limits::MAX_QUEUE_NAME;
 
 /// A CreateQueue `QueueName` that is there at all; a request without one is
@@ -97,13 +99,14 @@ impl Queue {
     }
 }
 
-/// What a send did with a message: the content as sent, and the identity the sender is
-/// told (on a FIFO duplicate, the first message's).
+/// What a send did with a message: the body's digest and the attributes' as sent, and
+/// the identity the sender is told (on a FIFO duplicate, the first message's).
 #[derive(Debug)]
 pub(crate) struct Sent {
-    pub content: Arc<Content>,
-    pub message_id: String,
-    pub sequence_number: Option<String>,
+    pub md5_of_body: Md5,
+    pub digests: Digests,
+    pub message_id: Uuid,
+    pub sequence_number: Option<u128>,
     /// False for a FIFO duplicate: accepted, answered, but not stored. (Long polls
     /// wake by what the store counts, so only tests read this today.)
     #[cfg_attr(not(test), allow(dead_code))]
@@ -127,57 +130,53 @@ impl Queue {
         (store, state)
     }
 
-    /// Stores a prepared message and returns what the sender is told about it.
-    pub(crate) fn enqueue(&mut self, message: Message, ready_at: Option<u64>) -> Arc<Content> {
-        let content = message.content.clone();
-        self.store.push(message, ready_at);
-        content
-    }
-
     /// Sends a prepared message. On a FIFO queue a deduplication id seen in the last 5
     /// minutes makes this a duplicate: accepted, answered with the first message's id
     /// and sequence number, and not stored; otherwise the message gets its sequence
     /// number here, at the moment it joins the queue's order.
-    pub(crate) fn send(&mut self, mut message: Message, ready_at: Option<u64>) -> Sent {
-        let Some(fifo) = self.fifo.as_mut() else {
-            let content = self.enqueue(message, ready_at);
-            return Sent {
-                message_id: content.message_id.clone(),
-                sequence_number: None,
-                content,
-                stored: true,
-            };
+    pub(crate) fn send(&mut self, prepared: Prepared) -> Sent {
+        let Prepared {
+            mut message,
+            ready_at,
+            digests,
+        } = prepared;
+        let content = &message.content;
+        let mut sent = Sent {
+            md5_of_body: content.md5_of_body(),
+            digests,
+            message_id: content.message_id(),
+            sequence_number: None,
+            stored: true,
         };
-        let now = message.content.sent_at;
-        let group = message.content.group_id.clone();
-        let dedup_id = message.content.deduplication_id.clone();
-        if let Some(id) = &dedup_id {
-            if let Some(original) = fifo.dedup.find(now, group.as_deref(), id) {
-                return Sent {
-                    content: message.content,
-                    message_id: original.message_id,
-                    sequence_number: Some(original.sequence_number),
-                    stored: false,
-                };
+        let Some(fifo) = self.fifo.as_mut() else {
+            self.store.push(message, ready_at);
+            return sent;
+        };
+        let now = content.sent_at();
+        if let Some(id) = content.deduplication_id() {
+            if let Some(original) = fifo.dedup.find(now, content.group_id(), id) {
+                sent.message_id = original.message_id;
+                sent.sequence_number = Some(original.sequence_number);
+                sent.stored = false;
+                return sent;
             }
         }
         let sequence_number = fifo.next_sequence(now);
-        if let Some(content) = Arc::get_mut(&mut message.content) {
-            content.sequence_number = Some(sequence_number.clone());
-        }
-        if let Some(id) = &dedup_id {
+        if let Some(id) = content.deduplication_id() {
             let original = Original {
-                message_id: message.content.message_id.clone(),
-                sequence_number: sequence_number.clone(),
+                message_id: sent.message_id,
+                sequence_number,
             };
-            fifo.dedup.record(now, group.as_deref(), id, original);
+            fifo.dedup.record(now, content.group_id(), id, original);
         }
-        let content = self.enqueue(message, ready_at);
-        Sent {
-            message_id: content.message_id.clone(),
-            sequence_number: Some(sequence_number),
-            content,
-            stored: true,
-        }
+        // A FIFO message is prepared with room for its number, and nothing shares it yet.
+        let numbered = message.content.set_sequence_number(sequence_number);
+        debug_assert!(
+            numbered,
+            "a FIFO message without room for its sequence number"
+        );
+        sent.sequence_number = Some(sequence_number);
+        self.store.push(message, ready_at);
+        sent
     }
 }

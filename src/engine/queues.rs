@@ -207,8 +207,9 @@ impl Engine {
     }
 
     /// The ARN and `Policy` of the queue `target` names (by URL, or by ARN when
-    /// `by_arn`), for deciding who may act on it; `None` when there is no such queue.
-    pub(crate) fn access_facts(&self, target: &QueueTarget) -> Option<(String, Option<String>)> {
+    /// `by_arn`), for deciding who may act on it; `None` when there is no such queue or
+    /// it has no policy (most queues: nothing is copied for them).
+    pub(crate) fn access_facts(&self, target: &QueueTarget) -> Option<(String, String)> {
         let state = self.lock();
         let queue = match target {
             QueueTarget::Ref(target) => state
@@ -218,7 +219,8 @@ impl Engine {
                 .filter(|q| target.incarnation.is_none_or(|id| id == q.id))?,
             QueueTarget::Arn(arn) => state.queue_by_arn(arn)?,
         };
-        Some((queue.arn.clone(), queue.attributes.policy.clone()))
+        let policy = queue.attributes.policy.as_ref()?;
+        Some((queue.arn.clone(), policy.clone()))
     }
 
     /// ListQueues: up to `limit` queues of `owner` whose names start with `prefix`,

@@ -350,10 +350,7 @@ mod tests {
     }
 
     fn bodies(delivered: &[Delivered]) -> Vec<&str> {
-        delivered
-            .iter()
-            .map(|d| d.message.content.body.as_str())
-            .collect()
+        delivered.iter().map(|d| d.message.content.body()).collect()
     }
 
     fn request(max: usize) -> ReceiveRequest {

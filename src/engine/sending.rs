@@ -1,12 +1,10 @@
 //! SendMessage and SendMessageBatch: the checks a message must pass to join a queue,
 //! how it is built (digests, delay, deduplication id, SenderId), and storing it.
 
-use std::sync::Arc;
-
-use super::digest::{md5_of_attributes, md5_of_body, sha256_of_body};
+use super::content::{decode_attributes, encode_attributes, Content, Parts, Value};
+use super::digest::{md5_of_attributes, md5_of_body, sha256_of_body, Md5};
 use super::message::{
-    attributes_size, validate_attributes, validate_body, Content, Message, MessageAttributes,
-    RawAttribute,
+    attributes_size, validate_attributes, validate_body, Message, MessageAttributes, RawAttribute,
 };
 use super::queue::{Queue, Sent};
 use super::quotas::check_storage;
@@ -45,9 +43,20 @@ enum Mode {
 }
 
 /// A message ready to be stored.
-struct Prepared {
-    message: Message,
-    ready_at: Option<u64>,
+pub(crate) struct Prepared {
+    pub message: Message,
+    pub ready_at: Option<u64>,
+    /// The digests of what was sent, for the sender's answer: they are not stored.
+    pub digests: Digests,
+}
+
+/// `MD5OfMessageAttributes` and `MD5OfMessageSystemAttributes` of a sent message,
+/// computed once for the answer to its send (a receive computes them again over the
+/// attributes it shows).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Digests {
+    pub attributes: Option<Md5>,
+    pub system_attributes: Option<Md5>,
 }
 
 /// The 128-character id charset of MessageGroupId, MessageDeduplicationId and
@@ -158,11 +167,13 @@ impl NewMessage {
                 "One or more parameters {verb}. Reason: Message must be shorter than {max} bytes."
             )));
         }
-        let trace_header = system
-            .get("AWSTraceHeader")
-            .and_then(|v| v.string_value.clone())
-            .or_else(|| sender.trace_header.clone());
-        let md5_of_system_attributes = md5_of_attributes(system.iter());
+        let system = encode_attributes(&system);
+        let trace = decode_attributes(&system).find_map(|(name, a)| match a.value {
+            Value::String(s) if name == "AWSTraceHeader" => Some(s),
+            _ => None,
+        });
+        let trace_header = trace.or(sender.trace_header.as_deref());
+        let md5_of_system_attributes = md5_of_attributes(decode_attributes(&system));
         // A message timer overrides the queue's delay, 0 included, on standard queues.
         // FIFO queues refuse per-message delays; an explicit 0 there still waits the
         // queue's delay (fixtures/aws/recorded.md row 63).
@@ -172,35 +183,41 @@ impl NewMessage {
         };
         // On a FIFO queue with content-based deduplication and no explicit id, the id is
         // the SHA-256 of the body; receivers see it as MessageDeduplicationId.
-        let deduplication_id = match self.deduplication_id {
+        let content_based;
+        let deduplication_id = match self.deduplication_id.as_deref() {
             None if queue.is_fifo() && queue.attributes.content_based_deduplication => {
-                Some(sha256_of_body(&self.body))
+                content_based = sha256_of_body(&self.body);
+                Some(content_based.as_str())
             }
             explicit => explicit,
         };
-        let content = Content {
-            message_id: ids.uuid(),
+        let attributes = encode_attributes(&attributes);
+        let content = Content::new(&Parts {
+            message_id: ids.next_uuid(),
             md5_of_body: md5_of_body(&self.body),
-            body: self.body,
-            md5_of_attributes: md5_of_attributes(attributes.iter()),
-            attributes,
+            body: &self.body,
+            attributes: &attributes,
             trace_header,
-            md5_of_system_attributes,
-            sender_id: sender.id.clone(),
+            sender_id: &sender.id,
             sent_at: now,
-            group_id: self.group_id,
+            group_id: self.group_id.as_deref(),
             deduplication_id,
-            sequence_number: None,
+            // A FIFO message gets its number as it joins the queue's order.
+            sequence_number: queue.is_fifo().then_some(0),
             dead_letter_source_arn: None,
             size,
-        };
+        });
         Ok(Prepared {
             message: Message {
-                content: Arc::new(content),
+                content,
                 receive_count: 0,
                 first_receive_at: None,
             },
             ready_at: (delay > 0).then_some(now + delay * 1000),
+            digests: Digests {
+                attributes: md5_of_attributes(decode_attributes(&attributes)),
+                system_attributes: md5_of_system_attributes,
+            },
         })
     }
 }
@@ -242,16 +259,20 @@ impl Engine {
         sender: &Sender,
     ) -> Result<Sent, SqsError> {
         let rules = self.rules();
-        self.on_queue_in_state(target, |state, now| {
-            let used = rules
-                .quotas
-                .map_or(0, |_| state.stored_bytes(&target.owner));
-            let queue = state.queue_mut(target, now)?;
+        let store = |queue: &mut Queue, now: u64, used: usize| {
             message.check_fifo_ids(queue, Mode::Single, rules)?;
             let prepared = message.prepare(queue, sender, now, &mut self.ids(), Mode::Single)?;
-            check_storage(rules.quotas, used, prepared.message.content.size)?;
-            Ok(queue.send(prepared.message, prepared.ready_at))
-        })
+            check_storage(rules.quotas, used, prepared.message.content.size())?;
+            Ok(queue.send(prepared))
+        };
+        match rules.quotas {
+            // Without quotas only the queue matters: one lookup of it, not three.
+            None => self.on_queue(target, |queue, now| store(queue, now, 0)),
+            Some(_) => self.on_queue_in_state(target, |state, now| {
+                let used = state.stored_bytes(&target.owner);
+                store(state.queue_mut(target, now)?, now, used)
+            }),
+        }
     }
 
     /// SendMessageBatch: the rules that fail the whole request first (the total size,
@@ -291,10 +312,11 @@ impl Engine {
                     .and_then(|m| m.prepare(queue, sender, now, &mut self.ids(), Mode::Batch))
                     .and_then(|p| {
                         if rules.quotas.is_some() {
-                            check_storage(rules.quotas, used, p.message.content.size)?;
-                            used += p.message.content.size;
+                            let size = p.message.content.size();
+                            check_storage(rules.quotas, used, size)?;
+                            used += size;
                         }
-                        Ok(queue.send(p.message, p.ready_at))
+                        Ok(queue.send(p))
                     });
                 results.push((id, sent));
             }

@@ -3,12 +3,20 @@
 //! in-flight messages, and one of send times for retention. A FIFO queue's store also
 //! keeps its messages by group (see [`Groups`]), and receives from the line of groups
 //! instead of from the ready set.
+//!
+//! Memory per message is what a million-message queue is made of, so the indexes are
+//! compact: messages sit in [`Slots`] by key (keys are handed out in send order), the
+//! ready set and the retention order are [`KeySet`] bitmaps, and only messages stored
+//! out of send-time order (dead-lettered and redriven ones keep their first send's
+//! time) take an entry of their own for retention.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::collections::BTreeSet;
 
+use super::content::Content;
 use super::groups::Groups;
-use super::message::{Content, Message};
+use super::key_set::KeySet;
+use super::message::Message;
+use super::slots::Slots;
 
 use crate::limits::IN_FLIGHT_LIMIT;
 
@@ -27,12 +35,49 @@ pub(crate) enum Status {
     },
 }
 
+/// A stored message and where it stands.
 struct Slot {
-    message: Message,
+    content: Content,
     status: Status,
     /// The receipt of the latest receive (0: never received). A handle from an older
     /// receive carries an older nonce.
     nonce: u64,
+    receive_count: u32,
+    /// When it was first received; meaningful once `receive_count` is not 0 (a message
+    /// has a first receive exactly when it has been received), so it needs no `Option`.
+    first_receive_at: u64,
+}
+
+impl Slot {
+    fn new(message: Message, status: Status) -> Slot {
+        debug_assert_eq!(
+            message.receive_count > 0,
+            message.first_receive_at.is_some()
+        );
+        Slot {
+            content: message.content,
+            status,
+            nonce: 0,
+            receive_count: message.receive_count,
+            first_receive_at: message.first_receive_at.unwrap_or(0),
+        }
+    }
+
+    fn message(&self) -> Message {
+        Message {
+            content: self.content.clone(),
+            receive_count: self.receive_count,
+            first_receive_at: (self.receive_count > 0).then_some(self.first_receive_at),
+        }
+    }
+
+    fn into_message(self) -> Message {
+        Message {
+            first_receive_at: (self.receive_count > 0).then_some(self.first_receive_at),
+            content: self.content,
+            receive_count: self.receive_count,
+        }
+    }
 }
 
 /// A message handed out by a receive.
@@ -56,8 +101,8 @@ pub(crate) enum HandleState {
 }
 
 pub(crate) struct Store {
-    slots: HashMap<u64, Slot>,
-    ready: BTreeSet<u64>,
+    slots: Slots<Slot>,
+    ready: KeySet,
     /// Delayed and in-flight messages by (due time, order the timer was set, key).
     /// Messages due at one moment become ready in the order they were taken, delayed or
     /// hidden, so FIFO groups coming back together join the line in that order. The
@@ -66,7 +111,13 @@ pub(crate) struct Store {
     timers: BTreeSet<(u64, u32, u64)>,
     /// The order the next timer gets.
     next_timer: u32,
-    by_sent: BTreeSet<(u64, u64)>,
+    /// Retention order, in two parts. Messages stored at a send time no earlier than
+    /// any before them (all that senders send) are in send-time order by key, so a
+    /// bitmap of keys orders them; the latest such time is `in_order_since`.
+    in_order: KeySet,
+    in_order_since: u64,
+    /// Messages stored with an earlier send time than that, by (send time, key).
+    out_of_order: BTreeSet<(u64, u64)>,
     next_key: u64,
     in_flight: usize,
     delayed: usize,
@@ -86,11 +137,13 @@ impl Default for Store {
     /// The store of a standard queue.
     fn default() -> Self {
         Store {
-            slots: HashMap::new(),
-            ready: BTreeSet::new(),
+            slots: Slots::default(),
+            ready: KeySet::default(),
             timers: BTreeSet::new(),
             next_timer: 0,
-            by_sent: BTreeSet::new(),
+            in_order: KeySet::default(),
+            in_order_since: 0,
+            out_of_order: BTreeSet::new(),
             next_key: 0,
             in_flight: 0,
             delayed: 0,
@@ -129,20 +182,20 @@ impl Store {
 
     /// The content of a message whose group a FIFO store must keep up to date, taken
     /// before a change to its status: `None` on a standard queue.
-    fn grouped(&self, key: u64) -> Option<Arc<Content>> {
+    fn grouped(&self, key: u64) -> Option<Content> {
         self.groups.as_ref()?;
-        Some(self.slots.get(&key)?.message.content.clone())
+        Some(self.slots.get(key)?.content.clone())
     }
 
     /// After a change to a grouped message: its group stands in the line of groups
     /// while its head is ready.
-    fn regroup(&mut self, content: Option<Arc<Content>>) {
+    fn regroup(&mut self, content: Option<Content>) {
         let (Some(groups), Some(content)) = (self.groups.as_mut(), content) else {
             return;
         };
         let slots = &self.slots;
         let unblocked = groups.update(group_of(&content), |head| {
-            slots.get(&head).is_some_and(|s| s.status == Status::Ready)
+            slots.get(head).is_some_and(|s| s.status == Status::Ready)
         });
         if unblocked {
             self.readied = self.readied.wrapping_add(1);
@@ -171,8 +224,14 @@ impl Store {
             groups.add(group_of(&message.content), key);
             message.content.clone()
         });
-        self.by_sent.insert((message.content.sent_at, key));
-        self.bytes += message.content.size;
+        let sent_at = message.content.sent_at();
+        if sent_at >= self.in_order_since {
+            self.in_order_since = sent_at;
+            self.in_order.insert(key);
+        } else {
+            self.out_of_order.insert((sent_at, key));
+        }
+        self.bytes += message.content.size();
         let status = match ready_at {
             Some(until) => {
                 self.delayed += 1;
@@ -185,14 +244,7 @@ impl Store {
                 Status::Ready
             }
         };
-        self.slots.insert(
-            key,
-            Slot {
-                message,
-                status,
-                nonce: 0,
-            },
-        );
+        self.slots.insert(key, Slot::new(message, status));
         self.regroup(group);
         key
     }
@@ -206,7 +258,7 @@ impl Store {
             }
             self.timers.pop_first();
             let group = self.grouped(key);
-            if let Some(slot) = self.slots.get_mut(&key) {
+            if let Some(slot) = self.slots.get_mut(key) {
                 match slot.status {
                     Status::Delayed { .. } => self.delayed -= 1,
                     Status::InFlight { .. } => self.in_flight -= 1,
@@ -219,11 +271,24 @@ impl Store {
             self.regroup(group);
         }
         let cutoff = now.saturating_sub(retention_ms);
-        while let Some(&(sent, key)) = self.by_sent.first() {
+        while let Some((sent, key)) = self.oldest() {
             if sent > cutoff || now < retention_ms {
                 break;
             }
             self.remove(key);
+        }
+    }
+
+    /// The (send time, key) of the message sent longest ago.
+    fn oldest(&self) -> Option<(u64, u64)> {
+        let in_order = self
+            .in_order
+            .first()
+            .and_then(|key| Some((self.slots.get(key)?.content.sent_at(), key)));
+        let out_of_order = self.out_of_order.first().copied();
+        match (in_order, out_of_order) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 
@@ -250,7 +315,7 @@ impl Store {
             return out;
         }
         while out.len() < max {
-            let Some(&key) = self.ready.first() else {
+            let Some(key) = self.ready.first() else {
                 break;
             };
             out.push(self.take(key, now, visibility_ms, &mut nonce));
@@ -278,7 +343,7 @@ impl Store {
         let mut candidates = Vec::with_capacity(window);
         while out.len() < max {
             candidates.clear();
-            candidates.extend(self.ready.iter().take(window).copied());
+            candidates.extend(self.ready.iter().take(window));
             let Some(last) = candidates.len().checked_sub(1) else {
                 break;
             };
@@ -288,15 +353,15 @@ impl Store {
         out
     }
 
-    /// The message a receive would return first, without receiving it.
-    pub(crate) fn first_ready(&self) -> Option<&Message> {
+    /// The content of the message a receive would return first, without receiving it.
+    pub(crate) fn first_ready(&self) -> Option<&Content> {
         let key = self.ready.first()?;
-        self.slots.get(key).map(|slot| &slot.message)
+        self.slots.get(key).map(|slot| &slot.content)
     }
 
     /// Takes out the message a receive would return first (a move task's next message).
     pub(crate) fn take_first_ready(&mut self) -> Option<Message> {
-        let key = *self.ready.first()?;
+        let key = self.ready.first()?;
         self.remove(key)
     }
 
@@ -324,10 +389,10 @@ impl Store {
             };
             let run: Vec<u64> = groups
                 .from(group, head)
-                .take_while(|k| slots.get(k).is_some_and(|s| s.status == Status::Ready))
+                .take_while(|k| slots.get(*k).is_some_and(|s| s.status == Status::Ready))
                 .take(room)
                 .collect();
-            let content = slots.get(&head).map(|s| s.message.content.clone());
+            let content = slots.get(head).map(|s| s.content.clone());
             for key in run {
                 let received = self.take(key, now, visibility_ms, nonce);
                 out.push(received);
@@ -349,46 +414,48 @@ impl Store {
         visibility_ms: u64,
         nonce: &mut impl FnMut() -> u64,
     ) -> Received {
-        self.ready.remove(&key);
+        self.ready.remove(key);
         let until = now + visibility_ms;
         let order = self.arm(until, key);
-        let slot = self.slots.get_mut(&key).expect("a ready key has a slot");
+        let slot = self.slots.get_mut(key).expect("a ready key has a slot");
         slot.status = Status::InFlight {
             until,
             received_at: now,
             order,
         };
         slot.nonce = nonce();
-        slot.message.receive_count += 1;
-        slot.message.first_receive_at.get_or_insert(now);
+        if slot.receive_count == 0 {
+            slot.first_receive_at = now;
+        }
+        slot.receive_count += 1;
         self.in_flight += 1;
         Received {
             key,
             nonce: slot.nonce,
-            message: slot.message.clone(),
+            message: slot.message(),
         }
     }
 
     /// The message `(key, nonce)` names, if that receive is still the message's latest
     /// and the message is in flight until exactly `until` (so nothing changed it since).
-    pub(crate) fn in_flight_as(&self, key: u64, nonce: u64, until: u64) -> Option<&Message> {
-        let slot = self.slots.get(&key)?;
+    pub(crate) fn in_flight_as(&self, key: u64, nonce: u64, until: u64) -> Option<Message> {
+        let slot = self.slots.get(key)?;
         match slot.status {
             Status::InFlight { until: u, .. } if slot.nonce == nonce && u == until => {
-                Some(&slot.message)
+                Some(slot.message())
             }
             _ => None,
         }
     }
 
-    /// The message `key` names, wherever it stands.
-    pub(crate) fn get(&self, key: u64) -> Option<&Message> {
-        self.slots.get(&key).map(|slot| &slot.message)
+    /// The content of the message `key` names, wherever it stands.
+    pub(crate) fn get(&self, key: u64) -> Option<&Content> {
+        self.slots.get(key).map(|slot| &slot.content)
     }
 
     /// What the handle `(key, nonce)` refers to.
     pub(crate) fn handle_state(&self, key: u64, nonce: u64) -> HandleState {
-        match self.slots.get(&key) {
+        match self.slots.get(key) {
             None => HandleState::Gone,
             Some(slot) if slot.nonce != nonce => HandleState::Stale,
             Some(slot) => match slot.status {
@@ -400,7 +467,7 @@ impl Store {
 
     /// When the message's current receive began, if it is in flight.
     pub(crate) fn received_at(&self, key: u64) -> Option<u64> {
-        match self.slots.get(&key)?.status {
+        match self.slots.get(key)?.status {
             Status::InFlight { received_at, .. } => Some(received_at),
             _ => None,
         }
@@ -409,13 +476,13 @@ impl Store {
     /// Removes a message wherever it stands.
     pub(crate) fn remove(&mut self, key: u64) -> Option<Message> {
         let group = self.grouped(key);
-        let slot = self.slots.remove(&key)?;
+        let slot = self.slots.remove(key)?;
         if let Some(groups) = self.groups.as_mut() {
-            groups.remove(group_of(&slot.message.content), key);
+            groups.remove(group_of(&slot.content), key);
         }
         match slot.status {
             Status::Ready => {
-                self.ready.remove(&key);
+                self.ready.remove(key);
             }
             Status::Delayed { until, order } => {
                 self.timers.remove(&(until, order, key));
@@ -426,22 +493,24 @@ impl Store {
                 self.in_flight -= 1;
             }
         }
-        self.by_sent.remove(&(slot.message.content.sent_at, key));
-        self.bytes -= slot.message.content.size;
+        if !self.in_order.remove(key) {
+            self.out_of_order.remove(&(slot.content.sent_at(), key));
+        }
+        self.bytes -= slot.content.size();
         self.regroup(group);
-        Some(slot.message)
+        Some(slot.into_message())
     }
 
     /// Makes the message in flight until `until`, counted from a receive at
     /// `received_at` (kept when only the timeout changes).
     pub(crate) fn set_in_flight(&mut self, key: u64, until: u64, received_at: u64) {
         let group = self.grouped(key);
-        let Some(slot) = self.slots.get_mut(&key) else {
+        let Some(slot) = self.slots.get_mut(key) else {
             return;
         };
         match slot.status {
             Status::Ready => {
-                self.ready.remove(&key);
+                self.ready.remove(key);
                 self.in_flight += 1;
             }
             Status::Delayed { until, order } => {
@@ -454,7 +523,7 @@ impl Store {
             }
         }
         let order = self.arm(until, key);
-        if let Some(slot) = self.slots.get_mut(&key) {
+        if let Some(slot) = self.slots.get_mut(key) {
             slot.status = Status::InFlight {
                 until,
                 received_at,
@@ -495,10 +564,9 @@ impl Store {
 
     /// Every message with its status, in send order, without changing anything.
     pub(crate) fn peek(&self) -> Vec<(Message, Status)> {
-        let mut all: Vec<_> = self.slots.iter().collect();
-        all.sort_by_key(|(k, _)| **k);
-        all.into_iter()
-            .map(|(_, s)| (s.message.clone(), s.status))
+        self.slots
+            .iter()
+            .map(|(_, s)| (s.message(), s.status))
             .collect()
     }
 }
@@ -506,26 +574,31 @@ impl Store {
 /// The group a FIFO message belongs to. A message sent without one (Scaleway has no
 /// groups) is in the queue's single implicit group, so the queue delivers in one order.
 fn group_of(content: &Content) -> &str {
-    content.group_id.as_deref().unwrap_or("")
+    content.group_id().unwrap_or("")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::content::Parts;
 
     fn message(key: u64, group: Option<&str>) -> Message {
+        message_sent_at(key, group, 0)
+    }
+
+    /// A message whose body is `m<key>`.
+    fn message_sent_at(key: u64, group: Option<&str>, sent_at: u64) -> Message {
+        let body = format!("m{key}");
         Message {
-            content: Arc::new(Content {
-                message_id: format!("m{key}"),
-                body: String::new(),
-                md5_of_body: String::new(),
-                attributes: Default::default(),
-                md5_of_attributes: None,
+            content: Content::new(&Parts {
+                message_id: crate::ids::Uuid::from_bytes([0; 16]),
+                body: &body,
+                md5_of_body: crate::engine::digest::md5_of_body(&body),
+                attributes: &[],
                 trace_header: None,
-                md5_of_system_attributes: None,
-                sender_id: String::new(),
-                sent_at: 0,
-                group_id: group.map(str::to_owned),
+                sender_id: "",
+                sent_at,
+                group_id: group,
                 deduplication_id: None,
                 sequence_number: None,
                 dead_letter_source_arn: None,
@@ -539,7 +612,7 @@ mod tests {
     fn ids(received: &[Received]) -> Vec<String> {
         received
             .iter()
-            .map(|r| r.message.content.message_id.clone())
+            .map(|r| r.message.content.body().to_owned())
             .collect()
     }
 
@@ -581,5 +654,30 @@ mod tests {
         assert!(store.receive(0, 1, 1_000, || 1).is_empty());
         store.remove(first[0].key);
         assert_eq!(ids(&store.receive(0, 10, 1_000, || 1)), ["m1", "m2"]);
+    }
+
+    /// Retention drops messages by send time, wherever they sit: one stored later with
+    /// an older send time (a dead-lettered message keeps its first send's) goes first.
+    #[test]
+    fn retention_follows_send_times_not_keys() {
+        let mut store = Store::default();
+        store.push(message_sent_at(0, None, 1_000), None);
+        store.push(message_sent_at(1, None, 2_000), None);
+        store.push(message_sent_at(2, None, 500), None);
+        store.push(message_sent_at(3, None, 3_000), None);
+        let left = |store: &Store| -> Vec<String> {
+            store
+                .peek()
+                .iter()
+                .map(|(m, _)| m.content.body().to_owned())
+                .collect()
+        };
+        store.settle(1_600, 1_000);
+        assert_eq!(left(&store), ["m0", "m1", "m3"]);
+        store.settle(2_500, 1_000);
+        assert_eq!(left(&store), ["m1", "m3"]);
+        store.settle(4_000, 1_000);
+        assert_eq!(left(&store), Vec::<String>::new());
+        assert_eq!(store.bytes(), 0);
     }
 }

@@ -78,11 +78,7 @@ impl Params {
 
     /// An optional string member.
     pub(crate) fn opt_str(&self, name: &str) -> Result<Option<String>, SqsError> {
-        match self.map.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(Self::type_error(name, "string")),
-        }
+        opt_str_in(&self.map, name)
     }
 
     /// A required string member; absent or empty is `MissingParameter`.
@@ -126,17 +122,7 @@ impl Params {
 
     /// A list of strings; absent is empty.
     pub(crate) fn str_list(&self, name: &str) -> Result<Vec<String>, SqsError> {
-        match self.map.get(name) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|v| match v {
-                    Value::String(s) => Ok(s.clone()),
-                    _ => Err(Self::type_error(name, "list of strings")),
-                })
-                .collect(),
-            Some(_) => Err(Self::type_error(name, "list")),
-        }
+        str_list_in(&self.map, name)
     }
 
     /// A map of strings to strings, in the order sent; absent is empty.
@@ -171,15 +157,29 @@ impl Params {
             let Value::Object(fields) = value else {
                 return Err(Self::type_error(name, "map of MessageAttributeValue"));
             };
-            let inner = Params::new(fields.clone(), self.strings_only);
+            // Read in place, in one pass over the members: a copy of each attribute's
+            // members would cost a map, and a lookup per member a hash.
+            let mut members: [Option<&Value>; 5] = [None; 5];
+            for (member, value) in fields {
+                let slot = match member.as_str() {
+                    "DataType" => 0,
+                    "StringValue" => 1,
+                    "BinaryValue" => 2,
+                    "StringListValues" => 3,
+                    "BinaryListValues" => 4,
+                    _ => continue,
+                };
+                members[slot] = Some(value);
+            }
+            let [data_type, string_value, binary_value, string_lists, binary_lists] = members;
             out.push((
                 key.clone(),
                 RawAttribute {
-                    data_type: inner.opt_str("DataType")?,
-                    string_value: inner.opt_str("StringValue")?,
-                    binary_value: inner.opt_str("BinaryValue")?,
-                    string_list_values: inner.str_list("StringListValues")?,
-                    binary_list_values: inner.str_list("BinaryListValues")?,
+                    data_type: opt_str_of(data_type, "DataType")?,
+                    string_value: opt_str_of(string_value, "StringValue")?,
+                    binary_value: opt_str_of(binary_value, "BinaryValue")?,
+                    string_list_values: str_list_of(string_lists, "StringListValues")?,
+                    binary_list_values: str_list_of(binary_lists, "BinaryListValues")?,
                 },
             ));
         }
@@ -200,5 +200,39 @@ impl Params {
                 .map(Some),
             Some(_) => Err(Self::type_error(name, "list")),
         }
+    }
+}
+
+/// The optional string member `name` of `map`.
+fn opt_str_in(map: &Map<String, Value>, name: &str) -> Result<Option<String>, SqsError> {
+    opt_str_of(map.get(name), name)
+}
+
+/// The optional string member `name`, found as `value`.
+fn opt_str_of(value: Option<&Value>, name: &str) -> Result<Option<String>, SqsError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Params::type_error(name, "string")),
+    }
+}
+
+/// The list of strings `name` of `map`; absent is empty.
+fn str_list_in(map: &Map<String, Value>, name: &str) -> Result<Vec<String>, SqsError> {
+    str_list_of(map.get(name), name)
+}
+
+/// The list of strings `name`, found as `value`; absent is empty.
+fn str_list_of(value: Option<&Value>, name: &str) -> Result<Vec<String>, SqsError> {
+    match value {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s.clone()),
+                _ => Err(Params::type_error(name, "list of strings")),
+            })
+            .collect(),
+        Some(_) => Err(Params::type_error(name, "list")),
     }
 }

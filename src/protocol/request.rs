@@ -1,5 +1,6 @@
 //! A whole request, decoded: which protocol it speaks, its action and its members.
 
+use hyper::header::HeaderName;
 use hyper::http::request::Parts;
 use hyper::Method;
 
@@ -42,10 +43,13 @@ pub(crate) fn members_again(
     }
 }
 
+/// `X-Amz-Target`, as a constant: looking a header up by a string parses the name first.
+const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
+
 /// The protocol of a request: AWS JSON 1.0 names its action in `X-Amz-Target`, AWS
 /// Query in its parameters.
 pub(crate) fn protocol_of(parts: &Parts) -> Protocol {
-    match parts.headers.get("x-amz-target") {
+    match parts.headers.get(X_AMZ_TARGET) {
         Some(_) => Protocol::Json,
         None => Protocol::Query,
     }
@@ -68,7 +72,7 @@ pub(crate) fn decode(
         Protocol::Json => {
             let target = parts
                 .headers
-                .get("x-amz-target")
+                .get(X_AMZ_TARGET)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
             let action = target

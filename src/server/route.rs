@@ -6,7 +6,8 @@ use std::time::Instant;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Body;
-use hyper::{Request, Response};
+use hyper::header::{HeaderName, HeaderValue, CONTENT_TYPE};
+use hyper::{Request, Response, StatusCode};
 
 use super::body::{self, MAX_BODY_BYTES};
 use super::scaleway_api;
@@ -107,16 +108,25 @@ where
         micros = started.elapsed().as_micros() as u64,
         "request"
     );
-    let mut response = Response::builder()
-        .status(encoded.status)
-        .header("x-amzn-requestid", &request_id);
+    Ok(respond(encoded, request_id).unwrap_or_else(|| Response::new(Full::new(Bytes::new()))))
+}
+
+/// The HTTP answer: status, request id, content type, Query error code, body. Header
+/// names are constants, not parsed again for every answer. `None` if a value cannot be
+/// a header (which no answer the codecs write has).
+fn respond(encoded: protocol::Encoded, request_id: String) -> Option<Response<Full<Bytes>>> {
+    const REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+    const QUERY_ERROR: HeaderName = HeaderName::from_static("x-amzn-query-error");
+    let status = StatusCode::from_u16(encoded.status).ok()?;
+    let mut response = Response::new(Full::new(Bytes::from(encoded.body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(REQUEST_ID, HeaderValue::try_from(request_id).ok()?);
     if let Some(content_type) = encoded.content_type {
-        response = response.header("content-type", content_type);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     }
     if let Some(q) = encoded.query_error {
-        response = response.header("x-amzn-query-error", q);
+        headers.insert(QUERY_ERROR, HeaderValue::try_from(q).ok()?);
     }
-    Ok(response
-        .body(Full::new(Bytes::from(encoded.body)))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()))))
+    Some(response)
 }

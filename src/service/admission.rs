@@ -18,7 +18,7 @@ use crate::rules::{Need, Rules, Unsupported};
 
 /// AWS's answer to a caller that may not act on a queue (`fixtures/aws/queue-access.json`):
 /// `resource` is the URL the request was sent to.
-pub(crate) fn access_denied(resource: &str) -> SqsError {
+pub(crate) fn access_denied(resource: &dyn std::fmt::Display) -> SqsError {
     SqsError::new(
         ErrorCode::AccessDenied,
         format!("Access to the resource {resource} is denied."),
@@ -37,7 +37,7 @@ pub(crate) fn admit_to_queue(
     ctx: &Ctx,
     action: ActionName,
     params: &Params,
-    resource: &str,
+    resource: &dyn std::fmt::Display,
 ) -> Result<(), SqsError> {
     let refuse = || match action {
         // GetQueueUrl does not tell a queue it may not see from one that is not there.
@@ -62,7 +62,7 @@ pub(crate) fn admit_to_queue(
     };
     let verdict = engine
         .access_facts(&target)
-        .and_then(|(arn, document)| Some(policy::evaluate(&document?, principal, action, &arn)))
+        .map(|(arn, document)| policy::evaluate(&document, principal, action, &arn))
         .unwrap_or(Verdict::Unmentioned);
     let owner = principal == Principal::Account(&owner);
     match verdict {
@@ -132,7 +132,7 @@ pub(crate) fn admit(
     action: &str,
     params: &Params,
     permissions: Option<Permissions>,
-    resource: &str,
+    resource: &dyn std::fmt::Display,
 ) -> Result<(), SqsError> {
     let admission = &rules.admission;
     if protocol == Protocol::Json && !admission.json {

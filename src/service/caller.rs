@@ -2,6 +2,7 @@
 //! access key it was signed with and whether the signature holds (strict mode), and the
 //! issued credential it uses, where the provider issues credentials.
 
+use hyper::header::HeaderName;
 use hyper::http::request::Parts;
 
 use super::scope::scope;
@@ -11,6 +12,9 @@ use crate::engine::credentials::Permissions;
 use crate::engine::{Caller, Engine};
 use crate::error::{ErrorCode, SqsError};
 use crate::rules::CredentialModel;
+
+/// `X-Amzn-Trace-Id`, as a constant: looking a header up by a string parses the name first.
+const X_AMZN_TRACE_ID: HeaderName = HeaderName::from_static("x-amzn-trace-id");
 
 /// The caller a request's credential scope names: its region (else the default), its
 /// access key, and as account the one declared for the key, else a 12-digit access key,
@@ -39,7 +43,7 @@ pub(crate) fn identify(engine: &Engine, parts: &Parts, query_pairs: &[(String, S
         access_key: scope.access_key,
         trace_header: parts
             .headers
-            .get("x-amzn-trace-id")
+            .get(X_AMZN_TRACE_ID)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
         base_url: super::host::base_url(config, parts),

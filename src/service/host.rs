@@ -18,7 +18,13 @@ pub(crate) fn base_url(config: &Config, parts: &Parts) -> String {
         return config.base_url.clone();
     }
     match requested_authority(parts) {
-        Some(authority) => format!("http://{authority}"),
+        Some(authority) => {
+            let authority = authority.as_str();
+            let mut url = String::with_capacity("http://".len() + authority.len());
+            url.push_str("http://");
+            url.push_str(authority);
+            url
+        }
         None => config.base_url.clone(),
     }
 }
@@ -26,19 +32,19 @@ pub(crate) fn base_url(config: &Config, parts: &Parts) -> String {
 /// The authority the request names: the request line's (an absolute URI, or HTTP/2's
 /// `:authority`), else the `Host` header. Anything that is not a plain `host[:port]`
 /// (user info, spaces, a path) names nothing: a queue URL must stay a URL.
-fn requested_authority(parts: &Parts) -> Option<String> {
-    let named = match parts.uri.authority() {
-        Some(authority) => authority.as_str().to_owned(),
+fn requested_authority(parts: &Parts) -> Option<Authority> {
+    let authority = match parts.uri.authority() {
+        Some(authority) => authority.clone(),
         None => parts
             .headers
             .get(hyper::header::HOST)?
             .to_str()
             .ok()?
-            .to_owned(),
+            .parse()
+            .ok()?,
     };
-    let authority: Authority = named.parse().ok()?;
     let plain = !authority.as_str().is_empty() && !authority.as_str().contains('@');
-    plain.then(|| authority.as_str().to_owned())
+    plain.then_some(authority)
 }
 
 #[cfg(test)]

@@ -156,9 +156,13 @@ async fn run(service: &Service, request: Request<'_>, notes: &mut Notes) -> Answ
         Err((action, err)) => return Answer::error(action, err),
     };
     let mut ctx = caller::identify(engine, request.http, &query_pairs);
+    let permissions = caller::bind_issued_credential(engine, &mut ctx);
     // Refusals name the URL the request was sent to, as AWS's do.
-    let resource = format!("{}{}", ctx.base_url, request.http.uri.path());
-    let admitted = caller::bind_issued_credential(engine, &mut ctx).and_then(|permissions| {
+    let resource = SentTo {
+        base_url: &ctx.base_url,
+        path: request.http.uri.path(),
+    };
+    let admitted = permissions.and_then(|permissions| {
         admission::admit(
             engine.rules(),
             request.protocol,
@@ -340,4 +344,17 @@ fn record(service: &Service, sent: &Sent<'_>, answer: &Answer, notes: Notes) {
         },
         sent.body,
     );
+}
+
+/// The URL a request was sent to, written out only when a refusal names it (most
+/// requests are admitted, and need not pay for the string).
+struct SentTo<'a> {
+    base_url: &'a str,
+    path: &'a str,
+}
+
+impl std::fmt::Display for SentTo<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.base_url, self.path)
+    }
 }
