@@ -414,9 +414,15 @@ impl Journal {
 
     /// The requests kept, decoded (queue URLs under `base_url`).
     pub(crate) fn requests(&self, base_url: &str) -> Requests {
-        let mut start = 0;
+        self.decoded_from(0, base_url)
+    }
+
+    /// The requests kept from the `first`-th on, decoded, each with its own body out of
+    /// the shared buffer (which holds the bodies in the entries' order).
+    fn decoded_from(&self, first: usize, base_url: &str) -> Requests {
+        let mut start: usize = self.entries.range(..first).map(|(_, len)| len).sum();
         let mut body = Vec::new();
-        let requests = self.entries.iter().map(|(kept, len)| {
+        let requests = self.entries.range(first..).map(|(kept, len)| {
             body.clear();
             body.extend(self.bodies.range(start..start + len));
             start += len;
@@ -440,16 +446,7 @@ impl Journal {
     pub(crate) fn requests_after(&self, base_url: &str, after: u64) -> (Requests, u64) {
         // Kept in `seq` order: the new ones are a run at the end.
         let first_new = self.entries.partition_point(|(k, _)| k.seq <= after);
-        // The new bodies start after the old ones' lengths.
-        let mut start: usize = self.entries.range(..first_new).map(|(_, len)| len).sum();
-        let mut body = Vec::new();
-        let new = self.entries.range(first_new..).map(|(kept, len)| {
-            body.clear();
-            body.extend(self.bodies.range(start..start + len));
-            start += len;
-            kept.recorded(&body, base_url)
-        });
-        (Requests(new.collect()), self.next_seq - 1)
+        (self.decoded_from(first_new, base_url), self.next_seq - 1)
     }
 }
 

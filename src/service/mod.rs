@@ -278,7 +278,8 @@ fn record(service: &Service, sent: &Sent<'_>, answer: &Answer, notes: Notes) {
     let controls = &service.controls;
     let mut journal = controls.journal();
     let seq = journal.next_seq();
-    let expecting = !controls.expectations().is_empty();
+    let mut expectations = controls.expectations();
+    let expecting = !expectations.is_empty();
     if !journal.is_on() && !expecting {
         return;
     }
@@ -313,8 +314,9 @@ fn record(service: &Service, sent: &Sent<'_>, answer: &Answer, notes: Notes) {
             faults: notes.faults.clone(),
             chaos: notes.chaos.clone(),
         };
-        controls.expectations().observe(&request);
+        expectations.observe(&request);
     }
+    drop(expectations);
     if !journal.is_on() {
         return;
     }
