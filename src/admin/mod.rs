@@ -31,12 +31,13 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Body;
 use hyper::{Method, Request, Response};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::server::body;
 use crate::service::Service;
 pub(crate) use error::AdminError;
 
@@ -220,8 +221,9 @@ where
         .query()
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
-    let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => collected.to_bytes(),
+    // Drained before the 413 as SQS bodies are; a broken body is never run either.
+    let body = match body::read_within(body, MAX_BODY_BYTES).await {
+        Ok(body) => body,
         Err(_) => return reply(Err(AdminError::too_large(MAX_BODY_BYTES))),
     };
     let call = Call {

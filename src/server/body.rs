@@ -1,4 +1,4 @@
-//! Reading a request body within the size SQS accepts.
+//! Reading a request body within the size SQS (or the admin API) accepts.
 //!
 //! A body over the limit is refused with 413, but only after the client has finished
 //! sending it (up to a bound): a server that answers and closes while the client is
@@ -32,9 +32,17 @@ pub(crate) async fn read<B>(body: B) -> Result<Bytes, Unread>
 where
     B: Body,
 {
+    read_within(body, MAX_BODY_BYTES).await
+}
+
+/// [`read`] with a limit of `limit` bytes (the admin API's is smaller than SQS's).
+pub(crate) async fn read_within<B>(body: B, limit: usize) -> Result<Bytes, Unread>
+where
+    B: Body,
+{
     let declared = body.size_hint().lower();
     let mut body = std::pin::pin!(body);
-    if declared > MAX_BODY_BYTES as u64 {
+    if declared > limit as u64 {
         drain(body.as_mut(), 0).await;
         return Err(Unread::TooLarge);
     }
@@ -47,7 +55,7 @@ where
             continue;
         };
         let len = data.remaining();
-        if buf.len() + len > MAX_BODY_BYTES {
+        if buf.len() + len > limit {
             let read = (buf.len() + len) as u64;
             drop(buf);
             drain(body.as_mut(), read).await;

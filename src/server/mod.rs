@@ -4,7 +4,7 @@
 //! serves the same under `#[tokio::test]`'s current-thread runtime, a multi-thread
 //! runtime, or a test that blocks its own thread.
 
-mod body;
+pub(crate) mod body;
 pub(crate) mod connection;
 pub(crate) mod route;
 mod scaleway_api;
