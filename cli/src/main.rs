@@ -1,5 +1,7 @@
 //! The standalone fake SQS server, for tools and tests in any language.
 
+mod log;
+
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -151,12 +153,20 @@ struct Args {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    let log = log::Log::start();
+    let code = serve(log.clone()).await;
+    log.write_out();
+    code
+}
+
+/// Everything `main` does but the last flush of the log.
+async fn serve(log: log::Log) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_target(false)
-        .with_writer(std::io::stderr)
+        .with_writer(log)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
