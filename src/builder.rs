@@ -115,6 +115,8 @@ pub struct FakeSqsBuilder {
     admin_api: bool,
     journal_capacity: usize,
     chaos: Chaos,
+    #[cfg(feature = "durable")]
+    data_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for FakeSqsBuilder {
@@ -139,6 +141,8 @@ impl Default for FakeSqsBuilder {
             admin_api: true,
             journal_capacity: DEFAULT_JOURNAL_CAPACITY,
             chaos: Chaos::default(),
+            #[cfg(feature = "durable")]
+            data_dir: None,
         }
     }
 }
@@ -630,6 +634,40 @@ impl FakeSqsBuilder {
         Ok(self)
     }
 
+    /// Keeps the fake's state in a data directory, as the command's `--data-dir` does:
+    /// queues (attributes, tags, policies, recently deleted names), messages with their
+    /// state (visibility, receive counts, FIFO deduplication ids, sequence numbers and
+    /// groups), move tasks and a paused clock's time, in a SQLite database
+    /// (`fake-sqs.sqlite3`). A fake started on the same directory later, even after its
+    /// process was killed, resumes with all of it: every change an SQS request made was
+    /// saved before the request was answered. A new directory is created with the
+    /// declared queues; one written by another format version or another dialect is
+    /// refused at start.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let dir = std::env::temp_dir().join(format!("fake-sqs-doc-data-{}", std::process::id()));
+    /// # let _ = std::fs::remove_dir_all(&dir);
+    /// let sqs = fake_sqs::FakeSqs::builder().data_dir(&dir).start().await;
+    /// let client = sqs.client().await;
+    /// let url = client.create_queue().queue_name("jobs").send().await.unwrap().queue_url.unwrap();
+    /// client.send_message().queue_url(&url).message_body("kept").send().await.unwrap();
+    /// drop(sqs);
+    ///
+    /// let again = fake_sqs::FakeSqs::builder().data_dir(&dir).start().await;
+    /// assert_eq!(again.messages("jobs")[0].body, "kept");
+    /// # drop(again);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # }
+    /// ```
+    #[cfg(feature = "durable")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
     /// Turns the admin API off: requests under `/_fake-sqs/` then get a JSON error
     /// (404, `admin_api_disabled`) instead, and the fake is a bare SQS endpoint. The
     /// admin API (on by default) reads and moves the clock, shows queues and messages,
@@ -808,9 +846,18 @@ impl FakeSqsBuilder {
     /// initial state, serving queue URLs under `base_url` (unless an advertised URL is
     /// set), without a server: the server, and in-process callers (the fuzz targets),
     /// use it. Fails when a declared queue cannot be created.
-    pub(crate) fn service(self, base_url: String) -> Result<(Service, Clock), ConfigError> {
-        let clock = Clock::new(self.clock);
+    pub(crate) fn service(mut self, base_url: String) -> Result<(Service, Clock), ConfigError> {
         let dialect = self.dialect;
+        #[cfg(feature = "durable")]
+        let opened = match &self.data_dir {
+            Some(dir) => {
+                let opened = crate::durable::open(dir, &format!("{dialect:?}").to_lowercase())?;
+                self.resume(&opened);
+                Some(opened)
+            }
+            None => None,
+        };
+        let clock = Clock::new(self.clock);
         let rules = dialect.rules();
         let mut config = Config {
             default_account: self
@@ -891,15 +938,52 @@ impl FakeSqsBuilder {
         let (order, queues): (Vec<usize>, Vec<_>) = declared.into_iter().unzip();
         initial.queues = queues;
         let engine = Engine::new(clock.clone(), config, initial);
-        if let Err((i, err)) = engine.populate() {
-            let created = &engine.initial().queues[i];
-            return Err(config::creation_error(
-                &engine,
-                &self.queues[order[i]],
-                created,
-                &err,
-            ));
+        let populate = |engine: &Engine| {
+            engine.populate().map_err(|(i, err)| {
+                let created = &engine.initial().queues[i];
+                config::creation_error(engine, &self.queues[order[i]], created, &err)
+            })
+        };
+        #[cfg(feature = "durable")]
+        let saver = match opened {
+            Some(opened) => Some(opened.start(&engine, populate)?),
+            None => {
+                populate(&engine)?;
+                None
+            }
+        };
+        #[cfg(not(feature = "durable"))]
+        let saver = {
+            populate(&engine)?;
+            None
+        };
+        let service = Service {
+            engine,
+            controls,
+            saver,
+        };
+        Ok((service, clock))
+    }
+
+    /// Where a data directory's fake goes on from: a paused or auto-advancing clock at
+    /// its saved time (if later than the start asked for), and seeded ids from a stream
+    /// of their own for each start, so that no id repeats one already stored.
+    #[cfg(feature = "durable")]
+    fn resume(&mut self, opened: &crate::durable::Opened) {
+        if let Some(saved) = opened.saved_time() {
+            let later =
+                |start: Option<std::time::SystemTime>| Some(start.map_or(saved, |s| s.max(saved)));
+            self.clock = match self.clock {
+                ClockMode::Paused(start) => ClockMode::Paused(later(start)),
+                ClockMode::AutoAdvance(start) => ClockMode::AutoAdvance(later(start)),
+                ClockMode::System => ClockMode::System,
+            };
         }
-        Ok((Service { engine, controls }, clock))
+        let generation = opened.generation();
+        if generation > 0 {
+            self.seed = self
+                .seed
+                .map(|seed| seed ^ generation.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        }
     }
 }

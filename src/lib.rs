@@ -383,6 +383,7 @@ mod chaos;
 mod clock;
 mod config;
 mod dialect;
+mod durable;
 mod engine;
 mod error;
 mod expect;

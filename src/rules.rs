@@ -108,7 +108,7 @@ pub(crate) enum Need {
 /// # drop(sqs);
 /// # }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Permissions {
     /// Send messages.
     pub can_publish: bool,

@@ -91,6 +91,11 @@ struct Args {
     /// tables (name, attributes, tags, dead_letter, region, account_id).
     #[arg(long, env = "FAKE_SQS_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Keep queues, messages, move tasks and a paused clock in DIR (a SQLite database,
+    /// created if missing), so that a restart, even after a crash, goes on where the
+    /// server stopped. Every change is on disk before its request is answered.
+    #[arg(long, env = "FAKE_SQS_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
     /// How the clock moves: system (real time), paused (only when moved through the
     /// admin API), or auto-advance (paused, and jumps ahead whenever every request is a
     /// waiting long poll).
@@ -204,6 +209,9 @@ async fn serve(log: log::Log) -> ExitCode {
             Ok(builder) => builder,
             Err(err) => return config_error(&err),
         };
+    }
+    if let Some(dir) = &args.data_dir {
+        builder = builder.data_dir(dir);
     }
     if args.allow_immediate_queue_recreation {
         builder = builder.allow_immediate_queue_recreation();

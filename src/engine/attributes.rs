@@ -41,7 +41,7 @@ const FIFO_ONLY: &[&str] = &[
 ];
 
 /// The settable attributes of a queue, with AWS's defaults.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct QueueAttributes {
     pub visibility_timeout: u32,
     pub maximum_message_size: u32,

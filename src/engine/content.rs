@@ -123,6 +123,39 @@ impl Content {
         Content(Arc::from(out))
     }
 
+    /// The packed bytes, as a data directory keeps them.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// A content from bytes [`Content::bytes`] gave, read back from a data directory:
+    /// `None` unless they are exactly what packing their own fields gives (so a damaged
+    /// record is refused rather than read wrong).
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Content> {
+        let flags = *bytes.get(FLAGS)?;
+        let sequence = if flags & HAS_SEQUENCE != 0 {
+            SEQUENCE_LEN
+        } else {
+            0
+        };
+        let mut fields = Fields(bytes.get(HEADER + sequence..)?);
+        let optional = [HAS_TRACE, HAS_GROUP, HAS_DEDUP, HAS_DEAD_LETTER_SOURCE]
+            .iter()
+            .filter(|f| flags & **f != 0)
+            .count();
+        for _ in 0..3 + optional {
+            let len = fields.len()?;
+            fields.0 = fields.0.get(len..)?;
+        }
+        if !fields.0.is_empty() || flags & !0x1f != 0 {
+            return None;
+        }
+        // Texts that are not UTF-8 read as empty, and so pack differently.
+        let content = Content(Arc::from(bytes));
+        let packed = Content::new(&content.parts());
+        (packed.0[..] == bytes[..]).then_some(content)
+    }
+
     /// Every field, borrowed.
     pub(crate) fn parts(&self) -> Parts<'_> {
         let mut fields = self.fields();
@@ -302,7 +335,8 @@ impl<'a> Fields<'a> {
         let mut shift = 0;
         loop {
             let b = self.byte()?;
-            len |= usize::from(b & 0x7f) << shift;
+            // Never more than a usize holds (only a damaged record has such a length).
+            len |= usize::from(b & 0x7f).checked_shl(shift)?;
             if b & 0x80 == 0 {
                 return Some(len);
             }

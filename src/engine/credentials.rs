@@ -10,7 +10,7 @@ use crate::rules::CredentialModel;
 pub(crate) use crate::rules::Permissions;
 
 /// One credential, as the management API shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Credential {
     pub id: String,
     pub name: String,
@@ -34,7 +34,7 @@ pub(crate) struct Declared {
 }
 
 /// Whether SQS is activated for one project in one region.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Activation {
     pub created_at: u64,
     pub updated_at: u64,
@@ -55,6 +55,11 @@ impl Credentials {
         self.by_access_key
             .insert(credential.access_key.clone(), credential.id.clone());
         self.credentials.insert(credential.id.clone(), credential);
+    }
+
+    /// Every issued credential, by id.
+    pub(crate) fn all(&self) -> impl Iterator<Item = &Credential> {
+        self.credentials.values()
     }
 
     pub(crate) fn by_access_key(&self, key: &str) -> Option<&Credential> {

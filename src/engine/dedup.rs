@@ -35,6 +35,18 @@ pub(crate) struct Dedup {
     by_group: bool,
     entries: HashMap<Key, Entry>,
     expiry: VecDeque<(u64, Key)>,
+    /// With a data directory: the ids recorded since the last save; `None` otherwise.
+    unsaved: Option<Vec<Key>>,
+    /// Every id was forgotten (PurgeQueue) since the last save.
+    cleared: bool,
+}
+
+/// One remembered deduplication id, as a data directory keeps it.
+pub(crate) struct SavedDedup {
+    /// The id, after its group and a line feed when the scope is `messageGroup`.
+    pub key: String,
+    pub original: Original,
+    pub expires_at: u64,
 }
 
 impl Dedup {
@@ -44,7 +56,59 @@ impl Dedup {
             by_group,
             entries: HashMap::new(),
             expiry: VecDeque::new(),
+            unsaved: None,
+            cleared: false,
         }
+    }
+
+    /// Whether ids are unique per message group (the scope the queue was created with).
+    pub(crate) fn by_group(&self) -> bool {
+        self.by_group
+    }
+
+    /// Lists the ids recorded from now on, for a data directory.
+    pub(crate) fn track_changes(&mut self) {
+        self.unsaved.get_or_insert_with(Vec::new);
+    }
+
+    pub(crate) fn has_changes(&self) -> bool {
+        self.cleared || self.unsaved.as_ref().is_some_and(|u| !u.is_empty())
+    }
+
+    /// Whether every id was forgotten since the last save, and the ids recorded since
+    /// that are still remembered; the list starts anew.
+    pub(crate) fn take_changes(&mut self) -> (bool, Vec<SavedDedup>) {
+        let cleared = std::mem::take(&mut self.cleared);
+        let keys = self
+            .unsaved
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let saved = keys
+            .into_iter()
+            .filter_map(|key| {
+                let entry = self.entries.get(&key)?;
+                Some(SavedDedup {
+                    key: key.to_string(),
+                    original: entry.original,
+                    expires_at: entry.expires_at,
+                })
+            })
+            .collect();
+        (cleared, saved)
+    }
+
+    /// Puts back an id read from a data directory; ids come in expiry order.
+    pub(crate) fn restore(&mut self, saved: SavedDedup) {
+        let key: Key = saved.key.into();
+        self.expiry.push_back((saved.expires_at, key.clone()));
+        self.entries.insert(
+            key,
+            Entry {
+                original: saved.original,
+                expires_at: saved.expires_at,
+            },
+        );
     }
 
     fn key(&self, group: Option<&str>, id: &str) -> Key {
@@ -82,6 +146,9 @@ impl Dedup {
         let key = self.key(group, id);
         let expires_at = now + DEDUPLICATION_INTERVAL_MS;
         self.expiry.push_back((expires_at, key.clone()));
+        if let Some(unsaved) = self.unsaved.as_mut() {
+            unsaved.push(key.clone());
+        }
         self.entries.insert(
             key,
             Entry {
@@ -95,6 +162,10 @@ impl Dedup {
     pub(crate) fn clear(&mut self) {
         self.entries.clear();
         self.expiry.clear();
+        if let Some(unsaved) = self.unsaved.as_mut() {
+            unsaved.clear();
+            self.cleared = true;
+        }
     }
 }
 

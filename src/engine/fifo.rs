@@ -34,6 +34,16 @@ impl FifoState {
         self.last_sequence
     }
 
+    /// The last sequence number given out (a data directory keeps it).
+    pub(crate) fn last_sequence(&self) -> u128 {
+        self.last_sequence
+    }
+
+    /// Continues from a sequence number read back from a data directory.
+    pub(crate) fn restore_sequence(&mut self, last: u128) {
+        self.last_sequence = self.last_sequence.max(last);
+    }
+
     /// Forgets deduplication ids and receive attempts (PurgeQueue). Sequence numbers
     /// keep growing: they never repeat within a queue.
     pub(crate) fn clear(&mut self) {

@@ -101,6 +101,22 @@ impl Groups {
         }
     }
 
+    /// The groups in the line, front first (saved in a data directory).
+    pub(crate) fn line(&self) -> Vec<String> {
+        self.line.values().map(|g| g.to_string()).collect()
+    }
+
+    /// Every group, oldest head first.
+    pub(crate) fn by_head(&self) -> Vec<String> {
+        let mut groups: Vec<(u64, &Arc<str>)> = self
+            .members
+            .values()
+            .filter_map(|g| Some((*g.messages.first()?, &g.name)))
+            .collect();
+        groups.sort_unstable();
+        groups.into_iter().map(|(_, g)| g.to_string()).collect()
+    }
+
     /// The group at the front of the line and its head: the next group a receive serves.
     pub(crate) fn front(&self) -> Option<(&str, u64)> {
         let (_, group) = self.line.first_key_value()?;

@@ -25,6 +25,7 @@ pub(crate) mod queues;
 pub(crate) mod quotas;
 pub(crate) mod receipt;
 pub(crate) mod receiving;
+pub(crate) mod records;
 pub(crate) mod redrive_policy;
 pub(crate) mod sending;
 pub(crate) mod slots;
@@ -117,6 +118,8 @@ pub(crate) struct State {
     pub move_tasks: move_tasks::MoveTasks,
     /// At-least-once chaos in force for standard queues (off unless asked for).
     pub chaos: chaos::ChaosState,
+    /// Whether changes are listed for a data directory, and what was removed.
+    tracking: records::Tracking,
 }
 
 /// The queues of one account in one region, as on AWS independent of all others.
@@ -175,7 +178,10 @@ impl Engine {
         // Under the state lock, so that no request sees new state with old ids or time.
         self.shared.clock.reset();
         *self.ids() = Ids::new(self.shared.config.seed);
-        let old = std::mem::take(&mut *state);
+        let mut old = std::mem::take(&mut *state);
+        // A data directory keeps following the state, and forgets what was there.
+        state.tracking.on = std::mem::take(&mut old.tracking.on);
+        state.tracking.wiped = state.tracking.on;
         // What was created at the start is created the same way again.
         let _ = self.seed(&mut state, self.now());
         drop(state);
@@ -368,6 +374,9 @@ impl State {
             .ok_or_else(SqsError::queue_does_not_exist)?;
         region.deleted_at.insert(target.name.clone(), now);
         self.move_tasks.forget_source(&queue.arn);
+        if self.tracking.on {
+            self.tracking.removed.push(queue.id);
+        }
         Ok(queue)
     }
 

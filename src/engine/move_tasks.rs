@@ -29,7 +29,7 @@ use crate::error::{ErrorCode, SqsError};
 const NON_EXISTENT_QUEUE: &str = "AWS.SimpleQueueService.NonExistentQueue";
 
 /// Where a task stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum TaskStatus {
     Running,
     /// Cancelled, but not yet at its next step; still the source's active task.
@@ -57,7 +57,7 @@ impl TaskStatus {
 }
 
 /// One task, running or finished.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct MoveTask {
     pub id: String,
     pub source_arn: String,
@@ -158,6 +158,26 @@ impl MoveTasks {
             .iter()
             .rev()
             .find(|t| t.status.is_active())
+    }
+
+    /// Every task, running or finished, by source and oldest first.
+    pub(crate) fn all(&self) -> impl Iterator<Item = &MoveTask> {
+        let mut sources: Vec<&String> = self.by_source.keys().collect();
+        sources.sort();
+        sources.into_iter().flat_map(|s| self.by_source[s].iter())
+    }
+
+    /// Puts back tasks read from a data directory, in the order [`MoveTasks::all`] gave.
+    pub(crate) fn restore(&mut self, tasks: Vec<MoveTask>) {
+        for task in tasks {
+            if task.status.is_active() {
+                self.running.insert(task.source_arn.clone());
+            }
+            self.by_source
+                .entry(task.source_arn.clone())
+                .or_default()
+                .push(task);
+        }
     }
 
     pub(crate) fn start(&mut self, task: MoveTask) {

@@ -71,6 +71,8 @@ pub(crate) struct Queue {
     pub fifo: Option<FifoState>,
     /// Long polls on this queue wait here; sends and deletion wake them.
     pub waiters: Arc<Notify>,
+    /// With a data directory: its settings changed since the last save.
+    pub changed: bool,
 }
 
 impl Queue {

@@ -114,6 +114,7 @@ impl Engine {
         let config = self.config();
         let (limits, rules) = (config.limits, config.rules);
         let id = state.next_queue_id();
+        let tracking = state.tracking();
         let path = self.queue_path(&owner.account, id, name);
         let region = state.region_mut(owner);
         if let Some(existing) = region.queues.get(name) {
@@ -151,23 +152,25 @@ impl Engine {
             })?;
         }
         region.deleted_at.remove(name);
-        region.queues.insert(
-            name.to_owned(),
-            Queue {
-                id,
-                name: name.to_owned(),
-                path: path.clone(),
-                arn,
-                attributes: queue_attributes,
-                created_at: now,
-                modified_at: now,
-                tags: tags.into_iter().collect::<BTreeMap<_, _>>(),
-                last_purge_at: None,
-                store,
-                fifo: fifo_state,
-                waiters: Arc::default(),
-            },
-        );
+        let mut queue = Queue {
+            id,
+            name: name.to_owned(),
+            path: path.clone(),
+            arn,
+            attributes: queue_attributes,
+            created_at: now,
+            modified_at: now,
+            tags: tags.into_iter().collect::<BTreeMap<_, _>>(),
+            last_purge_at: None,
+            store,
+            fifo: fifo_state,
+            waiters: Arc::default(),
+            changed: false,
+        };
+        if tracking {
+            queue.track_changes();
+        }
+        region.queues.insert(name.to_owned(), queue);
         Ok(path)
     }
 
@@ -322,6 +325,7 @@ impl Engine {
             let queue = state.queue_mut(target, now)?;
             queue.attributes = updated;
             queue.modified_at = now;
+            queue.changed = true;
             Ok(())
         })
     }
@@ -343,6 +347,7 @@ impl Engine {
                 )));
             }
             queue.tags = merged;
+            queue.changed = true;
             Ok(())
         })
     }
@@ -353,6 +358,7 @@ impl Engine {
             for key in keys {
                 queue.tags.remove(key);
             }
+            queue.changed = true;
             Ok(())
         })
     }
@@ -387,6 +393,7 @@ impl Engine {
                 fifo.clear();
             }
             queue.last_purge_at = Some(now);
+            queue.changed = true;
             Ok(())
         })
     }
@@ -410,6 +417,7 @@ impl Engine {
             )?;
             queue.attributes.policy = Some(policy);
             queue.modified_at = now;
+            queue.changed = true;
             Ok(())
         })
     }
@@ -419,6 +427,7 @@ impl Engine {
         self.on_queue(target, |queue, now| {
             queue.attributes.policy = policy::remove(queue.attributes.policy.as_deref(), label)?;
             queue.modified_at = now;
+            queue.changed = true;
             Ok(())
         })
     }

@@ -10,7 +10,7 @@ use crate::error::{ErrorCode, SqsError};
 use crate::limits::{MAX_RECEIVE_COUNT, MAX_SOURCE_ARNS};
 
 /// A parsed `RedrivePolicy`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct RedrivePolicy {
     pub target_arn: String,
     pub max_receive_count: u32,

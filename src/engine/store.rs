@@ -131,6 +131,37 @@ pub(crate) struct Store {
     /// Counts every time a message became receivable (it was stored ready, fell due,
     /// or its group was unblocked): the engine wakes long polls when it moves.
     readied: u64,
+    /// With a data directory: the messages changed since the last save (see
+    /// [`Changes`]); `None` otherwise, so that a fake without one keeps no such list.
+    changes: Option<Changes>,
+}
+
+/// What a store changed since its last save, for a data directory to write. What time
+/// alone changes (a timer falling due) is not listed: a saved message in flight until
+/// a moment that has passed is ready when read back.
+#[derive(Default)]
+pub(crate) struct Changes {
+    /// Keys of messages added, received, hidden or removed; a key may repeat.
+    pub keys: Vec<u64>,
+    /// Every message was dropped (PurgeQueue) before the changes in `keys`.
+    pub cleared: bool,
+}
+
+/// A message as a data directory keeps it.
+pub(crate) struct SavedMessage {
+    pub key: u64,
+    pub content: Content,
+    pub status: Status,
+    pub nonce: u64,
+    pub receive_count: u32,
+    pub first_receive_at: u64,
+}
+
+/// The counters of a store a data directory keeps beside its messages.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub(crate) struct SavedCounters {
+    pub next_key: u64,
+    pub next_timer: u32,
 }
 
 impl Default for Store {
@@ -152,6 +183,7 @@ impl Default for Store {
             in_flight_limit: IN_FLIGHT_LIMIT,
             one_per_group: false,
             readied: 0,
+            changes: None,
         }
     }
 }
@@ -163,6 +195,117 @@ impl Store {
             groups: Some(Groups::default()),
             ..Store::default()
         }
+    }
+
+    /// Lists what changes from now on, for a data directory (see [`Changes`]).
+    pub(crate) fn track_changes(&mut self) {
+        self.changes.get_or_insert_with(Changes::default);
+    }
+
+    /// Whether anything is listed to save.
+    pub(crate) fn has_changes(&self) -> bool {
+        self.changes
+            .as_ref()
+            .is_some_and(|c| c.cleared || !c.keys.is_empty())
+    }
+
+    /// The changes listed since the last call, and the list started anew.
+    pub(crate) fn take_changes(&mut self) -> Changes {
+        self.changes
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn changed(&mut self, key: u64) {
+        if let Some(changes) = self.changes.as_mut() {
+            changes.keys.push(key);
+        }
+    }
+
+    /// The message `key` names as a data directory keeps it, if it is still here.
+    pub(crate) fn saved(&self, key: u64) -> Option<SavedMessage> {
+        let slot = self.slots.get(key)?;
+        Some(SavedMessage {
+            key,
+            content: slot.content.clone(),
+            status: slot.status,
+            nonce: slot.nonce,
+            receive_count: slot.receive_count,
+            first_receive_at: slot.first_receive_at,
+        })
+    }
+
+    pub(crate) fn counters(&self) -> SavedCounters {
+        SavedCounters {
+            next_key: self.next_key,
+            next_timer: self.next_timer,
+        }
+    }
+
+    /// Puts back a message read from a data directory; messages come in key order,
+    /// then [`Store::restored`] finishes.
+    pub(crate) fn restore(&mut self, saved: SavedMessage) {
+        let key = saved.key;
+        if let Some(groups) = self.groups.as_mut() {
+            groups.add(group_of(&saved.content), key);
+        }
+        let sent_at = saved.content.sent_at();
+        if sent_at >= self.in_order_since {
+            self.in_order_since = sent_at;
+            self.in_order.insert(key);
+        } else {
+            self.out_of_order.insert((sent_at, key));
+        }
+        self.bytes += saved.content.size();
+        match saved.status {
+            Status::Ready => {
+                self.ready.insert(key);
+            }
+            Status::Delayed { until, order } => {
+                self.delayed += 1;
+                self.timers.insert((until, order, key));
+            }
+            Status::InFlight { until, order, .. } => {
+                self.in_flight += 1;
+                self.timers.insert((until, order, key));
+            }
+        }
+        self.next_key = self.next_key.max(key + 1);
+        self.slots.insert(
+            key,
+            Slot {
+                content: saved.content,
+                status: saved.status,
+                nonce: saved.nonce,
+                receive_count: saved.receive_count,
+                first_receive_at: saved.first_receive_at,
+            },
+        );
+    }
+
+    /// After the last [`Store::restore`]: the counters as saved, and a FIFO store's line
+    /// of groups in its saved order (groups that can deliver and are not in `line`
+    /// join behind, oldest head first).
+    pub(crate) fn restored(&mut self, counters: SavedCounters, line: &[String]) {
+        self.next_key = self.next_key.max(counters.next_key);
+        self.next_timer = counters.next_timer;
+        let Some(groups) = self.groups.as_mut() else {
+            return;
+        };
+        let slots = &self.slots;
+        let ready = |head: u64| slots.get(head).is_some_and(|s| s.status == Status::Ready);
+        for group in line {
+            groups.update(group, ready);
+        }
+        for group in groups.by_head() {
+            groups.update(&group, ready);
+        }
+    }
+
+    /// A FIFO store's line of groups, front first (empty for a standard queue).
+    pub(crate) fn line(&self) -> Vec<String> {
+        self.groups.as_ref().map(Groups::line).unwrap_or_default()
     }
 
     /// Lowers (or raises) the in-flight limit, so tests can reach it cheaply.
@@ -246,6 +389,7 @@ impl Store {
         };
         self.slots.insert(key, Slot::new(message, status));
         self.regroup(group);
+        self.changed(key);
         key
     }
 
@@ -429,11 +573,13 @@ impl Store {
         }
         slot.receive_count += 1;
         self.in_flight += 1;
-        Received {
+        let received = Received {
             key,
             nonce: slot.nonce,
             message: slot.message(),
-        }
+        };
+        self.changed(key);
+        received
     }
 
     /// The message `(key, nonce)` names, if that receive is still the message's latest
@@ -498,6 +644,7 @@ impl Store {
         }
         self.bytes -= slot.content.size();
         self.regroup(group);
+        self.changed(key);
         Some(slot.into_message())
     }
 
@@ -531,6 +678,7 @@ impl Store {
             };
         }
         self.regroup(group);
+        self.changed(key);
     }
 
     /// Drops every message.
@@ -541,6 +689,10 @@ impl Store {
             in_flight_limit: self.in_flight_limit,
             one_per_group: self.one_per_group,
             readied: self.readied,
+            changes: self.changes.take().map(|_| Changes {
+                keys: Vec::new(),
+                cleared: true,
+            }),
             ..Store::default()
         };
     }

@@ -41,15 +41,25 @@ where
     B: Body,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    let changes = req.method() != hyper::Method::GET;
     if admin::is_admin_path(req.uri().path()) {
-        return Ok(admin::handle(req, service, admin_api).await);
+        let answer = admin::handle(req, service, admin_api).await;
+        // The admin API changes the clock and resets: saved before it answers too.
+        if changes {
+            saved(service).await;
+        }
+        return Ok(answer);
     }
     let engine = &service.engine;
     // An auto-advancing clock moves only when every request in flight is a sleeping poll.
     let _busy = engine.clock().busy();
     let rules = engine.rules();
     if rules.management_api && scaleway_api::is_management_path(req.uri().path()) {
-        return Ok(scaleway_api::handle(req, engine).await);
+        let answer = scaleway_api::handle(req, engine).await;
+        if changes {
+            saved(service).await;
+        }
+        return Ok(answer);
     }
     let started = Instant::now();
     let request_id = engine.ids().uuid();
@@ -109,6 +119,15 @@ where
         "request"
     );
     Ok(respond(encoded, request_id).unwrap_or_else(|| Response::new(Full::new(Bytes::new()))))
+}
+
+/// With a data directory: waits until what an admin or management request changed is
+/// saved. One that cannot be saved is logged by the writer, and every SQS request that
+/// follows fails, so its answer stands.
+async fn saved(service: &Service) {
+    if let Some(saver) = &service.saver {
+        let _ = saver.saved().await;
+    }
 }
 
 /// The HTTP answer: status, request id, content type, Query error code, body. Header

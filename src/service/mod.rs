@@ -34,6 +34,7 @@ use serde_json::{Map, Value};
 use crate::actions::{batch, Action, Ctx};
 use crate::api::ActionName;
 use crate::chaos::ChaosEvent;
+use crate::durable::Saver;
 use crate::engine::Engine;
 use crate::error::{ErrorCode, SqsError};
 use crate::faults::FaultId;
@@ -49,6 +50,8 @@ use faults::Effect;
 pub(crate) struct Service {
     pub engine: Engine,
     pub controls: Arc<Controls>,
+    /// With a data directory: waits until a request's changes are saved.
+    pub saver: Option<Arc<Saver>>,
 }
 
 impl Service {
@@ -105,7 +108,10 @@ pub(crate) async fn handle(service: &Service, request: Request<'_>) -> Answer {
     let arrived = service.engine.now();
     let (protocol, http, body) = (request.protocol, request.http, request.body);
     let mut notes = Notes::default();
-    let answer = run(service, request, &mut notes).await;
+    let mut answer = run(service, request, &mut notes).await;
+    if let Some(saver) = &service.saver {
+        save(saver, &mut answer).await;
+    }
     let sent = Sent {
         arrived,
         protocol,
@@ -114,6 +120,26 @@ pub(crate) async fn handle(service: &Service, request: Request<'_>) -> Answer {
     };
     record(service, &sent, &answer, notes);
     answer
+}
+
+/// With a data directory: an answer goes out once what its request changed is saved.
+/// Actions that only read need not wait (what they settle, the clock alone decides, and
+/// a restart settles it again); a request that fails to be saved fails.
+async fn save(saver: &Saver, answer: &mut Answer) {
+    const READ_ONLY: &[&str] = &[
+        "GetQueueUrl",
+        "GetQueueAttributes",
+        "ListQueues",
+        "ListQueueTags",
+        "ListDeadLetterSourceQueues",
+        "ListMessageMoveTasks",
+    ];
+    if READ_ONLY.contains(&answer.action.as_str()) || answer.drop_connection {
+        return;
+    }
+    if let Err(reason) = saver.saved().await {
+        answer.outcome = Err(crate::durable::unsaved(&reason));
+    }
 }
 
 /// What the journal keeps of a request as it came.
