@@ -19,6 +19,9 @@ use crate::ids::Uuid;
 /// written by another version of the format and is refused rather than misread.
 pub(crate) const FORMAT: &str = "fake-sqs data directory, format 1";
 
+/// How long a fake waits for another to let go of the data directory.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The database file in a data directory.
 pub(crate) const FILE: &str = "fake-sqs.sqlite3";
 
@@ -89,16 +92,29 @@ impl Database {
         })?;
         let connection =
             Connection::open(&path).map_err(|e| refused(format!("cannot open: {e}")))?;
-        let sql = |e: rusqlite::Error| refused(e.to_string());
+        let sql = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => {
+                refused("not a fake-sqs data directory: the file is not a SQLite database".into())
+            }
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                refused(
+                    "in use by another fake-sqs (one data directory serves one fake at a time)"
+                        .into(),
+                )
+            }
+            _ => refused(e.to_string()),
+        };
+        // One fake per directory: the first write takes an exclusive lock that is held
+        // until the fake's writer closes the database. A fake that stops as another
+        // starts (a restart in one process) is waited for, a few seconds at most.
+        connection.busy_timeout(LOCK_WAIT).map_err(sql)?;
+        connection
+            .pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(sql)?;
         // WAL: a commit appends to the log and syncs it once; FULL: every commit syncs.
         connection
             .pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => refused(
-                    "not a fake-sqs data directory: the file is not a SQLite database".into(),
-                ),
-                _ => refused(e.to_string()),
-            })?;
+            .map_err(sql)?;
         connection
             .pragma_update(None, "synchronous", "FULL")
             .map_err(sql)?;
@@ -367,4 +383,72 @@ fn write(tx: &Transaction<'_>, changes: &Changes, now: u64) -> rusqlite::Result<
     }
     tx.execute("DELETE FROM dedup WHERE expires_at <= ?1", [now as i64])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("fake-sqs-db-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_database_of_another_format_is_refused_not_misread() {
+        let dir = scratch("format");
+        drop(Database::open(&dir).map_err(|r| r.reason).unwrap());
+        let connection = Connection::open(dir.join(FILE)).unwrap();
+        connection
+            .execute(
+                "UPDATE meta SET value = 'fake-sqs data directory, format 2' WHERE name = 'format'",
+                [],
+            )
+            .unwrap();
+        drop(connection);
+        let refused = Database::open(&dir).err().expect("refused");
+        assert!(
+            refused.reason.contains("another version of fake-sqs"),
+            "{}",
+            refused.reason
+        );
+        assert!(refused.reason.contains("format 2"), "{}", refused.reason);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn one_data_directory_serves_one_fake_at_a_time() {
+        let dir = scratch("lock");
+        let (first, _) = Database::open(&dir).map_err(|r| r.reason).unwrap();
+        let started = std::time::Instant::now();
+        let refused = Database::open(&dir)
+            .err()
+            .expect("refused while the first holds it");
+        assert!(
+            refused.reason.contains("in use by another fake-sqs"),
+            "{}",
+            refused.reason
+        );
+        assert!(started.elapsed() >= LOCK_WAIT);
+        drop(first);
+        assert!(Database::open(&dir).is_ok(), "free once the first closes");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn generations_count_the_openings() {
+        let dir = scratch("generation");
+        let generations: Vec<u64> = (0..3)
+            .map(|_| {
+                Database::open(&dir)
+                    .map_err(|r| r.reason)
+                    .unwrap()
+                    .1
+                    .generation
+            })
+            .collect();
+        assert_eq!(generations, [0, 1, 2]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -11,6 +11,8 @@ mod chaos;
 mod client_regressions;
 mod clock;
 mod connections;
+#[cfg(feature = "durable")]
+mod data_dir;
 mod declared_queues;
 mod dlq;
 mod errors;
