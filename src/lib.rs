@@ -422,7 +422,10 @@ pub use expect::{
 pub use fake::FakeSqs;
 pub use faults::{Fault, FaultEffect, FaultId, FaultStatus};
 pub use ids::sender_id;
-pub use inspect::{MessageAttribute, MessageInfo, MessageState, QueueInfo, UnknownQueue};
+pub use inspect::{
+    MessageAttribute, MessageInfo, MessageState, MoveTaskInfo, MoveTaskStatus, QueueInfo,
+    UnknownQueue,
+};
 pub use journal::{RecordedRequest, RequestOutcome, Requests};
 pub use protocol::Protocol;
 pub use rules::Permissions;
