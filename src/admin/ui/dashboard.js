@@ -116,12 +116,15 @@ function refresh() {
 }
 
 async function advance(by) {
+  const problem = $("advance-error");
   try {
     const clock = await api("POST", "/clock/advance", { by });
+    problem.textContent = "";
     state.now = clock.now_ms;
     drawClock(clock);
   } catch (error) {
-    setStatus(`Could not advance the clock by ${JSON.stringify(by)}: ${error.message}`, true);
+    // Kept until the next advance: the refreshes do not wipe it.
+    problem.textContent = error.message;
     return;
   }
   await refresh();
@@ -259,8 +262,9 @@ function drawDetail(url, messages) {
   }
   section.hidden = false;
   const queue = state.queues.find((q) => q.url === url);
-  $("detail-name").textContent = queue ? queue.name : "";
-  $("detail-url").textContent = url;
+  // The name, or the URL of a queue that is gone.
+  $("detail-name").textContent = queue ? queue.name : queueName(url);
+  $("detail-arn").textContent = queue ? queue.arn : url;
   $("detail-gone").hidden = Boolean(queue);
   const attributes = queue ? queue.attributes : {};
   const tags = queue ? queue.tags : {};
@@ -415,7 +419,6 @@ function duration(ms) {
 
 // --- Start ----------------------------------------------------------------------------
 
-$("endpoint").textContent = location.origin;
 for (const button of document.querySelectorAll("button.advance")) {
   button.addEventListener("click", () => advance(button.dataset.by));
 }
