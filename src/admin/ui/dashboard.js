@@ -283,17 +283,17 @@ function messageRow(message) {
     ? el("div", { class: "when muted", title: message.visible_at },
         `${message.state === "in_flight" ? "visible again" : "visible"} ${relative(Date.parse(message.visible_at))}`)
     : null;
+  // A FIFO message's group, deduplication id and sequence number, under its id.
   const fifo = [
-    message.group_id ? el("div", { text: `group ${message.group_id}` }) : null,
-    message.deduplication_id ? el("div", { class: "muted mono", text: `dedup ${short(message.deduplication_id, 16)}`, title: message.deduplication_id }) : null,
-    message.sequence_number ? el("div", { class: "muted mono", text: `seq ${message.sequence_number}` }) : null,
+    message.group_id ? el("div", { class: "muted", text: `group ${short(message.group_id, 24)}`, title: message.group_id }) : null,
+    message.deduplication_id ? el("div", { class: "muted", text: `dedup ${short(message.deduplication_id, 12)}`, title: message.deduplication_id }) : null,
+    message.sequence_number ? el("div", { class: "muted", text: `seq …${message.sequence_number.slice(-6)}`, title: message.sequence_number }) : null,
   ];
   return el("tr", { "data-id": message.message_id, "data-state": message.state },
-    el("td", { class: "id", title: message.message_id, text: short(message.message_id, 8) }),
+    el("td", { class: "id" }, el("div", { title: message.message_id, text: short(message.message_id, 8) }), fifo),
     el("td", { class: "state" }, badge, until),
     el("td", { class: "num receives", text: message.receive_count }),
     el("td", { class: "when", title: message.sent_at, text: timeOfDay(Date.parse(message.sent_at)) }),
-    el("td", {}, fifo),
     el("td", { class: "body", title: message.body.length > 400 ? message.body : null, text: short(message.body, 400) }),
     el("td", {}, attributeList(message)),
   );
