@@ -9,6 +9,9 @@ const API = "/_fake-sqs";
 const POLL_MS = 1500;
 /** How many of the latest requests the journal table shows. */
 const JOURNAL_SHOWN = 50;
+/** How many of a queue's messages the page draws: a browser slows down past a few
+ * hundred rows redrawn every refresh; the count says how many there are. */
+const MESSAGES_SHOWN = 200;
 
 const state = {
   /** The fake's time, in milliseconds since the epoch. */
@@ -79,7 +82,9 @@ async function refreshOnce() {
     readJournal(),
   ]);
   const selected = state.selected;
-  const messages = selected ? await readMessages(selected) : null;
+  // A queue that is gone is not asked for (the browser would log each 404).
+  const known = queues.queues.some((queue) => queue.url === selected);
+  const messages = known ? await readMessages(selected) : null;
   state.now = clock.now_ms;
   state.queues = queues.queues;
   drawClock(clock);
@@ -271,9 +276,11 @@ function drawDetail(url, messages) {
   drawRows("attribute-rows", attributes, () => keyValueRows(attributes));
   drawRows("tag-rows", tags, () => keyValueRows(tags));
   $("no-tags").hidden = !queue || Object.keys(tags).length > 0;
-  const list = messages ?? [];
-  $("message-count").textContent = `(${list.length})`;
-  $("no-messages").hidden = list.length > 0;
+  const all = messages ?? [];
+  const list = all.slice(0, MESSAGES_SHOWN);
+  $("message-count").textContent =
+    all.length > list.length ? `(the first ${list.length} of ${all.length})` : `(${all.length})`;
+  $("no-messages").hidden = all.length > 0;
   drawRows("message-rows", [list, state.now], () => list.map(messageRow));
 }
 
