@@ -196,11 +196,6 @@ impl MoveTasks {
             .unwrap_or_default()
     }
 
-    /// Every task of every source, for inspection: each source's oldest first.
-    pub(crate) fn all(&self) -> impl Iterator<Item = &MoveTask> {
-        self.by_source.values().flatten()
-    }
-
     pub(crate) fn get_mut(&mut self, source_arn: &str, id: &str) -> Option<&mut MoveTask> {
         self.by_source
             .get_mut(source_arn)?
