@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use crate::builder::FakeSqsBuilder;
 use crate::clock::Clock;
 use crate::engine::Engine;
-use crate::inspect::{self, MessageInfo, QueueInfo, UnknownQueue};
+use crate::inspect::{self, MessageInfo, MoveTaskInfo, QueueInfo, UnknownQueue};
 use crate::server::Server;
 use crate::service::controls::Controls;
 use crate::service::Service;
@@ -278,6 +278,21 @@ impl FakeSqs {
     /// ```
     pub fn try_messages(&self, queue_url: &str) -> Result<Vec<MessageInfo>, UnknownQueue> {
         inspect::messages(self.engine(), &self.engine().config().base_url, queue_url)
+    }
+
+    /// Every message move task (StartMessageMoveTask) of every dead-letter queue,
+    /// running or finished, oldest first, brought to now as the next SQS call would
+    /// bring them. A deleted source queue's tasks go with it.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let sqs = fake_sqs::FakeSqs::start().await;
+    /// assert!(sqs.move_tasks().is_empty());
+    /// # }
+    /// ```
+    pub fn move_tasks(&self) -> Vec<MoveTaskInfo> {
+        inspect::move_tasks(self.engine())
     }
 
     /// Puts the fake back as it was when it started, on the same port: every queue and

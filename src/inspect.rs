@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::attributes::ALL_NAMES;
 use crate::engine::content::{Attribute, Value};
 use crate::engine::message::Message;
+use crate::engine::move_tasks::{MoveTask, TaskStatus};
 use crate::engine::queue::Queue;
 use crate::engine::store::Status;
 use crate::engine::{Caller, Engine, State};
@@ -225,6 +226,105 @@ impl MessageAttribute {
     }
 }
 
+/// One message move task (StartMessageMoveTask), running or finished, as
+/// [`FakeSqs::move_tasks`](crate::FakeSqs::move_tasks) shows it.
+///
+/// In JSON, its fields by these names, `status` as AWS writes it (`"RUNNING"`) and
+/// `started_at` as an RFC 3339 time.
+///
+/// # Example
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use std::time::Duration;
+/// use aws_sdk_sqs::types::QueueAttributeName;
+/// use fake_sqs::{ClockMode, FakeSqs, MoveTaskStatus};
+///
+/// let sqs = FakeSqs::builder().clock(ClockMode::Paused(None)).start().await;
+/// let client = sqs.client().await;
+/// let dlq = client.create_queue().queue_name("dlq").send().await.unwrap().queue_url.unwrap();
+/// let dlq_arn = sqs.queue(&dlq).arn;
+/// let policy = format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":3}}"#);
+/// let jobs = client.create_queue().queue_name("jobs")
+///     .attributes(QueueAttributeName::RedrivePolicy, policy).send().await.unwrap().queue_url.unwrap();
+/// client.send_message().queue_url(&dlq).message_body("failed job").send().await.unwrap();
+/// client.start_message_move_task().source_arn(&dlq_arn).destination_arn(sqs.queue(&jobs).arn)
+///     .max_number_of_messages_per_second(1).send().await.unwrap();
+///
+/// let task = &sqs.move_tasks()[0];
+/// assert_eq!(task.source_arn, dlq_arn);
+/// assert_eq!((task.status, task.messages_moved, task.messages_to_move), (MoveTaskStatus::Running, 0, 1));
+/// assert_eq!(serde_json::to_value(task).unwrap()["status"], "RUNNING");
+///
+/// sqs.clock().advance(Duration::from_secs(1));
+/// let task = &sqs.move_tasks()[0];
+/// assert_eq!((task.status, task.messages_moved), (MoveTaskStatus::Completed, 1));
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MoveTaskInfo {
+    /// The task's id (inside its `TaskHandle`).
+    pub task_id: String,
+    /// The dead-letter queue it moves messages out of.
+    pub source_arn: String,
+    /// Where it moves them; `None`: each back to the queue it was dead-lettered from.
+    pub destination_arn: Option<String>,
+    /// Its `MaxNumberOfMessagesPerSecond`; `None`: as fast as it can (at once, here).
+    pub max_messages_per_second: Option<u32>,
+    /// Where it stands.
+    pub status: MoveTaskStatus,
+    /// When it started, on the fake's clock.
+    #[serde(with = "crate::serde_forms::rfc3339")]
+    pub started_at: SystemTime,
+    /// The source's visible messages when it started: what it set out to move.
+    pub messages_to_move: u64,
+    /// How many it has moved.
+    pub messages_moved: u64,
+    /// Why it failed (`AWS.SimpleQueueService.NonExistentQueue`), if it did.
+    pub failure_reason: Option<String>,
+    /// The `TaskHandle` that cancels it, while it runs.
+    pub task_handle: Option<String>,
+}
+
+/// Where a message move task stands, as ListMessageMoveTasks's `Status` says it.
+///
+/// # Example
+/// ```
+/// use fake_sqs::MoveTaskStatus;
+///
+/// assert_eq!(serde_json::to_value(MoveTaskStatus::Running).unwrap(), "RUNNING");
+/// assert!(MoveTaskStatus::Cancelling.is_active() && !MoveTaskStatus::Completed.is_active());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum MoveTaskStatus {
+    /// Moving messages.
+    Running,
+    /// Cancelled, and stopping at its next step; until then the source's one active task.
+    Cancelling,
+    /// Moved everything it set out to (or found nothing more to move).
+    Completed,
+    /// Cancelled and stopped; what it moved stays moved.
+    Cancelled,
+    /// Stopped because a queue it needed was gone; what it moved stays moved.
+    Failed,
+}
+
+impl MoveTaskStatus {
+    /// Whether the task still holds its source (running or cancelling): a source has at
+    /// most one such task.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(fake_sqs::MoveTaskStatus::Running.is_active());
+    /// assert!(!fake_sqs::MoveTaskStatus::Failed.is_active());
+    /// ```
+    pub fn is_active(self) -> bool {
+        matches!(self, MoveTaskStatus::Running | MoveTaskStatus::Cancelling)
+    }
+}
+
 /// The answer of [`FakeSqs::try_messages`](crate::FakeSqs::try_messages) and
 /// [`FakeSqs::try_queue`](crate::FakeSqs::try_queue) for a URL that names no queue of
 /// the fake, with the URLs of those it has.
@@ -384,6 +484,41 @@ pub(crate) fn messages(
         .into_iter()
         .map(|(m, status)| message_info(&m, status))
         .collect())
+}
+
+/// [`FakeSqs::move_tasks`](crate::FakeSqs::move_tasks): every move task of every
+/// source, brought to now as the next SQS call would bring it, oldest first.
+pub(crate) fn move_tasks(engine: &Engine) -> Vec<MoveTaskInfo> {
+    let now = engine.now();
+    let mut state = engine.lock();
+    state.settle_all(now);
+    let mut tasks: Vec<MoveTaskInfo> = state.move_tasks.all().map(move_task_info).collect();
+    // Stable: one source's tasks started in the same millisecond keep their order.
+    tasks.sort_by(|a, b| (a.started_at, &a.source_arn).cmp(&(b.started_at, &b.source_arn)));
+    tasks
+}
+
+fn move_task_info(task: &MoveTask) -> MoveTaskInfo {
+    let status = match task.status {
+        TaskStatus::Running => MoveTaskStatus::Running,
+        TaskStatus::Cancelling => MoveTaskStatus::Cancelling,
+        TaskStatus::Completed => MoveTaskStatus::Completed,
+        TaskStatus::Cancelled => MoveTaskStatus::Cancelled,
+        TaskStatus::Failed => MoveTaskStatus::Failed,
+    };
+    MoveTaskInfo {
+        task_id: task.id.clone(),
+        source_arn: task.source_arn.clone(),
+        destination_arn: task.destination_arn.clone(),
+        max_messages_per_second: task.rate,
+        status,
+        started_at: at(task.started_at),
+        messages_to_move: task.to_move,
+        messages_moved: task.moved,
+        failure_reason: task.failure_reason.clone(),
+        // As ListMessageMoveTasks: only a running task can be cancelled.
+        task_handle: (status == MoveTaskStatus::Running).then(|| task.handle()),
+    }
 }
 
 /// Every queue of every account and region, by name, then region.

@@ -309,7 +309,9 @@
 //! waiting for long polls, so that a test in Python or TypeScript has the controls a
 //! Rust test has, with the same types in JSON. Every fake serves it, the one a Rust
 //! test starts too ([`FakeSqsBuilder::disable_admin_api`] turns it off). The README
-//! lists the endpoints with `curl` examples.
+//! lists the endpoints with `curl` examples. `/_fake-sqs/ui` is a dashboard over it, for
+//! a browser: the queues, their messages, the move tasks ([`FakeSqs::move_tasks`]),
+//! the clock with buttons that move it, and the latest requests.
 //!
 //! ## Queues declared up front
 //!
@@ -422,7 +424,10 @@ pub use expect::{
 pub use fake::FakeSqs;
 pub use faults::{Fault, FaultEffect, FaultId, FaultStatus};
 pub use ids::sender_id;
-pub use inspect::{MessageAttribute, MessageInfo, MessageState, QueueInfo, UnknownQueue};
+pub use inspect::{
+    MessageAttribute, MessageInfo, MessageState, MoveTaskInfo, MoveTaskStatus, QueueInfo,
+    UnknownQueue,
+};
 pub use journal::{RecordedRequest, RequestOutcome, Requests};
 pub use protocol::Protocol;
 pub use rules::Permissions;

@@ -63,7 +63,8 @@ fn parse_credential(s: &str) -> Result<Credential, String> {
 ///
 /// Beside SQS, the same port serves an admin API under /_fake-sqs/ (JSON: the clock,
 /// the queues and messages, the request journal, faults, chaos, expectations, reset,
-/// waiting for long polls); GET /_fake-sqs/ lists it.
+/// waiting for long polls); GET /_fake-sqs/ lists it, and /_fake-sqs/ui shows it all
+/// in a browser.
 /// Exit status: 1 when the address cannot be bound, 2 for a bad flag or config file.
 #[derive(Parser, Debug)]
 #[command(version, about, long_about)]
@@ -251,6 +252,9 @@ async fn serve(log: log::Log) -> ExitCode {
         }
     };
     tracing::info!("fake-sqs listening on {}", sqs.endpoint_url());
+    if !args.disable_admin_api {
+        tracing::info!("dashboard: {}/_fake-sqs/ui", sqs.endpoint_url());
+    }
     // Machine-readable for scripts that start us on port 0.
     println!("{}", sqs.endpoint_url());
     let _ = tokio::signal::ctrl_c().await;

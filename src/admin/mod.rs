@@ -2,7 +2,8 @@
 //! the same port as SQS under a prefix no queue URL can take (`/_fake-sqs/`: a queue
 //! URL's first segment is an account id or a Scaleway project, never this).
 //!
-//! JSON in and out. Each file serves one area and declares its endpoints as a table of
+//! JSON in and out (but for the dashboard, `ui.rs`: a page for a browser over the same
+//! endpoints). Each file serves one area and declares its endpoints as a table of
 //! [`Route`]s; [`GROUPS`] lists the tables, and [`handle`] finds the route, reads the
 //! request, and writes the answer or the error (`error.rs`). The bodies and answers
 //! are the serde forms of the Rust API's own types ([`QueueInfo`](crate::QueueInfo),
@@ -23,8 +24,10 @@ mod expectations;
 mod faults;
 mod inspect;
 mod journal;
+mod move_tasks;
 mod receivers;
 mod reset;
+mod ui;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -66,12 +69,14 @@ const GROUPS: &[&[Route]] = &[
     }],
     clock::ROUTES,
     inspect::ROUTES,
+    move_tasks::ROUTES,
     receivers::ROUTES,
     journal::ROUTES,
     faults::ROUTES,
     chaos::ROUTES,
     expectations::ROUTES,
     reset::ROUTES,
+    ui::ROUTES,
 ];
 
 /// One endpoint: a method and a path under the prefix (`clock/advance`).
@@ -95,6 +100,8 @@ pub(crate) enum Handler {
     Now(fn(&Call) -> Answer),
     /// After waiting.
     Later(fn(Call) -> Later),
+    /// With a page for people (the dashboard), not JSON.
+    Page(fn() -> Response<Full<Bytes>>),
 }
 
 /// One admin request, as a handler gets it.
@@ -235,6 +242,7 @@ where
     let answer = match &route.handler {
         Handler::Now(now) => now(&call),
         Handler::Later(later) => later(call).await,
+        Handler::Page(page) => return page(),
     };
     reply(answer)
 }

@@ -5,7 +5,7 @@
 # tests/clients/node_modules so re-runs are fast; a missing or broken cache is rebuilt.
 #
 # Usage: tests/clients/run.sh [client...]
-#   clients: aws-cli boto3 boto3-query js-v3 boto3-localhost pytest node-test
+#   clients: aws-cli boto3 boto3-query js-v3 boto3-localhost pytest node-test dashboard
 #
 # boto3-localhost runs the boto3 story against a server bound to 0.0.0.0 and reached as
 # `localhost`: every queue URL it answers must name `localhost` and work (scenario.py
@@ -13,6 +13,9 @@
 # pytest and node-test are a Python and a Node team's own tests of a worker
 # (test_worker.py, worker.test.mjs): boto3 or client-sqs for SQS, requests or fetch for
 # the admin API, against a server started with fixtures/queues.toml and a paused clock.
+# dashboard drives the dashboard page (/_fake-sqs/ui) in headless Chromium
+# (dashboard.test.mjs, playwright-core), against the same kind of server; it needs
+# Chromium at /usr/bin/chromium (Debian's `chromium` package; .ci/run installs it).
 # Exits non-zero if any client fails. Needs python3 (with venv), node and npm, and
 # network access to PyPI and npm unless the cache is warm.
 set -uo pipefail
@@ -87,6 +90,13 @@ install_boto3_query() {
 install_boto3_localhost() { install_boto3; }
 install_pytest() { venv "$cache/venv-pytest" --upgrade boto3 requests pytest; }
 install_node_test() { install_js_v3; }
+install_dashboard() {
+  if [[ ! -x ${CHROMIUM:-/usr/bin/chromium} ]]; then
+    echo "the dashboard client needs Chromium at ${CHROMIUM:-/usr/bin/chromium}: apt-get install chromium (or set CHROMIUM)"
+    return 1
+  fi
+  install_js_v3
+}
 install_js_v3() {
   (cd "$clients_dir" && npm install --no-package-lock --no-audit --no-fund --loglevel=error)
 }
@@ -103,13 +113,16 @@ run_pytest() {
 run_node_test() {
   FAKE_SQS_ENDPOINT="$endpoint" node --no-warnings --test "$clients_dir/worker.test.mjs"
 }
+run_dashboard() {
+  FAKE_SQS_ENDPOINT="$endpoint" node --no-warnings --test "$clients_dir/dashboard.test.mjs"
+}
 
 # How each client's server is started, and the endpoint the client is given.
 server_args() {
   case $1 in
     boto3-localhost) echo "--host 0.0.0.0" ;;
     # The teams' tests: their queues declared in a file, a clock that only they move.
-    pytest | node-test)
+    pytest | node-test | dashboard)
       echo "--config $root/fixtures/queues.toml --clock paused --clock-start 2025-01-01T00:00:00Z"
       ;;
   esac
@@ -171,10 +184,10 @@ if [[ ! -x "$root/target/debug/fake-sqs" ]] || [[ "${FAKE_SQS_SKIP_BUILD:-}" != 
 fi
 
 selected=("$@")
-[[ ${#selected[@]} -eq 0 ]] && selected=(aws-cli boto3 boto3-query js-v3 boto3-localhost pytest node-test)
+[[ ${#selected[@]} -eq 0 ]] && selected=(aws-cli boto3 boto3-query js-v3 boto3-localhost pytest node-test dashboard)
 for name in "${selected[@]}"; do
   case $name in
-    aws-cli | boto3 | js-v3 | boto3-localhost | pytest | node-test) client "$name" Json ;;
+    aws-cli | boto3 | js-v3 | boto3-localhost | pytest | node-test | dashboard) client "$name" Json ;;
     boto3-query) client "$name" Query ;;
     *) echo "unknown client $name" && failed+=("$name") ;;
   esac

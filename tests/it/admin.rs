@@ -90,6 +90,7 @@ async fn the_index_lists_the_endpoints() {
             "GET /_fake-sqs/queues",
             "GET /_fake-sqs/queue",
             "GET /_fake-sqs/messages",
+            "GET /_fake-sqs/move-tasks",
             "GET /_fake-sqs/receivers",
             "GET /_fake-sqs/wait-for-receivers",
             "GET /_fake-sqs/requests",
@@ -105,6 +106,7 @@ async fn the_index_lists_the_endpoints() {
             "DELETE /_fake-sqs/expectations",
             "POST /_fake-sqs/expectations/verify",
             "POST /_fake-sqs/reset",
+            "GET /_fake-sqs/ui",
         ] {
             assert!(
                 endpoints.iter().any(|e| e == wanted),

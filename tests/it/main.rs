@@ -11,6 +11,7 @@ mod chaos;
 mod client_regressions;
 mod clock;
 mod connections;
+mod dashboard;
 #[cfg(feature = "durable")]
 mod data_dir;
 mod declared_queues;
