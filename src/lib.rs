@@ -340,6 +340,7 @@
 //! |---|---|---|
 //! | `aws-sdk` | yes | [`FakeSqs::sdk_config`] and [`FakeSqs::client`], with the AWS SDK for Rust (`aws-sdk-sqs`, without a TLS stack: the fake speaks plain HTTP) |
 //! | `config` | no | [`FakeSqsBuilder::config_file`]: queues from a TOML file (`toml`, parsing only); the `fake-sqs` command turns it on |
+//! | `durable` | no | [`FakeSqsBuilder::data_dir`]: queues, messages and the clock kept in a data directory across restarts (`rusqlite`, with SQLite built in); the `fake-sqs` command turns it on |
 //!
 //! Without `aws-sdk`, the crate has no AWS SDK dependency: point any client at
 //! [`FakeSqs::endpoint_url`].
