@@ -171,9 +171,8 @@ async fn serve(log: log::Log) -> ExitCode {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
-        .with_target(false)
+        .event_format(log::Line)
         .with_writer(log)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let args = Args::parse();
     let clock = match (args.clock, args.clock_start) {
