@@ -31,6 +31,20 @@ impl Drop for Dir {
     }
 }
 
+/// Up to ten messages of the queue.
+async fn receive_ten(
+    client: &aws_sdk_sqs::Client,
+    url: &str,
+) -> aws_sdk_sqs::operation::receive_message::ReceiveMessageOutput {
+    client
+        .receive_message()
+        .queue_url(url)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// A paused, seeded fake keeping its state in `dir`.
 async fn fake_in(dir: &Dir) -> FakeSqs {
     builder().data_dir(dir.path()).start().await
@@ -204,13 +218,7 @@ async fn a_fifo_queue_keeps_its_deduplication_ids_sequence_and_order() {
     let number = |s: Option<&str>| s.unwrap().parse::<u128>().unwrap();
     assert!(number(next.sequence_number()) > number(last.sequence_number()));
     // Group a is still blocked by its message in flight; b delivers in order.
-    let got = client
-        .receive_message()
-        .queue_url(&url)
-        .max_number_of_messages(10)
-        .send()
-        .await
-        .unwrap();
+    let got = receive_ten(&client, &url).await;
     let bodies: Vec<&str> = got.messages().iter().filter_map(|m| m.body()).collect();
     assert_eq!(bodies, ["b1", "b2"]);
     for message in got.messages() {
@@ -224,13 +232,7 @@ async fn a_fifo_queue_keeps_its_deduplication_ids_sequence_and_order() {
             .unwrap();
     }
     sqs.clock().advance(Duration::from_secs(30));
-    let got = client
-        .receive_message()
-        .queue_url(&url)
-        .max_number_of_messages(10)
-        .send()
-        .await
-        .unwrap();
+    let got = receive_ten(&client, &url).await;
     let bodies: Vec<&str> = got.messages().iter().filter_map(|m| m.body()).collect();
     assert_eq!(bodies, ["a1", "a2", "a3"]);
 }
