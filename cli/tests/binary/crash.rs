@@ -389,6 +389,8 @@ struct Log {
     batches: Vec<Batch>,
     deletes: Vec<DeleteAttempt>,
     refusals: Vec<String>,
+    /// Receives a kill cut short: what they took stays in flight until the clock moves.
+    unanswered_receives: usize,
 }
 
 impl Log {
@@ -536,7 +538,10 @@ async fn consume(
                 return;
             }
             Outcome::NoAnswer => tokio::select! {
-                _ = client.next_after(endpoint.generation) => {}
+                _ = {
+                    shared.log.lock().unwrap().unanswered_receives += 1;
+                    client.next_after(endpoint.generation)
+                } => {}
                 _ = stop.wait_for(|stop| *stop) => return,
             },
         }
@@ -869,11 +874,13 @@ fn summarize(log: &Log, kills: &[u64]) -> String {
     format!(
         "{attempts} send attempts, {acked} acknowledged ({} unanswered, retried); \
          {} kills at {kills:?} acknowledged operations (+2 around the drain); \
-         {receipts} receipts of {} messages ({} redeliveries, {in_drain} in the drain); \
+         {} receives unanswered; {receipts} receipts of {} messages ({} redeliveries, \
+         {in_drain} in the drain); \
          {} messages acknowledged deleted, {unanswered_deletes} delete attempts unanswered; \
          standard bodies delivered as two messages (an unanswered send that was kept, then sent again): {duplicates}",
         attempts - acked,
         kills.len(),
+        log.unanswered_receives,
         distinct.len(),
         receipts - distinct.len(),
         deletes_acked.len(),
