@@ -428,6 +428,11 @@ impl Process {
             .map_or(0, |kb| kb * 1024)
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// User + system CPU time of the process, all its threads (10 ms ticks).
     pub fn cpu(&self) -> Duration {
         let stat =

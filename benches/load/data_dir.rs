@@ -5,13 +5,12 @@
 //! elsewhere on the machine falls on both alike; each gets [`ROUNDS`] × [`ROUND`].
 //!
 //! With a data directory every SendMessage is answered once its message is committed to
-//! SQLite (WAL, `synchronous = FULL`: one fsync a commit), and the requests that arrive
-//! while a commit syncs share the next one. The commits are counted from the database's
-//! wal-index, whose header keeps a counter of transactions (`iChange`, documented in
-//! SQLite's WAL format), so that requests per commit show how much the group commit
-//! shares.
+//! SQLite (WAL, `synchronous = FULL`: a sync of the log at every commit), and the
+//! requests that arrive while a commit syncs share the next one. When `perf` is there
+//! (and allowed to read the syscall tracepoints), the command's fsync and fdatasync
+//! calls are counted over each of its rounds, which shows how many requests share one.
 
-use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -33,7 +32,9 @@ struct Figures {
     elapsed: Duration,
     latencies: Vec<Duration>,
     cpu: Duration,
-    commits: u64,
+    /// fsync and fdatasync calls, and the time they were counted over (`perf stat`).
+    syncs: u64,
+    counted: Duration,
 }
 
 pub async fn run() {
@@ -63,7 +64,11 @@ pub async fn run() {
     for round in 0..ROUNDS {
         let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
         for i in order {
-            let commits = (i == 1).then(|| commits(&dir));
+            let syncs = if i == 1 {
+                count_syncs(processes[i])
+            } else {
+                None
+            };
             let cpu = processes[i].cpu();
             let started = Instant::now();
             let (requests, mut latencies) = hammer(processes[i], bodies[i].clone()).await;
@@ -72,8 +77,9 @@ pub async fn run() {
             figures.cpu += processes[i].cpu().saturating_sub(cpu);
             figures.requests += requests;
             figures.latencies.append(&mut latencies);
-            if let Some(before) = commits {
-                figures.commits += u64::from(commits_since(&dir, before));
+            if let Some(syncs) = syncs.and_then(syncs_counted) {
+                figures.syncs += syncs;
+                figures.counted += ROUND;
             }
         }
     }
@@ -90,11 +96,11 @@ pub async fn run() {
             micros(p50),
             micros(p99)
         );
-        if figures.commits > 0 {
+        if !figures.counted.is_zero() {
+            let syncs = per_second(figures.syncs, figures.counted);
             print!(
-                "; {:.0} commits/s (one fsync each), {:.1} requests per commit",
-                per_second(figures.commits, figures.elapsed),
-                figures.requests as f64 / figures.commits as f64
+                "; {syncs:.0} fsync + fdatasync/s, {:.1} requests per sync",
+                rate / syncs
             );
         }
         println!();
@@ -141,19 +147,31 @@ async fn hammer(server: &Process, body: Bytes) -> (u64, Vec<Duration>) {
     (all.len() as u64, all)
 }
 
-/// The database's wal-index: its header's `iChange` (bytes 8..12, native byte order)
-/// counts the transactions written to the log.
-fn wal_index(dir: &Path) -> PathBuf {
-    dir.join("fake-sqs.sqlite3-shm")
+/// Starts counting the fsync and fdatasync calls of `process` for one [`ROUND`] with
+/// `perf stat`; `None` without perf.
+fn count_syncs(process: &Process) -> Option<Child> {
+    Command::new("perf")
+        .args(["stat", "-x", ",", "-e"])
+        .arg("syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync")
+        .args(["-p", &process.pid().to_string(), "--", "sleep"])
+        .arg(ROUND.as_secs_f64().to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()
 }
 
-fn commits(dir: &Path) -> u32 {
-    let header = std::fs::read(wal_index(dir)).unwrap_or_default();
-    header
-        .get(8..12)
-        .map_or(0, |b| u32::from_ne_bytes(b.try_into().expect("four bytes")))
-}
-
-fn commits_since(dir: &Path, before: u32) -> u32 {
-    commits(dir).wrapping_sub(before)
+/// What `perf stat` counted (its CSV lines on stderr: the count first); `None` if it
+/// could not count.
+fn syncs_counted(perf: Child) -> Option<u64> {
+    let output = perf.wait_with_output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let counts: Option<Vec<u64>> = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|line| line.contains("syscalls:"))
+        .map(|line| line.split(',').next()?.parse().ok())
+        .collect();
+    counts.filter(|c| c.len() == 2).map(|c| c.iter().sum())
 }
