@@ -42,7 +42,7 @@ const COMMAND_VARIABLE: &str = "FAKE_SQS_COMMAND";
 pub const BARE_FLAG: &str = "--bare-server";
 
 /// The message of every send: a 64-byte body and one String attribute.
-fn message(url: &str) -> Value {
+pub fn message(url: &str) -> Value {
     json!({
         "QueueUrl": url,
         "MessageBody": "b".repeat(64),
@@ -346,9 +346,9 @@ async fn hammer(
 }
 
 /// A server process this section started; killed when dropped.
-struct Process {
+pub struct Process {
     child: Child,
-    addr: SocketAddr,
+    pub addr: SocketAddr,
 }
 
 impl Process {
@@ -357,6 +357,11 @@ impl Process {
     /// of this one). [`COMMAND_VARIABLE`], when set, names another build to measure
     /// instead (an older one, for a before-and-after in one run).
     fn command() -> Process {
+        Process::command_with(&[])
+    }
+
+    /// [`Process::command`] with more arguments (`--data-dir DIR`).
+    pub fn command_with(args: &[&str]) -> Process {
         let path = match std::env::var_os(COMMAND_VARIABLE) {
             Some(path) => std::path::PathBuf::from(path),
             None => {
@@ -376,6 +381,7 @@ impl Process {
         };
         let mut child = Command::new(path)
             .args(["--port", "0"])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -422,8 +428,13 @@ impl Process {
             .map_or(0, |kb| kb * 1024)
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// User + system CPU time of the process, all its threads (10 ms ticks).
-    fn cpu(&self) -> Duration {
+    pub fn cpu(&self) -> Duration {
         let stat =
             std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
         let ticks: u64 = stat
@@ -463,7 +474,7 @@ fn mb(bytes: u64) -> f64 {
 }
 
 /// `/proc/loadavg`'s three averages.
-fn load_average() -> String {
+pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|l| l.split(' ').take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_default()

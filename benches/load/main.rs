@@ -7,8 +7,9 @@
 //! messages, heap per message), `queues` (10,000 queues), `idle` (10,000 waiting long
 //! polls), `soak` (1,000,000 messages through concurrent producers and consumers, every
 //! one accounted for), `binary` (the `fake-sqs` command from outside: RSS per message, a
-//! 60-second fill curve, the bare-hyper ceiling in the same run). No section named: all
-//! of them. Criterion's `start` bench gives start-up
+//! 60-second fill curve, the bare-hyper ceiling in the same run), `datadir` (the command
+//! with and without `--data-dir`: SendMessage rate, p50/p99 latency, commits). No section
+//! named: all of them. Criterion's `start` bench gives start-up
 //! means with confidence intervals.
 
 mod bare;
@@ -16,6 +17,7 @@ mod binary;
 mod client;
 mod counting_alloc;
 mod cpu;
+mod data_dir;
 mod depth;
 mod idle;
 mod journal;
@@ -34,7 +36,7 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: counting_alloc::Counting = counting_alloc::Counting;
 
-const SECTIONS: [&str; 10] = [
+const SECTIONS: [&str; 11] = [
     "startup",
     "send",
     "journal",
@@ -45,6 +47,7 @@ const SECTIONS: [&str; 10] = [
     "idle",
     "soak",
     "binary",
+    "datadir",
 ];
 
 fn main() {
@@ -94,6 +97,7 @@ fn main() {
                 "queues" => queues::run().await,
                 "idle" => idle::run().await,
                 "binary" => binary::run().await,
+                "datadir" => data_dir::run().await,
                 "soak" => {
                     let report = soak::run(soak::Soak::million()).await;
                     soak::print(&report);

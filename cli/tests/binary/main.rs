@@ -5,5 +5,6 @@ mod support;
 
 mod config;
 mod connections;
+mod crash;
 mod flags;
 mod output;
