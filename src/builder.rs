@@ -846,6 +846,8 @@ impl FakeSqsBuilder {
     /// initial state, serving queue URLs under `base_url` (unless an advertised URL is
     /// set), without a server: the server, and in-process callers (the fuzz targets),
     /// use it. Fails when a declared queue cannot be created.
+    // `mut` for a data directory's `resume`.
+    #[cfg_attr(not(feature = "durable"), allow(unused_mut))]
     pub(crate) fn service(mut self, base_url: String) -> Result<(Service, Clock), ConfigError> {
         let dialect = self.dialect;
         #[cfg(feature = "durable")]

@@ -124,6 +124,7 @@ impl Content {
     }
 
     /// The packed bytes, as a data directory keeps them.
+    #[cfg(feature = "durable")]
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.0
     }
@@ -131,6 +132,7 @@ impl Content {
     /// A content from bytes [`Content::bytes`] gave, read back from a data directory:
     /// `None` unless they are exactly what packing their own fields gives (so a damaged
     /// record is refused rather than read wrong).
+    #[cfg(feature = "durable")]
     pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Content> {
         let flags = *bytes.get(FLAGS)?;
         let sequence = if flags & HAS_SEQUENCE != 0 {

@@ -58,6 +58,7 @@ impl Credentials {
     }
 
     /// Every issued credential, by id.
+    #[cfg(feature = "durable")]
     pub(crate) fn all(&self) -> impl Iterator<Item = &Credential> {
         self.credentials.values()
     }

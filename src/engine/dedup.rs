@@ -38,10 +38,12 @@ pub(crate) struct Dedup {
     /// With a data directory: the ids recorded since the last save; `None` otherwise.
     unsaved: Option<Vec<Key>>,
     /// Every id was forgotten (PurgeQueue) since the last save.
+    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
     cleared: bool,
 }
 
 /// One remembered deduplication id, as a data directory keeps it.
+#[cfg(feature = "durable")]
 pub(crate) struct SavedDedup {
     /// The id, after its group and a line feed when the scope is `messageGroup`.
     pub key: String,
@@ -62,6 +64,7 @@ impl Dedup {
     }
 
     /// Whether ids are unique per message group (the scope the queue was created with).
+    #[cfg(feature = "durable")]
     pub(crate) fn by_group(&self) -> bool {
         self.by_group
     }
@@ -71,12 +74,14 @@ impl Dedup {
         self.unsaved.get_or_insert_with(Vec::new);
     }
 
+    #[cfg(feature = "durable")]
     pub(crate) fn has_changes(&self) -> bool {
         self.cleared || self.unsaved.as_ref().is_some_and(|u| !u.is_empty())
     }
 
     /// Whether every id was forgotten since the last save, and the ids recorded since
     /// that are still remembered; the list starts anew.
+    #[cfg(feature = "durable")]
     pub(crate) fn take_changes(&mut self) -> (bool, Vec<SavedDedup>) {
         let cleared = std::mem::take(&mut self.cleared);
         let keys = self
@@ -99,6 +104,7 @@ impl Dedup {
     }
 
     /// Puts back an id read from a data directory; ids come in expiry order.
+    #[cfg(feature = "durable")]
     pub(crate) fn restore(&mut self, saved: SavedDedup) {
         let key: Key = saved.key.into();
         self.expiry.push_back((saved.expires_at, key.clone()));

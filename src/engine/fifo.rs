@@ -35,11 +35,13 @@ impl FifoState {
     }
 
     /// The last sequence number given out (a data directory keeps it).
+    #[cfg(feature = "durable")]
     pub(crate) fn last_sequence(&self) -> u128 {
         self.last_sequence
     }
 
     /// Continues from a sequence number read back from a data directory.
+    #[cfg(feature = "durable")]
     pub(crate) fn restore_sequence(&mut self, last: u128) {
         self.last_sequence = self.last_sequence.max(last);
     }

@@ -102,11 +102,13 @@ impl Groups {
     }
 
     /// The groups in the line, front first (saved in a data directory).
+    #[cfg(feature = "durable")]
     pub(crate) fn line(&self) -> Vec<String> {
         self.line.values().map(|g| g.to_string()).collect()
     }
 
     /// Every group, oldest head first.
+    #[cfg(feature = "durable")]
     pub(crate) fn by_head(&self) -> Vec<String> {
         let mut groups: Vec<(u64, &Arc<str>)> = self
             .members

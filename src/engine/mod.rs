@@ -25,6 +25,7 @@ pub(crate) mod queues;
 pub(crate) mod quotas;
 pub(crate) mod receipt;
 pub(crate) mod receiving;
+#[cfg(feature = "durable")]
 pub(crate) mod records;
 pub(crate) mod redrive_policy;
 pub(crate) mod sending;
@@ -119,7 +120,17 @@ pub(crate) struct State {
     /// At-least-once chaos in force for standard queues (off unless asked for).
     pub chaos: chaos::ChaosState,
     /// Whether changes are listed for a data directory, and what was removed.
-    tracking: records::Tracking,
+    tracking: Tracking,
+}
+
+/// Where a state stands with a data directory (`records.rs`): whether it lists its
+/// changes, and what it changed that no queue holds any more.
+#[derive(Default)]
+struct Tracking {
+    on: bool,
+    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
+    wiped: bool,
+    removed: Vec<u64>,
 }
 
 /// The queues of one account in one region, as on AWS independent of all others.
@@ -336,6 +347,11 @@ impl Engine {
 }
 
 impl State {
+    /// Whether this state lists its changes for a data directory.
+    pub(crate) fn tracking(&self) -> bool {
+        self.tracking.on
+    }
+
     pub(crate) fn region_mut(&mut self, caller: &Caller) -> &mut Region {
         self.regions.entry(caller.clone()).or_default()
     }

@@ -168,6 +168,7 @@ impl MoveTasks {
     }
 
     /// Puts back tasks read from a data directory, in the order [`MoveTasks::all`] gave.
+    #[cfg(feature = "durable")]
     pub(crate) fn restore(&mut self, tasks: Vec<MoveTask>) {
         for task in tasks {
             if task.status.is_active() {

@@ -76,6 +76,16 @@ pub(crate) struct Queue {
 }
 
 impl Queue {
+    /// Starts listing this queue's changes for a data directory, and lists the queue
+    /// itself as one.
+    pub(crate) fn track_changes(&mut self) {
+        self.store.track_changes();
+        if let Some(fifo) = self.fifo.as_mut() {
+            fifo.dedup.track_changes();
+        }
+        self.changed = true;
+    }
+
     pub(crate) fn is_fifo(&self) -> bool {
         self.attributes.fifo
     }

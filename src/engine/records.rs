@@ -123,25 +123,7 @@ pub(crate) struct Saved {
     pub dedup: BTreeMap<u64, Vec<SavedDedup>>,
 }
 
-/// Where a state stands with a data directory: whether it lists its changes, and what
-/// it changed that no queue holds any more.
-#[derive(Default)]
-pub(crate) struct Tracking {
-    pub on: bool,
-    pub wiped: bool,
-    pub removed: Vec<u64>,
-}
-
 impl Queue {
-    /// Starts listing this queue's changes, and lists the queue itself as one.
-    pub(crate) fn track_changes(&mut self) {
-        self.store.track_changes();
-        if let Some(fifo) = self.fifo.as_mut() {
-            fifo.dedup.track_changes();
-        }
-        self.changed = true;
-    }
-
     fn has_changes(&self) -> bool {
         self.changed
             || self.store.has_changes()
@@ -198,11 +180,6 @@ impl Queue {
 }
 
 impl State {
-    /// Whether this state lists its changes for a data directory.
-    pub(crate) fn tracking(&self) -> bool {
-        self.tracking.on
-    }
-
     fn globals(&self) -> Globals {
         let mut deleted = Vec::new();
         for (owner, region) in &self.regions {

@@ -144,10 +144,12 @@ pub(crate) struct Changes {
     /// Keys of messages added, received, hidden or removed; a key may repeat.
     pub keys: Vec<u64>,
     /// Every message was dropped (PurgeQueue) before the changes in `keys`.
+    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
     pub cleared: bool,
 }
 
 /// A message as a data directory keeps it.
+#[cfg(feature = "durable")]
 pub(crate) struct SavedMessage {
     pub key: u64,
     pub content: Content,
@@ -158,6 +160,7 @@ pub(crate) struct SavedMessage {
 }
 
 /// The counters of a store a data directory keeps beside its messages.
+#[cfg(feature = "durable")]
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SavedCounters {
     pub next_key: u64,
@@ -203,6 +206,7 @@ impl Store {
     }
 
     /// Whether anything is listed to save.
+    #[cfg(feature = "durable")]
     pub(crate) fn has_changes(&self) -> bool {
         self.changes
             .as_ref()
@@ -210,6 +214,7 @@ impl Store {
     }
 
     /// The changes listed since the last call, and the list started anew.
+    #[cfg(feature = "durable")]
     pub(crate) fn take_changes(&mut self) -> Changes {
         self.changes
             .as_mut()
@@ -224,6 +229,7 @@ impl Store {
     }
 
     /// The message `key` names as a data directory keeps it, if it is still here.
+    #[cfg(feature = "durable")]
     pub(crate) fn saved(&self, key: u64) -> Option<SavedMessage> {
         let slot = self.slots.get(key)?;
         Some(SavedMessage {
@@ -236,6 +242,7 @@ impl Store {
         })
     }
 
+    #[cfg(feature = "durable")]
     pub(crate) fn counters(&self) -> SavedCounters {
         SavedCounters {
             next_key: self.next_key,
@@ -245,6 +252,7 @@ impl Store {
 
     /// Puts back a message read from a data directory; messages come in key order,
     /// then [`Store::restored`] finishes.
+    #[cfg(feature = "durable")]
     pub(crate) fn restore(&mut self, saved: SavedMessage) {
         let key = saved.key;
         if let Some(groups) = self.groups.as_mut() {
@@ -287,6 +295,7 @@ impl Store {
     /// After the last [`Store::restore`]: the counters as saved, and a FIFO store's line
     /// of groups in its saved order (groups that can deliver and are not in `line`
     /// join behind, oldest head first).
+    #[cfg(feature = "durable")]
     pub(crate) fn restored(&mut self, counters: SavedCounters, line: &[String]) {
         self.next_key = self.next_key.max(counters.next_key);
         self.next_timer = counters.next_timer;
@@ -304,6 +313,7 @@ impl Store {
     }
 
     /// A FIFO store's line of groups, front first (empty for a standard queue).
+    #[cfg(feature = "durable")]
     pub(crate) fn line(&self) -> Vec<String> {
         self.groups.as_ref().map(Groups::line).unwrap_or_default()
     }
