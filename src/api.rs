@@ -18,41 +18,41 @@
 //! allows; `batch` for the three batch actions whose entries are `<Action>RequestEntry`
 //! in Query, else `single`.
 
-/// Calls `$callback!` with the table of actions, one `Name module path grant kind;` row
-/// each.
+/// Calls `$callback!` with the table of actions, one `Name module path grant kind
+/// effect;` row each.
 macro_rules! for_each_action {
     ($callback:ident) => {
         $callback! {
-            AddPermission                 add_permission                  any  owner  single;
-            CancelMessageMoveTask         cancel_message_move_task        any  account single;
-            ChangeMessageVisibility       change_message_visibility       any  shared single;
-            ChangeMessageVisibilityBatch  change_message_visibility_batch any  shared batch;
-            CreateQueue                   create_queue                    root owner  single;
-            DeleteMessage                 delete_message                  any  shared single;
-            DeleteMessageBatch            delete_message_batch            any  shared batch;
-            DeleteQueue                   delete_queue                    any  owner  single;
-            GetQueueAttributes            get_queue_attributes            any  shared single;
-            GetQueueUrl                   get_queue_url                   any  shared single;
-            ListDeadLetterSourceQueues    list_dead_letter_source_queues  any  shared single;
-            ListMessageMoveTasks          list_message_move_tasks         any  account single;
-            ListQueueTags                 list_queue_tags                 any  account single;
-            ListQueues                    list_queues                     root account single;
-            PurgeQueue                    purge_queue                     any  shared single;
-            ReceiveMessage                receive_message                 any  shared single;
-            RemovePermission              remove_permission               any  owner  single;
-            SendMessage                   send_message                    any  shared single;
-            SendMessageBatch              send_message_batch              any  shared batch;
-            SetQueueAttributes            set_queue_attributes            any  owner  single;
-            StartMessageMoveTask          start_message_move_task         any  account single;
-            TagQueue                      tag_queue                       any  owner  single;
-            UntagQueue                    untag_queue                     any  owner  single;
+            AddPermission                 add_permission                  any  owner  single changes;
+            CancelMessageMoveTask         cancel_message_move_task        any  account single changes;
+            ChangeMessageVisibility       change_message_visibility       any  shared single changes;
+            ChangeMessageVisibilityBatch  change_message_visibility_batch any  shared batch  changes;
+            CreateQueue                   create_queue                    root owner  single changes;
+            DeleteMessage                 delete_message                  any  shared single changes;
+            DeleteMessageBatch            delete_message_batch            any  shared batch  changes;
+            DeleteQueue                   delete_queue                    any  owner  single changes;
+            GetQueueAttributes            get_queue_attributes            any  shared single reads;
+            GetQueueUrl                   get_queue_url                   any  shared single reads;
+            ListDeadLetterSourceQueues    list_dead_letter_source_queues  any  shared single reads;
+            ListMessageMoveTasks          list_message_move_tasks         any  account single reads;
+            ListQueueTags                 list_queue_tags                 any  account single reads;
+            ListQueues                    list_queues                     root account single reads;
+            PurgeQueue                    purge_queue                     any  shared single changes;
+            ReceiveMessage                receive_message                 any  shared single changes;
+            RemovePermission              remove_permission               any  owner  single changes;
+            SendMessage                   send_message                    any  shared single changes;
+            SendMessageBatch              send_message_batch              any  shared batch  changes;
+            SetQueueAttributes            set_queue_attributes            any  owner  single changes;
+            StartMessageMoveTask          start_message_move_task         any  account single changes;
+            TagQueue                      tag_queue                       any  owner  single changes;
+            UntagQueue                    untag_queue                     any  owner  single changes;
         }
     };
 }
 pub(crate) use for_each_action;
 
 macro_rules! action_names {
-    ($($name:ident $module:ident $target:ident $grant:ident $kind:ident;)*) => {
+    ($($name:ident $module:ident $target:ident $grant:ident $kind:ident $effect:ident;)*) => {
         /// One SQS action, by name: what [faults](crate::Fault),
         /// [expectations](crate::FakeSqs::expect) and the [request
         /// journal](crate::FakeSqs::requests) match on. Public as `fake_sqs::Action`.
@@ -141,6 +141,14 @@ macro_rules! action_names {
                 }
             }
 
+            /// Whether the action may change the fake's state: with a data directory,
+            /// its answer waits until the change is saved.
+            pub(crate) fn changes_state(self) -> bool {
+                match self {
+                    $(ActionName::$name => action_names!(@changes $effect),)*
+                }
+            }
+
             /// The Query element of one entry of the action's result list
             /// (`SendMessageBatchResultEntry`, `ListMessageMoveTasksResultEntry`).
             pub(crate) fn result_entry(self) -> &'static str {
@@ -158,6 +166,8 @@ macro_rules! action_names {
     (@shared $other:ident) => { false };
     (@permission $name:ident batch) => { stringify!($name).trim_end_matches("Batch") };
     (@permission $name:ident single) => { stringify!($name) };
+    (@changes changes) => { true };
+    (@changes reads) => { false };
     (@entry $name:ident batch) => { Some(concat!(stringify!($name), "RequestEntry")) };
     (@entry $name:ident single) => { None };
 }

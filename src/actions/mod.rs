@@ -82,7 +82,7 @@ impl Ctx {
 }
 
 macro_rules! actions {
-    ($($name:ident $module:ident $target:ident $grant:ident $kind:ident;)*) => {
+    ($($name:ident $module:ident $target:ident $grant:ident $kind:ident $effect:ident;)*) => {
         $(mod $module;)*
 
         /// A parsed request, one variant per action.

@@ -134,25 +134,18 @@ impl Content {
     /// record is refused rather than read wrong).
     #[cfg(feature = "durable")]
     pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Content> {
+        // The fixed fields must be there to be read at all; the rest (lengths, texts
+        // that must be UTF-8, flags, nothing left over) the comparison checks, since
+        // packing the fields as read never gives back damaged bytes.
         let flags = *bytes.get(FLAGS)?;
         let sequence = if flags & HAS_SEQUENCE != 0 {
             SEQUENCE_LEN
         } else {
             0
         };
-        let mut fields = Fields(bytes.get(HEADER + sequence..)?);
-        let optional = [HAS_TRACE, HAS_GROUP, HAS_DEDUP, HAS_DEAD_LETTER_SOURCE]
-            .iter()
-            .filter(|f| flags & **f != 0)
-            .count();
-        for _ in 0..3 + optional {
-            let len = fields.len()?;
-            fields.0 = fields.0.get(len..)?;
-        }
-        if !fields.0.is_empty() || flags & !0x1f != 0 {
+        if bytes.len() < HEADER + sequence {
             return None;
         }
-        // Texts that are not UTF-8 read as empty, and so pack differently.
         let content = Content(Arc::from(bytes));
         let packed = Content::new(&content.parts());
         (packed.0[..] == bytes[..]).then_some(content)
@@ -465,5 +458,58 @@ impl<'a> Iterator for Attributes<'a> {
             }
         };
         Some((name, Attribute { data_type, value }))
+    }
+}
+
+#[cfg(all(test, feature = "durable"))]
+mod tests {
+    use super::*;
+
+    fn content() -> Content {
+        Content::new(&Parts {
+            message_id: Uuid::from_bytes([7; 16]),
+            body: "héllo",
+            md5_of_body: crate::engine::digest::md5_of_body("héllo"),
+            attributes: &[],
+            trace_header: None,
+            sender_id: "AIDAEXAMPLE",
+            sent_at: 1_735_689_600_000,
+            group_id: Some("g"),
+            deduplication_id: Some("d"),
+            sequence_number: Some(10_000_000_000_000_000_001),
+            dead_letter_source_arn: None,
+            size: 6,
+        })
+    }
+
+    #[test]
+    fn saved_bytes_read_back_as_the_same_content() {
+        let original = content();
+        let read = Content::from_bytes(original.bytes()).expect("intact bytes");
+        assert_eq!(read.bytes(), original.bytes());
+        assert_eq!(read.body(), "héllo");
+        assert_eq!(read.group_id(), Some("g"));
+        assert_eq!(read.sequence_number(), Some(10_000_000_000_000_000_001));
+    }
+
+    #[test]
+    fn damaged_bytes_are_refused_not_misread() {
+        let bytes = content().bytes().to_vec();
+        // Cut short, in the header and in a field.
+        assert!(Content::from_bytes(&bytes[..20]).is_none());
+        assert!(Content::from_bytes(&bytes[..bytes.len() - 1]).is_none());
+        // Something left over.
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Content::from_bytes(&longer).is_none());
+        // A body that is no longer UTF-8 (its first byte after its length).
+        let body = HEADER + SEQUENCE_LEN + 1;
+        let mut broken = bytes.clone();
+        broken[body] = 0xff;
+        assert!(Content::from_bytes(&broken).is_none());
+        // A flag no content has.
+        let mut flagged = bytes;
+        flagged[FLAGS] |= 0x80;
+        assert!(Content::from_bytes(&flagged).is_none());
     }
 }

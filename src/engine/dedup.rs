@@ -106,15 +106,7 @@ impl Dedup {
     /// Puts back an id read from a data directory; ids come in expiry order.
     #[cfg(feature = "durable")]
     pub(crate) fn restore(&mut self, saved: SavedDedup) {
-        let key: Key = saved.key.into();
-        self.expiry.push_back((saved.expires_at, key.clone()));
-        self.entries.insert(
-            key,
-            Entry {
-                original: saved.original,
-                expires_at: saved.expires_at,
-            },
-        );
+        self.insert(saved.key.into(), saved.original, saved.expires_at);
     }
 
     fn key(&self, group: Option<&str>, id: &str) -> Key {
@@ -150,11 +142,15 @@ impl Dedup {
     /// Remembers a message sent at `now` for the next 5 minutes.
     pub(crate) fn record(&mut self, now: u64, group: Option<&str>, id: &str, original: Original) {
         let key = self.key(group, id);
-        let expires_at = now + DEDUPLICATION_INTERVAL_MS;
-        self.expiry.push_back((expires_at, key.clone()));
         if let Some(unsaved) = self.unsaved.as_mut() {
             unsaved.push(key.clone());
         }
+        self.insert(key, original, now + DEDUPLICATION_INTERVAL_MS);
+    }
+
+    /// Remembers `key` until `expires_at`, behind every id remembered before it.
+    fn insert(&mut self, key: Key, original: Original, expires_at: u64) {
+        self.expiry.push_back((expires_at, key.clone()));
         self.entries.insert(
             key,
             Entry {

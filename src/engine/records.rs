@@ -30,8 +30,6 @@ pub(crate) struct SavedQueue {
     pub account: String,
     pub region: String,
     pub name: String,
-    pub path: String,
-    pub arn: String,
     pub attributes: QueueAttributes,
     pub created_at: u64,
     pub modified_at: u64,
@@ -136,8 +134,6 @@ impl Queue {
             account: owner.account.clone(),
             region: owner.region.clone(),
             name: self.name.clone(),
-            path: self.path.clone(),
-            arn: self.arn.clone(),
             attributes: self.attributes.clone(),
             created_at: self.created_at,
             modified_at: self.modified_at,
@@ -321,11 +317,15 @@ impl Engine {
                 account: saved.account,
                 region: saved.region,
             };
+            // The URL path and the ARN follow from the owner and the name under the
+            // dialect's rules, which the data directory was written under too.
+            let path = self.queue_path(&owner.account, saved.id, &saved.name);
+            let arn = rules.arn.of(&owner.region, &owner.account, &saved.name);
             let mut queue = Queue {
                 id: saved.id,
                 name: saved.name,
-                path: saved.path,
-                arn: saved.arn,
+                path,
+                arn,
                 attributes: saved.attributes,
                 created_at: saved.created_at,
                 modified_at: saved.modified_at,
@@ -336,10 +336,9 @@ impl Engine {
                 waiters: Default::default(),
                 changed: false,
             };
-            queue.store.track_changes();
-            if let Some(fifo) = queue.fifo.as_mut() {
-                fifo.dedup.track_changes();
-            }
+            queue.track_changes();
+            // Read back, not changed.
+            queue.changed = false;
             state.next_queue_id = state.next_queue_id.max(queue.id);
             state
                 .region_mut(&owner)

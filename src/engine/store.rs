@@ -255,17 +255,7 @@ impl Store {
     #[cfg(feature = "durable")]
     pub(crate) fn restore(&mut self, saved: SavedMessage) {
         let key = saved.key;
-        if let Some(groups) = self.groups.as_mut() {
-            groups.add(group_of(&saved.content), key);
-        }
-        let sent_at = saved.content.sent_at();
-        if sent_at >= self.in_order_since {
-            self.in_order_since = sent_at;
-            self.in_order.insert(key);
-        } else {
-            self.out_of_order.insert((sent_at, key));
-        }
-        self.bytes += saved.content.size();
+        self.place(key, &saved.content);
         match saved.status {
             Status::Ready => {
                 self.ready.insert(key);
@@ -373,18 +363,9 @@ impl Store {
     pub(crate) fn push(&mut self, message: Message, ready_at: Option<u64>) -> u64 {
         let key = self.next_key;
         self.next_key += 1;
-        let group = self.groups.as_mut().map(|groups| {
-            groups.add(group_of(&message.content), key);
-            message.content.clone()
-        });
-        let sent_at = message.content.sent_at();
-        if sent_at >= self.in_order_since {
-            self.in_order_since = sent_at;
-            self.in_order.insert(key);
-        } else {
-            self.out_of_order.insert((sent_at, key));
-        }
-        self.bytes += message.content.size();
+        self.place(key, &message.content);
+        // The slot is not there yet: `grouped` would find nothing.
+        let group = self.groups.as_ref().map(|_| message.content.clone());
         let status = match ready_at {
             Some(until) => {
                 self.delayed += 1;
@@ -401,6 +382,22 @@ impl Store {
         self.regroup(group);
         self.changed(key);
         key
+    }
+
+    /// Puts a new message's key in its group and in retention order, and counts its
+    /// bytes: what storing it means whatever its status.
+    fn place(&mut self, key: u64, content: &Content) {
+        if let Some(groups) = self.groups.as_mut() {
+            groups.add(group_of(content), key);
+        }
+        let sent_at = content.sent_at();
+        if sent_at >= self.in_order_since {
+            self.in_order_since = sent_at;
+            self.in_order.insert(key);
+        } else {
+            self.out_of_order.insert((sent_at, key));
+        }
+        self.bytes += content.size();
     }
 
     /// Brings the store to `now`: due timers make messages ready, and messages older

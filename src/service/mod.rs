@@ -122,19 +122,12 @@ pub(crate) async fn handle(service: &Service, request: Request<'_>) -> Answer {
     answer
 }
 
-/// With a data directory: an answer goes out once what its request changed is saved.
-/// Actions that only read need not wait (what they settle, the clock alone decides, and
-/// a restart settles it again); a request that fails to be saved fails.
+/// With a data directory: an answer goes out once what its request changed is saved
+/// (actions that only read need not wait: see `api.rs`); a request whose change cannot be
+/// saved fails.
 async fn save(saver: &Saver, answer: &mut Answer) {
-    const READ_ONLY: &[&str] = &[
-        "GetQueueUrl",
-        "GetQueueAttributes",
-        "ListQueues",
-        "ListQueueTags",
-        "ListDeadLetterSourceQueues",
-        "ListMessageMoveTasks",
-    ];
-    if READ_ONLY.contains(&answer.action.as_str()) || answer.drop_connection {
+    let changes = ActionName::parse(&answer.action).is_some_and(ActionName::changes_state);
+    if !changes || answer.drop_connection {
         return;
     }
     if let Err(reason) = saver.saved().await {
