@@ -148,7 +148,9 @@ impl Content {
         }
         let content = Content(Arc::from(bytes));
         let packed = Content::new(&content.parts());
-        (packed.0[..] == bytes[..]).then_some(content)
+        // Packing copies the attributes as they are: they are read through once here.
+        let intact = packed.0[..] == bytes[..] && attributes_intact(content.parts().attributes);
+        intact.then_some(content)
     }
 
     /// Every field, borrowed.
@@ -428,6 +430,46 @@ impl<'a> List<'a> {
     }
 }
 
+/// Whether encoded attributes (see [`encode_attributes`]) read back whole: each field
+/// there in full, names, types and string values UTF-8, kinds known, nothing left over.
+#[cfg(feature = "durable")]
+fn attributes_intact(bytes: &[u8]) -> bool {
+    fn field<'a>(fields: &mut Fields<'a>) -> Option<&'a [u8]> {
+        let len = fields.len()?;
+        let (field, rest) = (fields.0.get(..len)?, fields.0.get(len..)?);
+        fields.0 = rest;
+        Some(field)
+    }
+    fn text(fields: &mut Fields<'_>) -> Option<()> {
+        std::str::from_utf8(field(fields)?).ok().map(drop)
+    }
+    fn attribute(fields: &mut Fields<'_>) -> Option<()> {
+        text(fields)?;
+        text(fields)?;
+        match fields.byte()? {
+            STRING => text(fields),
+            BINARY => field(fields).map(drop),
+            kind @ (STRING_LIST | BINARY_LIST) => {
+                for _ in 0..fields.len()? {
+                    match kind {
+                        STRING_LIST => text(fields)?,
+                        _ => field(fields).map(drop)?,
+                    }
+                }
+                Some(())
+            }
+            _ => None,
+        }
+    }
+    let mut fields = Fields(bytes);
+    while !fields.0.is_empty() {
+        if attribute(&mut fields).is_none() {
+            return false;
+        }
+    }
+    true
+}
+
 /// The attributes of a content, in name order.
 #[derive(Clone)]
 pub(crate) struct Attributes<'a>(Fields<'a>);
@@ -446,7 +488,10 @@ impl<'a> Iterator for Attributes<'a> {
                 let count = fields.len()?;
                 let start = fields.0;
                 for _ in 0..count {
-                    fields.next();
+                    // Only a damaged count runs past the items.
+                    if fields.next().is_none() {
+                        break;
+                    }
                 }
                 let items = &start[..start.len() - fields.0.len()];
                 let list = List { count, items };
@@ -511,5 +556,55 @@ mod tests {
         let mut flagged = bytes;
         flagged[FLAGS] |= 0x80;
         assert!(Content::from_bytes(&flagged).is_none());
+    }
+
+    /// Attributes are copied, not re-packed: they are checked on their own, so that a
+    /// damaged list count cannot make a later receive walk billions of items.
+    #[test]
+    fn damaged_attributes_are_refused_not_misread() {
+        use crate::engine::message::AttributeValue;
+        let attributes = encode_attributes(&vec![
+            (
+                "kind".to_owned(),
+                AttributeValue {
+                    data_type: "String".into(),
+                    string_value: Some("order".into()),
+                    ..AttributeValue::default()
+                },
+            ),
+            (
+                "parts".to_owned(),
+                AttributeValue {
+                    data_type: "Binary".into(),
+                    binary_list_values: vec![vec![1, 2], vec![3]],
+                    ..AttributeValue::default()
+                },
+            ),
+        ]);
+        let with = |attributes: &[u8]| {
+            Content::new(&Parts {
+                attributes,
+                ..content().parts()
+            })
+            .bytes()
+            .to_vec()
+        };
+        let intact = with(&attributes);
+        let read = Content::from_bytes(&intact).expect("intact attributes");
+        assert_eq!(read.attributes().count(), 2);
+        // The list's count (after "parts", "Binary" and its kind) made huge.
+        let count = attributes.len() - 6;
+        assert_eq!(attributes[count], 2, "the count of the binary list");
+        let mut huge = attributes.clone();
+        huge.splice(count..=count, [0xff, 0xff, 0xff, 0xff, 0x0f]);
+        assert!(Content::from_bytes(&with(&huge)).is_none());
+        // A kind no attribute has.
+        let mut kind = attributes.clone();
+        kind[count - 1] = 9;
+        assert!(Content::from_bytes(&with(&kind)).is_none());
+        // A name that is not UTF-8.
+        let mut name = attributes;
+        name[1] = 0xff;
+        assert!(Content::from_bytes(&with(&name)).is_none());
     }
 }
