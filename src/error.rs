@@ -360,7 +360,7 @@ impl ErrorCode {
     pub(crate) fn default_message(self) -> &'static str {
         use ErrorCode::*;
         match self {
-            QueueDoesNotExist => "The specified queue does not exist.",
+            QueueDoesNotExist => QUEUE_DOES_NOT_EXIST,
             QueueNameExists => "A queue already exists with the same name and a different value for attribute.",
             QueueDeletedRecently => "You must wait 60 seconds after deleting a queue before you can create another queue with the same name.",
             PurgeQueueInProgress => "Only one PurgeQueue operation on the queue is allowed every 60 seconds.",

@@ -594,11 +594,7 @@ impl Expectations {
 
 /// A request in one line: `#4 DeleteMessage http://…/jobs: success`.
 fn line(request: &RecordedRequest) -> String {
-    let queue = request
-        .queue_url
-        .as_deref()
-        .or_else(|| request.params.get("QueueName").and_then(Value::as_str))
-        .unwrap_or("(no queue)");
+    let queue = request.queue_named().unwrap_or("(no queue)");
     let outcome = match &request.outcome {
         RequestOutcome::Success => "success".to_owned(),
         RequestOutcome::Error { code, .. } => format!("error {}", code.query_code()),

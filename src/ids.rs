@@ -149,6 +149,12 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 /// A seed nobody chose: std's `RandomState` is keyed from the OS's randomness.
+/// A random stream of its own (`stream` tells the streams of one seed apart), from
+/// `seed`, or from a seed nobody chose.
+pub(crate) fn stream(seed: Option<u64>, stream: u64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(seed.unwrap_or_else(random_seed) ^ stream)
+}
+
 fn random_seed() -> u64 {
     use std::hash::{BuildHasher, RandomState};
     RandomState::new().hash_one(0x5eed_u64)

@@ -439,12 +439,19 @@ fn queue_info(base_url: &str, owner: &Caller, q: &Queue, shown: Option<&[&str]>)
     }
 }
 
-/// [`FakeSqs::queues`](crate::FakeSqs::queues): every queue, settled to now, with URLs
-/// starting with `base_url`.
-pub(crate) fn queues(engine: &Engine, base_url: &str) -> Vec<QueueInfo> {
+/// The state, locked and brought to now, as the next SQS call would see it: what
+/// inspection reads, without changing anything a client could observe.
+fn settled(engine: &Engine) -> std::sync::MutexGuard<'_, crate::engine::State> {
     let now = engine.now();
     let mut state = engine.lock();
     state.settle_all(now);
+    state
+}
+
+/// [`FakeSqs::queues`](crate::FakeSqs::queues): every queue, settled to now, with URLs
+/// starting with `base_url`.
+pub(crate) fn queues(engine: &Engine, base_url: &str) -> Vec<QueueInfo> {
+    let state = settled(engine);
     let shown = engine.rules().shown_attributes;
     all_queues(&state)
         .into_iter()
@@ -455,9 +462,7 @@ pub(crate) fn queues(engine: &Engine, base_url: &str) -> Vec<QueueInfo> {
 /// [`FakeSqs::try_queue`](crate::FakeSqs::try_queue): the queue a URL names, its URL
 /// starting with `base_url`.
 pub(crate) fn queue(engine: &Engine, base_url: &str, url: &str) -> Result<QueueInfo, UnknownQueue> {
-    let now = engine.now();
-    let mut state = engine.lock();
-    state.settle_all(now);
+    let state = settled(engine);
     let (owner, queue) = find(engine, &state, base_url, url)?;
     Ok(queue_info(
         base_url,
@@ -474,9 +479,7 @@ pub(crate) fn messages(
     base_url: &str,
     url: &str,
 ) -> Result<Vec<MessageInfo>, UnknownQueue> {
-    let now = engine.now();
-    let mut state = engine.lock();
-    state.settle_all(now);
+    let state = settled(engine);
     let (_, queue) = find(engine, &state, base_url, url)?;
     Ok(queue
         .store
@@ -489,9 +492,7 @@ pub(crate) fn messages(
 /// [`FakeSqs::move_tasks`](crate::FakeSqs::move_tasks): every move task of every
 /// source, brought to now as the next SQS call would bring it, oldest first.
 pub(crate) fn move_tasks(engine: &Engine) -> Vec<MoveTaskInfo> {
-    let now = engine.now();
-    let mut state = engine.lock();
-    state.settle_all(now);
+    let state = settled(engine);
     let mut tasks: Vec<MoveTaskInfo> = state.move_tasks.all().map(move_task_info).collect();
     // Stable: one source's tasks started in the same millisecond keep their order.
     tasks.sort_by(|a, b| (a.started_at, &a.source_arn).cmp(&(b.started_at, &b.source_arn)));

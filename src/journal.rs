@@ -207,11 +207,16 @@ impl RecordedRequest {
     /// # }
     /// ```
     pub fn is_about(&self, queue: &str) -> bool {
-        let named = self
-            .queue_url
+        self.queue_named()
+            .is_some_and(|named| same_queue(named, queue))
+    }
+
+    /// The queue the request named: its URL, or the `QueueName` of a request that names
+    /// its queue so (CreateQueue, GetQueueUrl).
+    pub(crate) fn queue_named(&self) -> Option<&str> {
+        self.queue_url
             .as_deref()
-            .or_else(|| self.params.get("QueueName").and_then(|v| v.as_str()));
-        named.is_some_and(|named| same_queue(named, queue))
+            .or_else(|| self.params.get("QueueName").and_then(|v| v.as_str()))
     }
 }
 

@@ -422,11 +422,11 @@ pub(crate) fn resolve(
             let arn = rules
                 .arn
                 .of(&owner.region, &owner.account, &dead_letter.queue);
-            let policy = serde_json::json!({
-                "deadLetterTargetArn": arn,
-                "maxReceiveCount": dead_letter.max_receive_count,
-            });
-            attributes.insert("RedrivePolicy".to_owned(), policy.to_string());
+            let policy = crate::engine::redrive_policy::RedrivePolicy {
+                target_arn: arn,
+                max_receive_count: dead_letter.max_receive_count,
+            };
+            attributes.insert("RedrivePolicy".to_owned(), policy.to_attribute());
             target[i] = Some(dlq);
         } else if let Some(policy) = attributes.get("RedrivePolicy") {
             // A policy written out names its queue by ARN: created first if declared.

@@ -5,7 +5,6 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::message::Message;
@@ -51,13 +50,9 @@ impl Default for ChaosState {
 impl ChaosState {
     /// `settings` in force, drawing from their seed, else the fake's (`fake_seed`).
     pub(crate) fn new(settings: Chaos, fake_seed: Option<u64>) -> Self {
-        let seed = settings.seed.or(fake_seed).unwrap_or_else(|| {
-            use std::hash::{BuildHasher, RandomState};
-            RandomState::new().hash_one(STREAM)
-        });
         ChaosState {
+            rng: crate::ids::stream(settings.seed.or(fake_seed), STREAM),
             settings,
-            rng: ChaCha8Rng::seed_from_u64(seed ^ STREAM),
             delivered: HashMap::new(),
         }
     }

@@ -291,6 +291,14 @@ impl Engine {
             );
             store.set_one_per_group(rules.one_message_per_group);
             for message in messages.remove(&saved.id).unwrap_or_default() {
+                // Keys are handed out below the saved next key: one past it is damage,
+                // and would make the store allocate up to it.
+                if message.key >= saved.counters.next_key {
+                    return Err(format!(
+                        "message {} of queue {} is past the queue's next key {}",
+                        message.key, saved.name, saved.counters.next_key
+                    ));
+                }
                 store.restore(message);
             }
             let line = saved
@@ -347,5 +355,79 @@ impl Engine {
         }
         state.tracking.on = true;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::attributes::{AttributeLimits, QueueAttributes};
+    use crate::engine::content::{Content, Parts};
+    use crate::engine::store::Status;
+
+    fn saved_with_key(key: u64, next_key: u64) -> Saved {
+        let queue = SavedQueue {
+            id: 1,
+            account: "000000000000".into(),
+            region: "us-east-1".into(),
+            name: "jobs".into(),
+            attributes: QueueAttributes::defaults(false, AttributeLimits::default()),
+            created_at: 0,
+            modified_at: 0,
+            tags: BTreeMap::new(),
+            last_purge_at: None,
+            counters: SavedCounters {
+                next_key,
+                next_timer: 0,
+            },
+            fifo: None,
+        };
+        let content = Content::new(&Parts {
+            message_id: crate::ids::Uuid::from_bytes([1; 16]),
+            body: "x",
+            md5_of_body: crate::engine::digest::md5_of_body("x"),
+            attributes: &[],
+            trace_header: None,
+            sender_id: "",
+            sent_at: 0,
+            group_id: None,
+            deduplication_id: None,
+            sequence_number: None,
+            dead_letter_source_arn: None,
+            size: 1,
+        });
+        let message = SavedMessage {
+            key,
+            content,
+            status: Status::Ready,
+            nonce: 0,
+            receive_count: 0,
+            first_receive_at: 0,
+        };
+        Saved {
+            queues: vec![queue],
+            messages: BTreeMap::from([(1, vec![message])]),
+            ..Saved::default()
+        }
+    }
+
+    fn engine() -> Engine {
+        let (service, _) = crate::FakeSqs::builder()
+            .service("http://127.0.0.1:1".into())
+            .expect("a fake");
+        service.engine
+    }
+
+    #[test]
+    fn a_message_past_its_queue_s_next_key_is_damage() {
+        let err = engine()
+            .restore(saved_with_key(u64::MAX, 3))
+            .expect_err("refused");
+        assert!(err.contains("past the queue's next key"), "{err}");
+        let engine = engine();
+        engine
+            .restore(saved_with_key(2, 3))
+            .expect("a key below the next one");
+        assert_eq!(engine.lock().all_queues().count(), 1);
     }
 }

@@ -269,7 +269,7 @@ impl Store {
                 self.timers.insert((until, order, key));
             }
         }
-        self.next_key = self.next_key.max(key + 1);
+        self.next_key = self.next_key.max(key.saturating_add(1));
         self.slots.insert(
             key,
             Slot {

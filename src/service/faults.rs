@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::api::ActionName;
@@ -149,8 +148,7 @@ impl Faults {
                 continue;
             }
             entry.matched += 1;
-            let in_range =
-                entry.matched >= entry.first() && entry.limit().is_none_or(|k| entry.applied < k);
+            let in_range = entry.matched >= entry.first() && !entry.spent();
             if !in_range || !chance(&mut self.rng, entry.fault.probability) {
                 continue;
             }
@@ -179,12 +177,9 @@ impl Faults {
     }
 }
 
-/// The stream of a fake seeded with `seed`, or of a seed nobody chose (std's
-/// `RandomState` is keyed from the OS's randomness).
+/// The faults' stream of a fake seeded with `seed`, or of a seed nobody chose.
 fn rng(seed: Option<u64>) -> ChaCha8Rng {
-    use std::hash::{BuildHasher, RandomState};
-    let seed = seed.unwrap_or_else(|| RandomState::new().hash_one(STREAM));
-    ChaCha8Rng::seed_from_u64(seed ^ STREAM)
+    crate::ids::stream(seed, STREAM)
 }
 
 /// Whether an event of probability `p` (always, when `None`) happens.
