@@ -529,13 +529,37 @@ impl Clock {
     /// # }
     /// ```
     pub fn set_mode(&self, mode: ClockMode) {
+        if let Err(err) = self.try_set_mode(mode) {
+            panic!("Clock::set {err}");
+        }
+    }
+
+    /// [`Clock::set_mode`] that reports a start time earlier than [`Clock::now`]
+    /// instead of panicking, and leaves the clock and its mode as they were.
+    ///
+    /// # Errors
+    /// [`ClockBackwards`] when the mode's start time is earlier than now.
+    ///
+    /// # Example
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use fake_sqs::{ClockMode, FakeSqs};
+    ///
+    /// let sqs = FakeSqs::start().await;
+    /// let past = UNIX_EPOCH + Duration::from_secs(1_735_689_600);
+    /// assert!(sqs.clock().try_set_mode(ClockMode::Paused(Some(past))).is_err());
+    /// assert_eq!(sqs.clock().mode(), ClockMode::System);
+    /// # }
+    /// ```
+    pub fn try_set_mode(&self, mode: ClockMode) -> Result<(), ClockBackwards> {
         let (start, follows, auto) = match mode {
             ClockMode::System => (None, true, false),
             ClockMode::Paused(start) => (start, false, false),
             ClockMode::AutoAdvance(start) => (start, false, true),
         };
         if let Some(start) = start {
-            self.set(start);
+            self.try_set(start)?;
         }
         self.rebase(|now, _| Some((now, follows)));
         self.inner.auto_advance.store(auto, Ordering::Release);
@@ -544,6 +568,7 @@ impl Clock {
             let sleepers = self.sleepers();
             self.advance_if_idle(&sleepers);
         }
+        Ok(())
     }
 
     /// Whether this clock stands still between calls to [`Clock::advance`] (true for

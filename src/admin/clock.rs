@@ -125,17 +125,9 @@ fn mode(call: &Call) -> Answer {
     let mode: ClockMode = call.json()?;
     let clock = call.service.engine.clock();
     // A start time moves the clock first, and may not move it back.
-    let (start, mode) = match mode {
-        ClockMode::Paused(start) => (start, ClockMode::Paused(None)),
-        ClockMode::AutoAdvance(start) => (start, ClockMode::AutoAdvance(None)),
-        other => (None, other),
-    };
-    if let Some(start) = start {
-        clock
-            .try_set(start)
-            .map_err(|e| AdminError::clock_backwards(&e))?;
-    }
-    clock.set_mode(mode);
+    clock
+        .try_set_mode(mode)
+        .map_err(|e| AdminError::clock_backwards(&e))?;
     view(clock)
 }
 
