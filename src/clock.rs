@@ -641,9 +641,9 @@ impl Clock {
 
     /// Marks a request as in flight until the guard drops. An auto-advancing clock
     /// moves only while every request in flight sleeps.
-    pub(crate) fn busy(&self) -> Busy {
+    pub(crate) fn busy(&self) -> Busy<'_> {
         self.inner.busy.fetch_add(1, Ordering::AcqRel);
-        Busy(self.clone())
+        Busy(self)
     }
 
     /// Sleeps until the clock shows `at` (epoch ms) on its own: a real timer for a clock
@@ -709,11 +709,13 @@ impl Clock {
 }
 
 /// A request in flight (see [`Clock::busy`]).
-pub(crate) struct Busy(Clock);
+/// Borrows the clock: every request holds its service for its whole life, so no
+/// reference count need move per request.
+pub(crate) struct Busy<'a>(&'a Clock);
 
-impl Drop for Busy {
+impl Drop for Busy<'_> {
     fn drop(&mut self) {
-        let clock = &self.0;
+        let clock = self.0;
         clock.inner.busy.fetch_sub(1, Ordering::AcqRel);
         if clock.auto_advances() {
             let sleepers = clock.sleepers();

@@ -227,7 +227,6 @@ impl Engine {
                 .collect();
             return Ok(Attempt::Done(delivered));
         }
-        events.clear();
         let due = queue.store.next_due();
         // A move task may bring messages here before anything in this queue falls due.
         let next = due.into_iter().chain(state.move_tasks.next_step_at()).min();
@@ -289,7 +288,7 @@ fn retry(
     for h in &handed {
         let received_at = queue.store.received_at(h.key).unwrap_or(now);
         queue.store.set_in_flight(h.key, until, received_at);
-        let message = queue.store.in_flight_as(h.key, h.nonce, until)?.clone();
+        let message = queue.store.in_flight_as(h.key, h.nonce, until)?;
         again.push(Received {
             key: h.key,
             nonce: h.nonce,

@@ -1,7 +1,7 @@
 //! SendMessage and SendMessageBatch: the checks a message must pass to join a queue,
 //! how it is built (digests, delay, deduplication id, SenderId), and storing it.
 
-use super::content::{decode_attributes, encode_attributes, Content, Parts, Value};
+use super::content::{decode_attributes, encode_attributes, Content, Parts};
 use super::digest::{md5_of_attributes, md5_of_body, sha256_of_body, Md5};
 use super::message::{
     attributes_size, validate_attributes, validate_body, Message, MessageAttributes, RawAttribute,
@@ -167,13 +167,14 @@ impl NewMessage {
                 "One or more parameters {verb}. Reason: Message must be shorter than {max} bytes."
             )));
         }
-        let system = encode_attributes(&system);
-        let trace = decode_attributes(&system).find_map(|(name, a)| match a.value {
-            Value::String(s) if name == "AWSTraceHeader" => Some(s),
-            _ => None,
-        });
+        let trace = system
+            .iter()
+            .find(|(name, _)| name == "AWSTraceHeader")
+            .and_then(|(_, value)| value.string_value.as_deref());
         let trace_header = trace.or(sender.trace_header.as_deref());
-        let md5_of_system_attributes = md5_of_attributes(decode_attributes(&system));
+        // Encoded only for their digest, which is over the encoded form.
+        let md5_of_system_attributes =
+            md5_of_attributes(decode_attributes(&encode_attributes(&system)));
         // A message timer overrides the queue's delay, 0 included, on standard queues.
         // FIFO queues refuse per-message delays; an explicit 0 there still waits the
         // queue's delay (fixtures/aws/recorded.md row 63).

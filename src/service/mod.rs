@@ -101,6 +101,8 @@ struct Notes {
     params: Option<Params>,
     faults: Vec<FaultId>,
     chaos: Vec<ChaosEvent>,
+    /// The action, when it ran: one refused or answered by a fault changed nothing.
+    ran: Option<ActionName>,
 }
 
 /// Runs one request through the service, and records it.
@@ -110,7 +112,7 @@ pub(crate) async fn handle(service: &Service, request: Request<'_>) -> Answer {
     let mut notes = Notes::default();
     let mut answer = run(service, request, &mut notes).await;
     if let Some(saver) = &service.saver {
-        save(saver, &mut answer).await;
+        save(saver, &mut answer, notes.ran).await;
     }
     let sent = Sent {
         arrived,
@@ -123,11 +125,10 @@ pub(crate) async fn handle(service: &Service, request: Request<'_>) -> Answer {
 }
 
 /// With a data directory: an answer goes out once what its request changed is saved
-/// (actions that only read need not wait: see `api.rs`); a request whose change cannot be
-/// saved fails.
-async fn save(saver: &Saver, answer: &mut Answer) {
-    let changes = ActionName::parse(&answer.action).is_some_and(ActionName::changes_state);
-    if !changes || answer.drop_connection {
+/// (an action that ran and may change the state: see `api.rs`); a request whose change
+/// cannot be saved fails.
+async fn save(saver: &Saver, answer: &mut Answer, ran: Option<ActionName>) {
+    if !ran.is_some_and(ActionName::changes_state) {
         return;
     }
     if let Err(reason) = saver.saved().await {
@@ -222,7 +223,10 @@ async fn run(service: &Service, request: Request<'_>, notes: &mut Notes) -> Answ
     }
     let mut drop_connection = false;
     let outcome = match decision.effect {
-        None => dispatch(engine, name, &params, &ctx).await,
+        None => {
+            notes.ran = Some(name);
+            dispatch(engine, name, &params, &ctx).await
+        }
         Some(Effect::Answer(err)) => Err(err),
         Some(Effect::DropConnection) => {
             drop_connection = true;
@@ -232,6 +236,7 @@ async fn run(service: &Service, request: Request<'_>, notes: &mut Notes) -> Answ
             ))
         }
         Some(Effect::FailEntries(ids, err)) => {
+            notes.ran = Some(name);
             fail_entries(engine, name, &params, &ctx, &ids, err).await
         }
     };
