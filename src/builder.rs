@@ -74,8 +74,7 @@ pub const TEST_ACCESS_KEY: &str = "AKIAFAKESQSTESTKEY00";
 /// ```
 pub const TEST_SECRET_KEY: &str = "fake-sqs-secret";
 
-/// The first path segment of the admin API, which no queue URL may start with.
-const ADMIN_SEGMENT: &str = "_fake-sqs";
+use crate::admin::SEGMENT as ADMIN_SEGMENT;
 
 /// Configures and starts a [`FakeSqs`]. Start from [`FakeSqs::builder`].
 ///

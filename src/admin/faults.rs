@@ -59,7 +59,7 @@ fn check(fault: &Fault) -> Result<(), AdminError> {
         ));
     }
     if let (FaultEffect::FailEntries { .. }, Some(action)) = (&fault.effect, fault.action) {
-        if !action.as_str().ends_with("Batch") {
+        if action.request_entry().is_none() {
             return Err(AdminError::invalid(format!(
                 "fail_entries applies to a batch action (SendMessageBatch, DeleteMessageBatch, ChangeMessageVisibilityBatch), not {action}"
             )));

@@ -44,7 +44,11 @@ use crate::server::body;
 use crate::service::Service;
 pub(crate) use error::AdminError;
 
-/// The prefix of every admin path.
+/// The first path segment of every admin path, which no queue URL may start with (so no
+/// account may be named so).
+pub(crate) const SEGMENT: &str = "_fake-sqs";
+
+/// The prefix of every admin path: `/` and [`SEGMENT`].
 pub(crate) const PREFIX: &str = "/_fake-sqs";
 
 /// The index of the admin API.
@@ -296,4 +300,15 @@ fn reply(answer: Answer) -> Response<Full<Bytes>> {
 /// The JSON of a value of the Rust API (whose serde forms cannot fail).
 pub(crate) fn json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The three spellings of the admin path (constants, since `concat!` takes only
+    /// literals) say the same.
+    #[test]
+    fn the_prefixes_are_the_segment() {
+        assert_eq!(super::PREFIX, format!("/{}", super::SEGMENT));
+        assert_eq!(super::PREFIX_SLASH, format!("/{}/", super::SEGMENT));
+    }
 }

@@ -376,10 +376,13 @@ pub(crate) fn resolve(
 ) -> Result<Vec<(usize, InitialQueue)>, ConfigError> {
     let mut by_key: HashMap<(Caller, &str), usize> = HashMap::new();
     for (i, queue) in queues.iter().enumerate() {
-        if queue.account_id.as_deref() == Some("_fake-sqs") {
+        if queue.account_id.as_deref() == Some(crate::admin::SEGMENT) {
             return Err(queue.error(
                 Some("account_id"),
-                "the account id _fake-sqs is the admin API's path prefix",
+                format!(
+                    "the account id {} is the admin API's path prefix",
+                    crate::admin::SEGMENT
+                ),
             ));
         }
         let key = (queue.owner(defaults), queue.name.as_str());
