@@ -341,10 +341,7 @@ impl Clock {
     /// The time shown, in nanoseconds since the epoch.
     fn now_nanos(&self) -> u64 {
         let (shown, anchor) = self.timebase();
-        match anchor {
-            FROZEN => shown,
-            anchor => shown.saturating_add(self.real_nanos().saturating_sub(anchor)),
-        }
+        shown_at(shown, anchor, self.real_nanos())
     }
 
     /// Nanoseconds of real time since `Inner::base`.
@@ -381,10 +378,7 @@ impl Clock {
         let time = &self.inner.time;
         let (shown, anchor) = self.timebase();
         let real = self.real_nanos();
-        let now = match anchor {
-            FROZEN => shown,
-            anchor => shown.saturating_add(real.saturating_sub(anchor)),
-        };
+        let now = shown_at(shown, anchor, real);
         let Some((to, follows)) = change(now, anchor != FROZEN) else {
             return false;
         };
@@ -705,6 +699,15 @@ impl Clock {
     /// What each sleeper waits on, earliest wake time first.
     pub(crate) fn sleeping_on(&self) -> Vec<String> {
         self.sleepers().by_wake.values().cloned().collect()
+    }
+}
+
+/// The time a clock shows at real time `real`: `shown` as it was set, plus the real
+/// time since its `anchor`, unless it stands still (`FROZEN`).
+fn shown_at(shown: u64, anchor: u64, real: u64) -> u64 {
+    match anchor {
+        FROZEN => shown,
+        anchor => shown.saturating_add(real.saturating_sub(anchor)),
     }
 }
 
