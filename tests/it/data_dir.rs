@@ -436,3 +436,76 @@ async fn a_directory_the_fake_cannot_read_is_refused_at_start() {
         .unwrap_err();
     assert!(err.to_string().contains("aws dialect"), "{err}");
 }
+
+#[tokio::test]
+async fn message_attributes_and_system_attributes_read_back_the_same() {
+    use aws_sdk_sqs::primitives::Blob;
+    use aws_sdk_sqs::types::MessageSystemAttributeValue;
+    use aws_sdk_sqs::types::{MessageAttributeValue, MessageSystemAttributeNameForSends as S};
+    let dir = Dir::new("attributes");
+    let sqs = fake_in(&dir).await;
+    let client = sqs.client().await;
+    let url = create_queue(&client, "jobs").await;
+    let sent = client
+        .send_message()
+        .queue_url(&url)
+        .message_body("with attributes")
+        .message_attributes(
+            "kind",
+            MessageAttributeValue::builder()
+                .data_type("String")
+                .string_value("order")
+                .build()
+                .unwrap(),
+        )
+        .message_attributes(
+            "parts",
+            MessageAttributeValue::builder()
+                .data_type("Binary")
+                .binary_list_values(Blob::new(vec![1, 2]))
+                .binary_list_values(Blob::new(vec![3]))
+                .build()
+                .unwrap(),
+        )
+        .message_system_attributes(
+            S::AwsTraceHeader,
+            MessageSystemAttributeValue::builder()
+                .data_type("String")
+                .string_value("Root=1-5759e988-bd862e3fe1be46a994272793")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let before = sqs.messages("jobs");
+    drop(client);
+    drop(sqs);
+
+    let sqs = fake_in(&dir).await;
+    let client = sqs.client().await;
+    let after = sqs.messages("jobs");
+    assert_eq!(after[0].attributes, before[0].attributes);
+    assert_eq!(after[0].sent_at, before[0].sent_at);
+    assert_eq!(after[0].sender_id, before[0].sender_id);
+    assert_eq!(
+        after[0].trace_header.as_deref(),
+        Some("Root=1-5759e988-bd862e3fe1be46a994272793")
+    );
+    let got = client
+        .receive_message()
+        .queue_url(&url)
+        .message_attribute_names("All")
+        .send()
+        .await
+        .unwrap();
+    let message = &got.messages()[0];
+    assert_eq!(message.message_id(), sent.message_id());
+    assert_eq!(message.md5_of_body(), sent.md5_of_message_body());
+    assert_eq!(
+        message.md5_of_message_attributes(),
+        sent.md5_of_message_attributes()
+    );
+    let parts = &message.message_attributes().unwrap()["parts"];
+    assert_eq!(parts.binary_list_values().len(), 2);
+}
